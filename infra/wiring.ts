@@ -1,0 +1,150 @@
+/**
+ * The one wiring of the system: which handler serves which routes, which consumer drains which
+ * queue, which job the billing clock runs, and what each function may touch. The CDK stack
+ * (`infra/billing-stack.ts`) and the local runtime (`infra/local/`) both read this list, so what
+ * runs locally is what is deployed.
+ */
+import { aggregateRoutes } from "../services/aggregate/src/routes.js";
+import { catalogRoutes } from "../services/catalog/src/routes.js";
+import { ingestRoutes } from "../services/ingest/src/routes.js";
+import { invoicingRoutes } from "../services/invoicing/src/routes.js";
+import {
+  billingJobsQueue,
+  billingTable,
+  documentsBucket,
+  eventBus,
+  eventsQueue,
+  eventsTable,
+  type QueueSpec,
+  type TableSpec,
+  usageTable,
+} from "../shared/src/platform/resources.js";
+
+export type Access = "read" | "readWrite";
+
+export interface QueueConsumer {
+  readonly queue: QueueSpec;
+  /** Messages per invocation; the local poller receives the same number. */
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  /** Upper bound on concurrent invocations, so a backlog cannot starve DynamoDB or other functions. */
+  readonly maxConcurrency: number;
+}
+
+export interface FunctionSpec {
+  /** Logical id; also the Powertools service name in logs. */
+  readonly id: string;
+  readonly description: string;
+  /** Module path from the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly memoryMiB: number;
+  readonly timeoutSeconds: number;
+  /** API Gateway route keys (`METHOD /path`) this function serves; `$default` catches the rest. */
+  readonly routes?: readonly string[];
+  readonly consumes?: QueueConsumer;
+  /** Runs on the billing clock; receives `{ "now": "<ISO instant>" }`. */
+  readonly scheduled?: { readonly everyMinutes: number };
+  readonly tables: ReadonlyArray<readonly [TableSpec, Access]>;
+  readonly sendsTo?: readonly QueueSpec[];
+  readonly publishesDomainEvents?: boolean;
+  readonly documents?: Access;
+}
+
+/** `$default` catches every request no route matches, so unknown paths get Lago's 404 body. */
+export const DEFAULT_ROUTE = "$default";
+
+/** How often the billing clock runs; 15 minutes bills every IANA offset within 15 minutes. */
+export const BILLING_CLOCK_MINUTES = 15;
+
+export const functions: readonly FunctionSpec[] = [
+  {
+    id: "ingest-api",
+    description: "POST /events and /events/batch: validate, authenticate, enqueue",
+    entry: "services/ingest/src/handlers/api.ts",
+    memoryMiB: 1024,
+    timeoutSeconds: 10,
+    routes: ingestRoutes,
+    tables: [[billingTable, "read"]],
+    sendsTo: [eventsQueue],
+  },
+  {
+    id: "aggregate-consumer",
+    description: "Stores queued events once and folds them into usage aggregates",
+    entry: "services/aggregate/src/handlers/events-consumer.ts",
+    memoryMiB: 1024,
+    timeoutSeconds: 30,
+    consumes: { queue: eventsQueue, batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 20 },
+    tables: [
+      [billingTable, "read"],
+      [eventsTable, "readWrite"],
+      [usageTable, "readWrite"],
+    ],
+  },
+  {
+    id: "aggregate-api",
+    description: "Events read API and current usage",
+    entry: "services/aggregate/src/handlers/api.ts",
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    routes: aggregateRoutes,
+    tables: [
+      [billingTable, "read"],
+      [eventsTable, "read"],
+      [usageTable, "read"],
+    ],
+  },
+  {
+    id: "catalog-api",
+    description: "Organizations, billable metrics, plans, customers, subscriptions",
+    entry: "services/catalog/src/handlers/api.ts",
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    routes: [...catalogRoutes, DEFAULT_ROUTE],
+    tables: [[billingTable, "readWrite"]],
+  },
+  {
+    id: "invoicing-api",
+    description: "Invoices API",
+    entry: "services/invoicing/src/handlers/api.ts",
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    routes: invoicingRoutes,
+    tables: [[billingTable, "read"]],
+  },
+  {
+    id: "invoicing-clock",
+    description: "Billing clock: finds subscriptions with a period to close and enqueues one job each",
+    entry: "services/invoicing/src/handlers/clock.ts",
+    memoryMiB: 512,
+    timeoutSeconds: 60,
+    scheduled: { everyMinutes: BILLING_CLOCK_MINUTES },
+    tables: [[billingTable, "read"]],
+    sendsTo: [billingJobsQueue],
+  },
+  {
+    id: "invoicing-worker",
+    description: "Closes one subscription's due periods: builds and finalizes their invoices",
+    entry: "services/invoicing/src/handlers/billing-worker.ts",
+    memoryMiB: 1024,
+    timeoutSeconds: 30,
+    consumes: { queue: billingJobsQueue, batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
+    tables: [
+      [billingTable, "readWrite"],
+      [usageTable, "read"],
+    ],
+    publishesDomainEvents: true,
+    documents: "readWrite",
+  },
+];
+
+export const resources = {
+  tables: [billingTable, eventsTable, usageTable],
+  queues: [eventsQueue, billingJobsQueue],
+  eventBus,
+  documentsBucket,
+} as const;
+
+/** Every public route key with the function serving it. */
+export function routeTable(): ReadonlyArray<{ routeKey: string; fn: FunctionSpec }> {
+  return functions.flatMap((fn) => (fn.routes ?? []).map((routeKey) => ({ routeKey, fn })));
+}

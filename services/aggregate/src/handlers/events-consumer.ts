@@ -1,0 +1,2 @@
+// placeholder: being written by the main session
+export const handler = async (): Promise<void> => {};

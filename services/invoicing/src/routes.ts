@@ -1,0 +1,4 @@
+/** Invoicing's public routes, as API Gateway route keys. Read by `infra/wiring.ts` and the router. */
+export const invoicingRoutes = ["GET /api/v1/invoices", "GET /api/v1/invoices/{lago_id}"] as const;
+
+export type InvoicingRoute = (typeof invoicingRoutes)[number];

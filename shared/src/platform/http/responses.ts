@@ -1,0 +1,11 @@
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" } as const;
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
+
+export function json(statusCode: number, body: unknown): HttpResponse {
+  return { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+}
+
+export const ok = (body: unknown): HttpResponse => json(200, body);

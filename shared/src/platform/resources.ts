@@ -1,0 +1,110 @@
+/**
+ * The AWS resources the services use, named once. The CDK stack and the local runtime both build
+ * them from `infra/wiring.ts`, and pass their physical names to the handlers through these
+ * environment variables, so handler code never knows which runtime it is in.
+ */
+
+export interface IndexSpec {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /** Attributes copied into the index besides the keys; "ALL" copies the whole item. */
+  readonly projection: "ALL" | "KEYS_ONLY" | readonly string[];
+}
+
+export interface TableSpec {
+  readonly id: string;
+  readonly envVar: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly indexes: readonly IndexSpec[];
+  /** Items carrying this attribute (epoch seconds) are deleted by DynamoDB once it has passed. */
+  readonly ttlAttribute: string;
+}
+
+export interface QueueSpec {
+  readonly id: string;
+  /** Environment variable that holds the queue URL. */
+  readonly envVar: string;
+  /** Six times the consumer's timeout, as AWS recommends for Lambda event sources. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+  readonly retentionDays: number;
+}
+
+export const TTL_ATTRIBUTE = "expiresAt";
+
+/** Catalog, API keys, invoices, counters: everything but raw events and usage. */
+export const billingTable = {
+  id: "billing",
+  envVar: "BILLING_TABLE",
+  partitionKey: "pk",
+  sortKey: "sk",
+  indexes: [
+    { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk", projection: "ALL" },
+    // Sparse: only subscriptions with a period still to close carry `duePk`, so the billing clock
+    // reads the subscriptions that are due, not every subscription.
+    {
+      name: "due",
+      partitionKey: "duePk",
+      sortKey: "dueAt",
+      projection: ["organizationId", "externalId", "lagoId"],
+    },
+  ],
+  ttlAttribute: TTL_ATTRIBUTE,
+} as const satisfies TableSpec;
+
+/** Raw usage events, one item per (organization, external_subscription_id, transaction_id). */
+export const eventsTable = {
+  id: "events",
+  envVar: "EVENTS_TABLE",
+  partitionKey: "pk",
+  sortKey: "sk",
+  indexes: [],
+  ttlAttribute: TTL_ATTRIBUTE,
+} as const satisfies TableSpec;
+
+/** Pre-aggregated usage per subscription, billable metric and period. */
+export const usageTable = {
+  id: "usage",
+  envVar: "USAGE_TABLE",
+  partitionKey: "pk",
+  sortKey: "sk",
+  indexes: [],
+  ttlAttribute: TTL_ATTRIBUTE,
+} as const satisfies TableSpec;
+
+export const tables = [billingTable, eventsTable, usageTable] as const;
+
+/** Accepted usage events, packed many to a message by the ingest API. */
+export const eventsQueue = {
+  id: "events",
+  envVar: "EVENTS_QUEUE_URL",
+  visibilityTimeoutSeconds: 180,
+  maxReceiveCount: 5,
+  retentionDays: 14,
+} as const satisfies QueueSpec;
+
+/** One message per due subscription, sent by the billing clock to the invoicing workers. */
+export const billingJobsQueue = {
+  id: "billing-jobs",
+  envVar: "BILLING_JOBS_QUEUE_URL",
+  visibilityTimeoutSeconds: 180,
+  maxReceiveCount: 5,
+  retentionDays: 14,
+} as const satisfies QueueSpec;
+
+export const queues = [eventsQueue, billingJobsQueue] as const;
+
+export const eventBus = { id: "domain-events", envVar: "EVENT_BUS_NAME" } as const;
+export const documentsBucket = { id: "documents", envVar: "DOCUMENTS_BUCKET" } as const;
+
+/** Number of partitions of the billing clock's due index; spreads a large billing run over keys. */
+export const DUE_INDEX_SHARDS = 4;
+
+export function resourceName(spec: { envVar: string }): string {
+  const value = process.env[spec.envVar];
+  if (!value) throw new Error(`Environment variable ${spec.envVar} is not set`);
+  return value;
+}
