@@ -11,23 +11,46 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["shared/src/**/*.test.ts", "services/*/src/**/*.test.ts", "infra/**/*.test.ts"] },
+        test: {
+          name: "unit",
+          include: ["shared/src/**/*.test.ts", "services/*/src/**/*.test.ts", "infra/**/*.test.ts"],
+        },
       },
       {
         extends: true,
-        test: { name: "integration", include: ["test/integration/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 },
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         extends: true,
-        test: { name: "contract", include: ["test/contract/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 },
+        test: {
+          name: "contract",
+          include: ["test/contract/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
       },
       {
         extends: true,
-        test: { name: "infra", include: ["test/infra/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 300_000 },
+        test: {
+          name: "infra",
+          include: ["test/infra/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
       },
       {
         extends: true,
-        test: { name: "deploy", include: ["test/deploy/**/*.test.ts"], testTimeout: 900_000, hookTimeout: 900_000 },
+        test: {
+          name: "deploy",
+          include: ["test/deploy/**/*.test.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+        },
       },
     ],
   },

@@ -82,14 +82,13 @@ export const functions: readonly FunctionSpec[] = [
   },
   {
     id: "aggregate-api",
-    description: "Events read API and current usage",
+    description: "Current usage of a subscription, from pre-aggregated usage",
     entry: "services/aggregate/src/handlers/api.ts",
     memoryMiB: 512,
     timeoutSeconds: 10,
     routes: aggregateRoutes,
     tables: [
       [billingTable, "read"],
-      [eventsTable, "read"],
       [usageTable, "read"],
     ],
   },
@@ -133,7 +132,6 @@ export const functions: readonly FunctionSpec[] = [
       [usageTable, "read"],
     ],
     publishesDomainEvents: true,
-    documents: "readWrite",
   },
 ];
 

@@ -16,7 +16,7 @@ export class MotoNotInstalledError extends Error {
     super(
       [
         "moto_server was not found on PATH, and AWS_ENDPOINT_URL is not set.",
-        "Either install the embedded emulator:   pip install \"moto[server]\"",
+        'Either install the embedded emulator:   pip install "moto[server]"',
         "or point at an emulator already running, e.g. LocalStack:   AWS_ENDPOINT_URL=http://localhost:4566 npm start",
       ].join("\n"),
     );
@@ -75,7 +75,9 @@ function killAllOnExit(): void {
   });
 }
 
-export async function startMotoServer(options: { host?: string; port?: number } = {}): Promise<RunningEmulator> {
+export async function startMotoServer(
+  options: { host?: string; port?: number } = {},
+): Promise<RunningEmulator> {
   const command = motoCommand();
   if (!motoInstalled(command)) throw new MotoNotInstalledError();
   const host = options.host ?? "127.0.0.1";

@@ -49,7 +49,7 @@ export const billingTable = {
       name: "due",
       partitionKey: "duePk",
       sortKey: "dueAt",
-      projection: ["organizationId", "externalId", "lagoId"],
+      projection: ["organizationId", "externalId"],
     },
   ],
   ttlAttribute: TTL_ATTRIBUTE,

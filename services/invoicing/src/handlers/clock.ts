@@ -1,2 +1,35 @@
-// placeholder: being written by the main session
-export const handler = async (): Promise<void> => {};
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { z } from "zod";
+import { sqsClient } from "#shared/platform/aws-clients.js";
+import { createLogger } from "#shared/platform/logger.js";
+import { billingJobsQueue, resourceName } from "#shared/platform/resources.js";
+import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
+import { CatalogStore } from "#shared/store/catalog-store.js";
+import { type ClockRun, enqueueDueSubscriptions } from "../billing/enqueue-due-subscriptions.js";
+
+const logger = createLogger("invoicing-clock");
+
+/** The scheduler passes its scheduled time; the clock never reads the wall clock. */
+const tick = z.object({
+  now: z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString()),
+});
+
+let catalog: CatalogStore | undefined;
+
+export const handler = middy<unknown, ClockRun, Error, Context>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
+    const { now } = tick.parse(event);
+    catalog ??= new CatalogStore();
+    const run = await enqueueDueSubscriptions(now, catalog, async (jobs) => {
+      await enqueueMessages(
+        sqsClient(),
+        resourceName(billingJobsQueue),
+        jobs.map((job) => JSON.stringify(job)),
+      );
+    });
+    logger.info("billing clock ran", { ...run });
+    return run;
+  });

@@ -1,0 +1,154 @@
+/**
+ * Creates the tables, queues, bus and bucket of the wiring on an emulator (moto_server or
+ * LocalStack), with the same keys, indexes and redrive policies the CDK stack declares.
+ * Idempotent: what already exists is kept, so a persistent LocalStack can be reused.
+ */
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from "@aws-sdk/client-dynamodb";
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  ResourceAlreadyExistsException,
+} from "@aws-sdk/client-eventbridge";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { QueueSpec, TableSpec } from "../../shared/src/platform/resources.js";
+import { resources } from "../wiring.js";
+
+export interface ProvisionedQueue {
+  readonly spec: QueueSpec;
+  readonly url: string;
+  readonly deadLetterUrl: string;
+}
+
+export interface Provisioned {
+  /** Environment variables naming each resource, exactly as the CDK stack sets them on functions. */
+  readonly environment: Record<string, string>;
+  readonly queues: readonly ProvisionedQueue[];
+}
+
+function createTableInput(spec: TableSpec, tableName: string): CreateTableCommandInput {
+  const attributes = new Set<string>([spec.partitionKey, spec.sortKey]);
+  for (const index of spec.indexes) {
+    attributes.add(index.partitionKey);
+    attributes.add(index.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: "S" })),
+    KeySchema: [
+      { AttributeName: spec.partitionKey, KeyType: "HASH" },
+      { AttributeName: spec.sortKey, KeyType: "RANGE" },
+    ],
+    GlobalSecondaryIndexes:
+      spec.indexes.length === 0
+        ? undefined
+        : spec.indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: "HASH" },
+              { AttributeName: index.sortKey, KeyType: "RANGE" },
+            ],
+            Projection:
+              typeof index.projection === "string"
+                ? { ProjectionType: index.projection }
+                : { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.projection] },
+          })),
+  };
+}
+
+async function provisionTable(dynamo: DynamoDBClient, spec: TableSpec, tableName: string): Promise<void> {
+  try {
+    await dynamo.send(new CreateTableCommand(createTableInput(spec, tableName)));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await waitUntilTableExists({ client: dynamo, maxWaitTime: 60 }, { TableName: tableName });
+  const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.TableStatus !== "ACTIVE") throw new Error(`table ${tableName} is ${Table?.TableStatus}`);
+  await dynamo
+    .send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true },
+      }),
+    )
+    .catch((error: Error) => {
+      // Already enabled on a reused table.
+      if (!/already enabled|TimeToLive is already/i.test(error.message)) throw error;
+    });
+}
+
+async function provisionQueue(sqs: SQSClient, spec: QueueSpec, prefix: string): Promise<ProvisionedQueue> {
+  const retention = String(spec.retentionDays * 24 * 3600);
+  const dlq = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `${prefix}-${spec.id}-dlq`,
+      Attributes: { MessageRetentionPeriod: retention },
+    }),
+  );
+  const deadLetterUrl = dlq.QueueUrl as string;
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: deadLetterUrl, AttributeNames: ["QueueArn"] }),
+  );
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `${prefix}-${spec.id}`,
+      Attributes: {
+        VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: retention,
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: Attributes?.QueueArn,
+          maxReceiveCount: spec.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  return { spec, url: queue.QueueUrl as string, deadLetterUrl };
+}
+
+/** Provisions every resource of the wiring under `prefix` and says how to name them to handlers. */
+export async function provisionResources(prefix: string): Promise<Provisioned> {
+  const dynamo = new DynamoDBClient({});
+  const sqs = new SQSClient({});
+  const events = new EventBridgeClient({});
+  const s3 = new S3Client({ forcePathStyle: true });
+  try {
+    const environment: Record<string, string> = {};
+    await Promise.all(
+      resources.tables.map(async (spec) => {
+        const name = `${prefix}-${spec.id}`;
+        await provisionTable(dynamo, spec, name);
+        environment[spec.envVar] = name;
+      }),
+    );
+    const queues = await Promise.all(resources.queues.map((spec) => provisionQueue(sqs, spec, prefix)));
+    for (const queue of queues) environment[queue.spec.envVar] = queue.url;
+
+    const busName = `${prefix}-${resources.eventBus.id}`;
+    await events.send(new CreateEventBusCommand({ Name: busName })).catch((error: Error) => {
+      if (!(error instanceof ResourceAlreadyExistsException)) throw error;
+    });
+    environment[resources.eventBus.envVar] = busName;
+
+    const bucket = `${prefix}-${resources.documentsBucket.id}`.toLowerCase();
+    await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: Error) => {
+      if (!/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(error.name)) throw error;
+    });
+    environment[resources.documentsBucket.envVar] = bucket;
+    return { environment, queues };
+  } finally {
+    dynamo.destroy();
+    sqs.destroy();
+    events.destroy();
+    s3.destroy();
+  }
+}

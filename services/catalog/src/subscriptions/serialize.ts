@@ -1,0 +1,27 @@
+import type { Subscription } from "#shared/domain/catalog.js";
+import { type BillingPeriod, inclusiveEnd } from "#shared/domain/periods.js";
+
+export function serializeSubscription(subscription: Subscription, currentPeriod: BillingPeriod | null) {
+  return {
+    lago_id: subscription.id,
+    external_id: subscription.externalId,
+    lago_customer_id: subscription.customerId,
+    external_customer_id: subscription.externalCustomerId,
+    name: subscription.name,
+    plan_code: subscription.planCode,
+    status: subscription.status,
+    billing_time: subscription.billingTime,
+    subscription_at: subscription.subscriptionAt,
+    started_at: subscription.startedAt,
+    trial_ended_at: null,
+    ending_at: subscription.endingAt,
+    terminated_at: subscription.terminatedAt,
+    canceled_at: null,
+    created_at: subscription.createdAt,
+    previous_plan_code: null,
+    next_plan_code: null,
+    downgrade_plan_date: null,
+    current_billing_period_started_at: currentPeriod?.startsAt ?? null,
+    current_billing_period_ending_at: currentPeriod ? inclusiveEnd(currentPeriod) : null,
+  };
+}

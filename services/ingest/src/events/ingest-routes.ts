@@ -1,0 +1,39 @@
+import { z } from "zod";
+import type { UsageEvent } from "#shared/domain/usage-event.js";
+import type { ApiRequest } from "#shared/platform/http/api-handler.js";
+import { rootParam } from "#shared/platform/http/api-handler.js";
+import { invalid, validationFailed } from "#shared/platform/http/errors.js";
+import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
+import { parseOrReject, toErrorDetails } from "#shared/platform/http/validation.js";
+import { acceptEvent, serializeAcceptedEvent } from "./accept-events.js";
+import { eventInput, MAX_BATCH_EVENTS } from "./event-input.js";
+
+/** Puts accepted events on the events queue; nothing is stored before the consumer runs. */
+export type EventSink = (organizationId: string, events: readonly UsageEvent[]) => Promise<void>;
+
+/** POST /events: one event, validated now, stored and aggregated asynchronously. */
+export async function createEvent(request: ApiRequest, sink: EventSink): Promise<HttpResponse> {
+  const input = parseOrReject(eventInput, rootParam(request.body, "event"));
+  const event = acceptEvent(input, request.receivedAt);
+  await sink(request.organization.id, [event]);
+  return ok({ event: serializeAcceptedEvent(event) });
+}
+
+/** POST /events/batch: all or nothing; errors are keyed by the event's index, as Lago does. */
+export async function createBatchEvents(request: ApiRequest, sink: EventSink): Promise<HttpResponse> {
+  const body = request.body as { events?: unknown } | undefined;
+  const list = z.array(z.unknown()).safeParse(body?.events);
+  if (!list.success) throw invalid("events", "no_events");
+  if (list.data.length === 0) throw invalid("events", "no_events");
+  if (list.data.length > MAX_BATCH_EVENTS) throw invalid("events", "too_many_events");
+  const errors: Record<string, ReturnType<typeof toErrorDetails>> = {};
+  const events: UsageEvent[] = [];
+  list.data.forEach((raw, index) => {
+    const parsed = eventInput.safeParse(raw, { reportInput: true });
+    if (parsed.success) events.push(acceptEvent(parsed.data, request.receivedAt));
+    else errors[String(index)] = toErrorDetails(parsed.error.issues);
+  });
+  if (Object.keys(errors).length > 0) throw validationFailed(errors);
+  await sink(request.organization.id, events);
+  return ok({ events: events.map(serializeAcceptedEvent) });
+}

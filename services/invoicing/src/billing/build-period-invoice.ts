@@ -1,0 +1,116 @@
+import type { Customer, Organization, Plan, Subscription } from "#shared/domain/catalog.js";
+import { type ChargeFee, lagoDecimal } from "#shared/domain/charge-fees.js";
+import {
+  draftNumber,
+  type Invoice,
+  type InvoiceFee,
+  initialPaymentStatus,
+  invoiceTotals,
+} from "#shared/domain/invoice.js";
+import { subunitToUnit } from "#shared/domain/money.js";
+import {
+  type BillingPeriod,
+  billingDate,
+  inclusiveEnd,
+  localDate,
+  plusDays,
+  startOfLocalDay,
+} from "#shared/domain/periods.js";
+import { inArrearsSubscriptionFee } from "#shared/domain/subscription-fee.js";
+import { chargesFromDatetime } from "#shared/domain/subscription-periods.js";
+import { stableUuid } from "#shared/platform/ids.js";
+
+export interface PeriodInvoiceInput {
+  readonly organization: Organization;
+  readonly customer: Customer;
+  readonly subscription: Subscription;
+  readonly plan: Plan;
+  readonly period: BillingPeriod;
+  readonly timezone: string;
+  readonly graceDays: number;
+  readonly chargeFees: readonly ChargeFee[];
+  /** The billing clock's instant; the invoice's creation time. */
+  readonly now: string;
+}
+
+/** The invoice's id: one per (subscription, period), whichever run builds it. */
+export function periodInvoiceId(
+  subscription: Pick<Subscription, "organizationId" | "id">,
+  period: BillingPeriod,
+): string {
+  return stableUuid("subscription-invoice", subscription.organizationId, subscription.id, period.startsAt);
+}
+
+/**
+ * The invoice closing a subscription's period, in arrears: the base fee (prorated from the start
+ * day for a first partial period) and one fee per charge. With a grace period it is a draft; the
+ * number is given when it is saved as finalized.
+ */
+export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
+  const { organization, customer, subscription, plan, period, timezone, now } = input;
+  const id = periodInvoiceId(subscription, period);
+  const chargesFrom = chargesFromDatetime(subscription, period);
+  const toDatetime = inclusiveEnd(period);
+  const base = inArrearsSubscriptionFee(plan, period, localDate(chargesFrom, timezone));
+  const subscriptionFee: InvoiceFee = {
+    id: stableUuid(id, "subscription"),
+    feeType: "subscription",
+    chargeId: null,
+    billableMetricCode: null,
+    itemCode: plan.code,
+    itemName: plan.name,
+    invoiceDisplayName: plan.invoiceDisplayName,
+    units: "1.0",
+    eventsCount: 0,
+    amountCents: base.amountCents,
+    preciseAmountCents: base.preciseAmountCents.toString(),
+    preciseUnitAmount: base.preciseAmountCents.dividedBy(subunitToUnit(plan.amountCurrency)).toString(),
+    // The base fee covers whole local days: from the local midnight of the first billed day.
+    fromDatetime: startOfLocalDay(localDate(chargesFrom, timezone), timezone),
+    toDatetime,
+  };
+  const chargeFees: InvoiceFee[] = input.chargeFees.map((fee) => ({
+    id: stableUuid(id, "charge", fee.charge.id),
+    feeType: "charge",
+    chargeId: fee.charge.id,
+    billableMetricCode: fee.metric.code,
+    itemCode: fee.metric.code,
+    itemName: fee.metric.name,
+    invoiceDisplayName: fee.charge.invoiceDisplayName,
+    units: lagoDecimal(fee.units),
+    eventsCount: fee.eventsCount,
+    amountCents: fee.amountCents,
+    preciseAmountCents: fee.preciseAmountCents.toString(),
+    preciseUnitAmount: fee.unitAmount.toString(),
+    fromDatetime: chargesFrom,
+    toDatetime,
+  }));
+  const fees = [subscriptionFee, ...chargeFees];
+  const totals = invoiceTotals(fees);
+  const draft = input.graceDays > 0;
+  const issuingDate = plusDays(billingDate(period), input.graceDays);
+  return {
+    id,
+    organizationId: organization.id,
+    customerId: customer.id,
+    externalCustomerId: customer.externalId,
+    subscriptionId: subscription.id,
+    externalSubscriptionId: subscription.externalId,
+    invoiceType: "subscription",
+    status: draft ? "draft" : "finalized",
+    paymentStatus: initialPaymentStatus(totals.totalAmountCents),
+    sequentialId: null,
+    number: draftNumber(organization.documentNumberPrefix),
+    issuingDate,
+    paymentDueDate: plusDays(issuingDate, organization.netPaymentTermDays),
+    netPaymentTermDays: organization.netPaymentTermDays,
+    currency: plan.amountCurrency,
+    timezone,
+    periodStartsAt: period.startsAt,
+    periodEndsAt: period.endsAt,
+    fees,
+    ...totals,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,83 @@
+import type { Invoice, InvoiceFee } from "#shared/domain/invoice.js";
+
+function serializeFee(fee: InvoiceFee, invoice: Invoice) {
+  return {
+    lago_id: fee.id,
+    lago_charge_id: fee.chargeId,
+    lago_invoice_id: invoice.id,
+    lago_subscription_id: invoice.subscriptionId,
+    external_subscription_id: invoice.externalSubscriptionId,
+    lago_customer_id: invoice.customerId,
+    external_customer_id: invoice.externalCustomerId,
+    amount_cents: fee.amountCents,
+    precise_amount: fee.preciseAmountCents,
+    amount_currency: invoice.currency,
+    taxes_amount_cents: 0,
+    total_amount_cents: fee.amountCents,
+    units: fee.units,
+    precise_unit_amount: fee.preciseUnitAmount,
+    events_count: fee.eventsCount,
+    pay_in_advance: false,
+    invoiceable: true,
+    from_date: fee.fromDatetime,
+    to_date: fee.toDatetime,
+    payment_status: invoice.paymentStatus,
+    created_at: invoice.createdAt,
+    item: {
+      type: fee.feeType,
+      code: fee.itemCode,
+      name: fee.itemName,
+      invoice_display_name: fee.invoiceDisplayName ?? fee.itemName,
+      lago_item_id: fee.chargeId ?? invoice.subscriptionId,
+      item_type: fee.feeType === "charge" ? "BillableMetric" : "Subscription",
+    },
+  };
+}
+
+/** Lago's invoice object (`V1::InvoiceSerializer`), with its fees. */
+export function serializeInvoice(invoice: Invoice) {
+  return {
+    lago_id: invoice.id,
+    billing_entity_code: null,
+    sequential_id: invoice.sequentialId,
+    number: invoice.number,
+    issuing_date: invoice.issuingDate,
+    payment_due_date: invoice.paymentDueDate,
+    net_payment_term: invoice.netPaymentTermDays,
+    invoice_type: invoice.invoiceType,
+    status: invoice.status,
+    payment_status: invoice.paymentStatus,
+    payment_overdue: false,
+    payment_dispute_lost_at: null,
+    currency: invoice.currency,
+    fees_amount_cents: invoice.feesAmountCents,
+    taxes_amount_cents: invoice.taxesAmountCents,
+    progressive_billing_credit_amount_cents: 0,
+    coupons_amount_cents: 0,
+    credit_notes_amount_cents: 0,
+    sub_total_excluding_taxes_amount_cents: invoice.subTotalExcludingTaxesAmountCents,
+    sub_total_including_taxes_amount_cents: invoice.subTotalIncludingTaxesAmountCents,
+    total_amount_cents: invoice.totalAmountCents,
+    total_due_amount_cents: invoice.paymentStatus === "succeeded" ? 0 : invoice.totalAmountCents,
+    total_paid_amount_cents: 0,
+    total_offsetted_credit_note_amount_cents: 0,
+    prepaid_credit_amount_cents: 0,
+    file_url: null,
+    version_number: 4,
+    created_at: invoice.createdAt,
+    updated_at: invoice.updatedAt,
+    voided_at: null,
+    customer: { lago_id: invoice.customerId, external_id: invoice.externalCustomerId },
+    subscriptions: [
+      {
+        lago_id: invoice.subscriptionId,
+        external_id: invoice.externalSubscriptionId,
+        current_billing_period_started_at: invoice.periodStartsAt,
+      },
+    ],
+    fees: invoice.fees.map((fee) => serializeFee(fee, invoice)),
+    credits: [],
+    applied_taxes: [],
+    metadata: [],
+  };
+}

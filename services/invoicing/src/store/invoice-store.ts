@@ -1,0 +1,150 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { Invoice } from "#shared/domain/invoice.js";
+import { documentClient } from "#shared/platform/aws-clients.js";
+import { billingTable, resourceName } from "#shared/platform/resources.js";
+import { cancellationCodes } from "#shared/store/errors.js";
+import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
+import { queryAll } from "#shared/store/query.js";
+
+export interface StoredInvoice extends Invoice {
+  /** Set once `invoice.created` (or `invoice.drafted`) has been published. */
+  readonly domainEventPublished?: boolean;
+}
+
+/** How a finalized invoice gets its number: which counter, and how to print the value. */
+export interface NumberingPlan {
+  readonly counter: string;
+  readonly format: (sequence: number) => string;
+}
+
+export type SaveOutcome =
+  | { readonly created: true; readonly invoice: StoredInvoice }
+  | { readonly created: false; readonly invoice: StoredInvoice };
+
+const invoiceSk = (id: string) => joinKey("invoice", id);
+const listPk = (organizationId: string) => joinKey(organizationId, "invoices");
+
+/**
+ * Invoices in the billing table. An invoice's id is derived from its subscription and period, so
+ * `attribute_not_exists` on its key is the one-invoice-per-(subscription, period) guarantee.
+ */
+export class InvoiceStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+    private readonly table: string = resourceName(billingTable),
+  ) {}
+
+  private item(invoice: Invoice) {
+    return {
+      ...invoice,
+      pk: invoice.organizationId,
+      sk: invoiceSk(invoice.id),
+      kind: "invoice",
+      gsi1pk: listPk(invoice.organizationId),
+      gsi1sk: `${invoice.issuingDate}#${invoice.createdAt}#${invoice.id}`,
+    };
+  }
+
+  async get(organizationId: string, id: string): Promise<StoredInvoice | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: organizationId, sk: invoiceSk(id) } }),
+    );
+    return Item ? withoutStorageAttributes<StoredInvoice>(Item) : undefined;
+  }
+
+  /**
+   * Saves a new invoice once. A finalized invoice takes the next number of its sequence in the same
+   * transaction, on the condition that the counter still holds the value read: numbers are gapless
+   * and never shared. A draft takes no number. If the invoice already exists, nothing is written.
+   */
+  async saveOnce(invoice: Invoice, numbering: NumberingPlan | null, maxAttempts = 10): Promise<SaveOutcome> {
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const existing = await this.get(invoice.organizationId, invoice.id);
+      if (existing) return { created: false, invoice: existing };
+      const counterKey = numbering
+        ? { pk: invoice.organizationId, sk: joinKey("counter", numbering.counter) }
+        : null;
+      const current = counterKey
+        ? Number(
+            (
+              await this.client.send(
+                new GetCommand({ TableName: this.table, Key: counterKey, ConsistentRead: true }),
+              )
+            ).Item?.value ?? 0,
+          )
+        : 0;
+      const toSave: Invoice = numbering
+        ? { ...invoice, sequentialId: current + 1, number: numbering.format(current + 1) }
+        : invoice;
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: this.item(toSave),
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
+              ...(counterKey
+                ? [
+                    {
+                      Update: {
+                        TableName: this.table,
+                        Key: counterKey,
+                        UpdateExpression: "SET #value = :next, kind = :kind",
+                        ConditionExpression:
+                          current === 0 ? "attribute_not_exists(#value)" : "#value = :current",
+                        ExpressionAttributeNames: { "#value": "value" },
+                        ExpressionAttributeValues: {
+                          ":next": current + 1,
+                          ":kind": "counter",
+                          ...(current === 0 ? {} : { ":current": current }),
+                        },
+                      },
+                    },
+                  ]
+                : []),
+            ],
+          }),
+        );
+        return { created: true, invoice: toSave };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        // [0] failed: the invoice exists now (a concurrent run): the next loop returns it.
+        // [1] failed: another invoice took this number first: read the counter again.
+      }
+    }
+    throw new Error(`could not number invoice ${invoice.id} after ${maxAttempts} attempts`);
+  }
+
+  async markDomainEventPublished(organizationId: string, id: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: organizationId, sk: invoiceSk(id) },
+        UpdateExpression: "SET domainEventPublished = :yes",
+        ExpressionAttributeValues: { ":yes": true },
+      }),
+    );
+  }
+
+  /** The organization's invoices, newest issuing date first. */
+  async list(organizationId: string): Promise<StoredInvoice[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": listPk(organizationId) },
+      ScanIndexForward: false,
+    });
+    return items.map((item) => withoutStorageAttributes<StoredInvoice>(item));
+  }
+}
