@@ -1,4 +1,6 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { UsageEvent } from "../domain/usage-event.js";
 import { documentClient } from "../platform/aws-clients.js";
 import { eventsTable, resourceName } from "../platform/resources.js";
@@ -61,7 +63,9 @@ export class EventStore {
       return { kind: "stored", event };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const existing = (error as Error & { Item?: Record<string, unknown> }).Item;
+      // The document client does not convert an exception's item: it is still in wire format.
+      const raw = (error as Error & { Item?: Record<string, AttributeValue> }).Item;
+      const existing = raw ? unmarshall(raw) : undefined;
       if (existing?.unitId === event.unitId) {
         return { kind: "stored", event: withoutStorageAttributes<StoredEvent>(existing) };
       }

@@ -55,8 +55,9 @@ export function createApiHandler<Route extends string>(options: ApiOptions<Route
   return middy<ApiEvent, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(lagoErrors(logger))
-    .use(jsonBody())
+    // Authentication reads headers only, and comes first: an anonymous caller learns nothing more.
     .use(apiKeyAuth(options.resolveApiKey))
+    .use(jsonBody())
     .handler(async (event) => {
       const route = routes[event.routeKey];
       if (!route) throw notFound("route");

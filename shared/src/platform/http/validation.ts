@@ -9,8 +9,8 @@ import { type ErrorDetails, validationFailed } from "./errors.js";
 const LAGO_CODE = /^[a-z][a-z0-9_]*$/;
 
 function codeOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type" && issue.input === undefined) return "value_is_mandatory";
-  if (issue.code === "invalid_type" && issue.input === null) return "value_is_mandatory";
+  const missing = issue.input === undefined || issue.input === null;
+  if (missing && (issue.code === "invalid_type" || issue.code === "invalid_union")) return "value_is_mandatory";
   if (LAGO_CODE.test(issue.message)) return issue.message;
   return "invalid_value";
 }
