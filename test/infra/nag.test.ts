@@ -9,7 +9,9 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { synthStack } from "../support/cdk-app.js";
 
-function describeViolations(violations: ReturnType<AwsSolutionsChecks["validateScope"]>["violations"]): string {
+function describeViolations(
+  violations: ReturnType<AwsSolutionsChecks["validateScope"]>["violations"],
+): string {
   return violations
     .map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(", ")}`)
     .join("\n");
@@ -33,7 +35,9 @@ describe("cdk-nag AwsSolutions", () => {
     const stack = new Stack(app, "Probe");
     new sqs.Queue(stack, "Plain", { encryption: sqs.QueueEncryption.UNENCRYPTED });
     const rules = new AwsSolutionsChecks().validateScope(app).violations.map((v) => v.ruleName);
-    expect(rules).toEqual(expect.arrayContaining(["AwsSolutions-SQS2", "AwsSolutions-SQS3", "AwsSolutions-SQS4"]));
+    expect(rules).toEqual(
+      expect.arrayContaining(["AwsSolutions-SQS2", "AwsSolutions-SQS3", "AwsSolutions-SQS4"]),
+    );
   });
 
   it("acknowledgments are per finding: an acknowledged rule on one resource does not hide another", () => {

@@ -107,35 +107,46 @@ describe("functions", () => {
     template.resourceCountIs("AWS::Lambda::Function", functions.length);
   });
 
-  it.each(functions.map((spec) => [spec.id, spec] as const))("%s: arm64, nodejs22.x, size and timeout", (_, spec) => {
-    template.hasResource("AWS::Lambda::Function", {
-      Properties: Match.objectLike({
-        Runtime: "nodejs22.x",
-        Architectures: ["arm64"],
-        Handler: "index.handler",
-        MemorySize: spec.memoryMiB,
-        Timeout: spec.timeoutSeconds,
-        TracingConfig: { Mode: "Active" },
-        LoggingConfig: Match.objectLike({ LogGroup: ref(fnOf(spec).logGroup) }),
-        Environment: {
-          Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: spec.id, NODE_OPTIONS: "--enable-source-maps" }),
-        },
-      }),
-    });
-  });
+  it.each(functions.map((spec) => [spec.id, spec] as const))(
+    "%s: arm64, nodejs22.x, size and timeout",
+    (_, spec) => {
+      template.hasResource("AWS::Lambda::Function", {
+        Properties: Match.objectLike({
+          Runtime: "nodejs22.x",
+          Architectures: ["arm64"],
+          Handler: "index.handler",
+          MemorySize: spec.memoryMiB,
+          Timeout: spec.timeoutSeconds,
+          TracingConfig: { Mode: "Active" },
+          LoggingConfig: Match.objectLike({ LogGroup: ref(fnOf(spec).logGroup) }),
+          Environment: {
+            Variables: Match.objectLike({
+              POWERTOOLS_SERVICE_NAME: spec.id,
+              NODE_OPTIONS: "--enable-source-maps",
+            }),
+          },
+        }),
+      });
+    },
+  );
 
   it.each(functions.map((spec) => [spec.id, spec] as const))(
     "%s: environment names exactly the resources it accesses, with their physical names",
     (_, spec) => {
       const resource = json.Resources[logicalId(fnOf(spec))];
-      const variables = (resource?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      const variables = (resource?.Properties?.Environment as { Variables: Record<string, unknown> })
+        .Variables;
       expect(Object.keys(variables).sort()).toEqual(expectedEnvVarNames(spec));
       for (const [table] of spec.tables) expect(variables[table.envVar]).toEqual(ref(tableOf(table.id)));
-      for (const queue of spec.sendsTo ?? []) expect(variables[queue.envVar]).toEqual(ref(queueOf(queue.id).queue));
+      for (const queue of spec.sendsTo ?? [])
+        expect(variables[queue.envVar]).toEqual(ref(queueOf(queue.id).queue));
       if (spec.publishesDomainEvents) {
-        expect(variables[resources.eventBus.envVar]).toEqual({ "Fn::GetAtt": [logicalId(stack.eventBus), "Name"] });
+        expect(variables[resources.eventBus.envVar]).toEqual({
+          "Fn::GetAtt": [logicalId(stack.eventBus), "Name"],
+        });
       }
-      if (spec.documents) expect(variables[resources.documentsBucket.envVar]).toEqual(ref(stack.documentsBucket));
+      if (spec.documents)
+        expect(variables[resources.documentsBucket.envVar]).toEqual(ref(stack.documentsBucket));
     },
   );
 
@@ -156,7 +167,9 @@ describe("least privilege, from the wiring's access lists", () => {
       if (!access) expect([...actions], `${spec.id} must not touch table ${tableSpec.id}`).toEqual([]);
       else {
         expect(actions.has("dynamodb:Query")).toBe(true);
-        expect(actions.has("dynamodb:PutItem"), `${spec.id} ${access} on ${tableSpec.id}`).toBe(access === "readWrite");
+        expect(actions.has("dynamodb:PutItem"), `${spec.id} ${access} on ${tableSpec.id}`).toBe(
+          access === "readWrite",
+        );
         expect(actions.has("dynamodb:UpdateItem")).toBe(access === "readWrite");
       }
     }
@@ -189,7 +202,8 @@ describe("HTTP API", () => {
     template.resourceCountIs("AWS::ApiGatewayV2::Route", routes.length);
     for (const { routeKey, fn } of routes) {
       const [, route] =
-        resourcesOfType("AWS::ApiGatewayV2::Route").find(([, r]) => r.Properties?.RouteKey === routeKey) ?? [];
+        resourcesOfType("AWS::ApiGatewayV2::Route").find(([, r]) => r.Properties?.RouteKey === routeKey) ??
+        [];
       expect(route, routeKey).toBeDefined();
       expect(route?.Properties?.ApiId).toEqual(ref(stack.api));
       const target = JSON.stringify(route?.Properties?.Target);
@@ -225,44 +239,52 @@ describe("HTTP API", () => {
 });
 
 describe("queues and consumers", () => {
-  it.each(resources.queues.map((spec) => [spec.id, spec] as const))("%s: DLQ, SSE, retention, visibility", (_, spec) => {
-    const { queue, deadLetterQueue } = queueOf(spec.id);
-    expect(json.Resources[logicalId(queue)]?.Properties).toMatchObject({
-      VisibilityTimeout: spec.visibilityTimeoutSeconds,
-      MessageRetentionPeriod: spec.retentionDays * 86_400,
-      SqsManagedSseEnabled: true,
-      RedrivePolicy: { deadLetterTargetArn: arnOf(deadLetterQueue), maxReceiveCount: spec.maxReceiveCount },
-    });
-    expect(json.Resources[logicalId(deadLetterQueue)]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
-    for (const q of [queue, deadLetterQueue]) {
-      template.hasResourceProperties("AWS::SQS::QueuePolicy", {
-        Queues: [ref(q)],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
-          ]),
-        },
+  it.each(resources.queues.map((spec) => [spec.id, spec] as const))(
+    "%s: DLQ, SSE, retention, visibility",
+    (_, spec) => {
+      const { queue, deadLetterQueue } = queueOf(spec.id);
+      expect(json.Resources[logicalId(queue)]?.Properties).toMatchObject({
+        VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        MessageRetentionPeriod: spec.retentionDays * 86_400,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: arnOf(deadLetterQueue), maxReceiveCount: spec.maxReceiveCount },
       });
-    }
-  });
+      expect(json.Resources[logicalId(deadLetterQueue)]?.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+      });
+      for (const q of [queue, deadLetterQueue]) {
+        template.hasResourceProperties("AWS::SQS::QueuePolicy", {
+          Queues: [ref(q)],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+            ]),
+          },
+        });
+      }
+    },
+  );
 
   const consumers = functions.filter((spec) => spec.consumes);
   it("has exactly one event source mapping per consumer", () => {
     template.resourceCountIs("AWS::Lambda::EventSourceMapping", consumers.length);
   });
 
-  it.each(consumers.map((spec) => [spec.id, spec] as const))("%s: batch settings and partial failures", (_, spec) => {
-    const consumer = spec.consumes;
-    if (!consumer) throw new Error("not a consumer");
-    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
-      FunctionName: ref(fnOf(spec)),
-      EventSourceArn: arnOf(queueOf(consumer.queue.id).queue),
-      BatchSize: consumer.batchSize,
-      MaximumBatchingWindowInSeconds: consumer.maxBatchingWindowSeconds,
-      ScalingConfig: { MaximumConcurrency: consumer.maxConcurrency },
-      FunctionResponseTypes: ["ReportBatchItemFailures"],
-    });
-  });
+  it.each(consumers.map((spec) => [spec.id, spec] as const))(
+    "%s: batch settings and partial failures",
+    (_, spec) => {
+      const consumer = spec.consumes;
+      if (!consumer) throw new Error("not a consumer");
+      template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+        FunctionName: ref(fnOf(spec)),
+        EventSourceArn: arnOf(queueOf(consumer.queue.id).queue),
+        BatchSize: consumer.batchSize,
+        MaximumBatchingWindowInSeconds: consumer.maxBatchingWindowSeconds,
+        ScalingConfig: { MaximumConcurrency: consumer.maxConcurrency },
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+      });
+    },
+  );
 });
 
 describe("tables", () => {
@@ -271,37 +293,40 @@ describe("tables", () => {
     template.resourceCountIs("AWS::DynamoDB::GlobalTable", 0);
   });
 
-  it.each(resources.tables.map((spec) => [spec.id, spec] as const))("%s: keys, billing, PITR, TTL, GSIs", (_, spec) => {
-    const table = json.Resources[logicalId(tableOf(spec.id))];
-    expect(table?.DeletionPolicy).toBe("Retain");
-    expect(table?.UpdateReplacePolicy).toBe("Retain");
-    expect(table?.Properties).toMatchObject({
-      BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [
-        { AttributeName: spec.partitionKey, KeyType: "HASH" },
-        { AttributeName: spec.sortKey, KeyType: "RANGE" },
-      ],
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true },
-      SSESpecification: { SSEEnabled: true },
-    });
-    const indexes = (table?.Properties?.GlobalSecondaryIndexes ?? []) as unknown[];
-    expect(indexes).toHaveLength(spec.indexes.length);
-    for (const index of spec.indexes) {
-      const projection =
-        typeof index.projection === "string"
-          ? { ProjectionType: index.projection }
-          : { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.projection] };
-      expect(indexes).toContainEqual({
-        IndexName: index.name,
+  it.each(resources.tables.map((spec) => [spec.id, spec] as const))(
+    "%s: keys, billing, PITR, TTL, GSIs",
+    (_, spec) => {
+      const table = json.Resources[logicalId(tableOf(spec.id))];
+      expect(table?.DeletionPolicy).toBe("Retain");
+      expect(table?.UpdateReplacePolicy).toBe("Retain");
+      expect(table?.Properties).toMatchObject({
+        BillingMode: "PAY_PER_REQUEST",
         KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: "HASH" },
-          { AttributeName: index.sortKey, KeyType: "RANGE" },
+          { AttributeName: spec.partitionKey, KeyType: "HASH" },
+          { AttributeName: spec.sortKey, KeyType: "RANGE" },
         ],
-        Projection: projection,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true },
+        SSESpecification: { SSEEnabled: true },
       });
-    }
-  });
+      const indexes = (table?.Properties?.GlobalSecondaryIndexes ?? []) as unknown[];
+      expect(indexes).toHaveLength(spec.indexes.length);
+      for (const index of spec.indexes) {
+        const projection =
+          typeof index.projection === "string"
+            ? { ProjectionType: index.projection }
+            : { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.projection] };
+        expect(indexes).toContainEqual({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: "HASH" },
+            { AttributeName: index.sortKey, KeyType: "RANGE" },
+          ],
+          Projection: projection,
+        });
+      }
+    },
+  );
 });
 
 describe("billing clock", () => {
@@ -426,7 +451,10 @@ describe("alarms", () => {
 describe("outputs", () => {
   const common = [
     ...resources.tables.map((t) => `${pascalCase(t.id)}TableName`),
-    ...resources.queues.flatMap((q) => [`${pascalCase(q.id)}QueueUrl`, `${pascalCase(q.id)}DeadLetterQueueUrl`]),
+    ...resources.queues.flatMap((q) => [
+      `${pascalCase(q.id)}QueueUrl`,
+      `${pascalCase(q.id)}DeadLetterQueueUrl`,
+    ]),
     "EventBusName",
     "DocumentsBucketName",
     "AlarmTopicArn",
@@ -444,7 +472,8 @@ describe("outputs", () => {
     expect(emulated.Resources).toEqual(json.Resources);
     expect(Object.keys(emulated.Outputs ?? {}).sort()).toEqual([...common].sort());
     // Types moto_server 5.2's CloudFormation skips (its log says "No Moto CloudFormation support").
-    const skipped = /^AWS::(ApiGatewayV2::|Scheduler::|SQS::QueuePolicy|S3::BucketPolicy|SNS::TopicPolicy|CloudWatch::Alarm)/;
+    const skipped =
+      /^AWS::(ApiGatewayV2::|Scheduler::|SQS::QueuePolicy|S3::BucketPolicy|SNS::TopicPolicy|CloudWatch::Alarm)/;
     const referenced = JSON.stringify(emulated.Outputs).matchAll(/"(?:Ref|Fn::GetAtt)":\["?([A-Za-z0-9]+)/g);
     for (const [, id] of referenced) {
       expect(emulated.Resources[id ?? ""]?.Type ?? "", `output references ${id}`).not.toMatch(skipped);

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handler as consumer } from "../../services/aggregate/src/handlers/events-consumer.js";
 import { storeAndAggregate } from "../../services/aggregate/src/events/store-and-aggregate.js";
 import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscription-context.js";
+import { handler as consumer } from "../../services/aggregate/src/handlers/events-consumer.js";
 import type { EventsMessage } from "../../shared/src/contracts/events-message.js";
 import { EMPTY_TOTALS, foldEvent, type UsageTotals } from "../../shared/src/domain/aggregation.js";
 import type { UsageEvent } from "../../shared/src/domain/usage-event.js";
@@ -81,12 +81,18 @@ async function usageOf(periodStartsAt: string): Promise<UsageTotals> {
 
 /** The invariant every fault must keep: aggregates equal a recount of the stored raw events. */
 async function expectAggregatesMatchStoredEvents(): Promise<StoredEvent[]> {
-  const stored = await new EventStore().listForSubscription(seeded.organizationId, seeded.externalSubscriptionId);
+  const stored = await new EventStore().listForSubscription(
+    seeded.organizationId,
+    seeded.externalSubscriptionId,
+  );
   const recount = new Map<string, UsageTotals>();
   for (const e of stored) {
     if (!e.placement.aggregated) continue;
     const metric = { aggregationType: "sum_agg", fieldName: "value" } as const;
-    recount.set(e.placement.periodStartsAt, foldEvent(recount.get(e.placement.periodStartsAt) ?? EMPTY_TOTALS, metric, e));
+    recount.set(
+      e.placement.periodStartsAt,
+      foldEvent(recount.get(e.placement.periodStartsAt) ?? EMPTY_TOTALS, metric, e),
+    );
   }
   for (const period of [NOVEMBER, DECEMBER]) {
     expect(await usageOf(period)).toEqual(recount.get(period) ?? EMPTY_TOTALS);
@@ -116,7 +122,9 @@ describe("aggregate consumer, exactly once", () => {
 
   it("counts a message delivered three times once", async () => {
     const before = await usageOf(NOVEMBER);
-    const body = JSON.stringify(unit([event({ properties: { value: 100 } }), event({ properties: { value: 11 } })]));
+    const body = JSON.stringify(
+      unit([event({ properties: { value: 100 } }), event({ properties: { value: 11 } })]),
+    );
     for (let i = 0; i < 3; i++) expect((await deliver(body)).batchItemFailures).toEqual([]);
     const after = await usageOf(NOVEMBER);
     expect(after.eventsCount - before.eventsCount).toBe(2);
@@ -134,7 +142,11 @@ describe("aggregate consumer, exactly once", () => {
     const after = await usageOf(NOVEMBER);
     expect(after.eventsCount - before.eventsCount).toBe(1);
     expect(Number(after.sum) - Number(before.sum)).toBe(3);
-    const stored = await new EventStore().get(seeded.organizationId, seeded.externalSubscriptionId, original.transactionId);
+    const stored = await new EventStore().get(
+      seeded.organizationId,
+      seeded.externalSubscriptionId,
+      original.transactionId,
+    );
     expect(stored?.properties).toEqual({ value: 3 });
     await expectAggregatesMatchStoredEvents();
   });
@@ -147,7 +159,9 @@ describe("aggregate consumer, exactly once", () => {
         throw new Error("Lambda timed out");
       }
     }
-    await expect(storeAndAggregate(message, { ...deps(), usage: new CrashingUsage() })).rejects.toThrow("timed out");
+    await expect(storeAndAggregate(message, { ...deps(), usage: new CrashingUsage() })).rejects.toThrow(
+      "timed out",
+    );
     expect(await usageOf(NOVEMBER)).toEqual(before);
     // Redelivery of the same unit: its events are found as its own, and counted now.
     const outcome = await storeAndAggregate(message, deps());
@@ -188,7 +202,8 @@ describe("aggregate consumer, exactly once", () => {
     const store = new EventStore();
     const placements = await Promise.all(
       [orphan, unknownMetric, early].map(
-        async (e) => (await store.get(seeded.organizationId, e.externalSubscriptionId, e.transactionId))?.placement,
+        async (e) =>
+          (await store.get(seeded.organizationId, e.externalSubscriptionId, e.transactionId))?.placement,
       ),
     );
     expect(placements).toEqual([

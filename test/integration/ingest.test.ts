@@ -1,7 +1,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { handler as ingestApi } from "../../services/ingest/src/handlers/api.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
+import { handler as ingestApi } from "../../services/ingest/src/handlers/api.js";
 import { type EventsMessage, eventsMessage } from "../../shared/src/contracts/events-message.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
 import { invoke } from "../support/api-events.js";
@@ -15,7 +15,10 @@ let sqs: SQSClient;
 beforeAll(async () => {
   aws = await startAwsHarness();
   sqs = new SQSClient({});
-  const created = await createOrganization(new OrganizationStore(), { name: "Ingest", now: new Date().toISOString() });
+  const created = await createOrganization(new OrganizationStore(), {
+    name: "Ingest",
+    now: new Date().toISOString(),
+  });
   apiKey = created.apiKey;
   organizationId = created.organization.id;
 });
@@ -29,7 +32,9 @@ async function takeQueued(): Promise<EventsMessage[]> {
   const messages: EventsMessage[] = [];
   const QueueUrl = process.env.EVENTS_QUEUE_URL as string;
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }),
+    );
     if (Messages.length === 0) return messages;
     for (const message of Messages) {
       expect(Buffer.byteLength(message.Body ?? "")).toBeLessThanOrEqual(256 * 1024);
@@ -148,7 +153,9 @@ describe("POST /events/batch", () => {
     // 100 × ~6.2 KB ≈ 620 KB: three messages under SQS's 256 KiB, every event exactly once.
     expect(messages).toHaveLength(3);
     expect(messages.flatMap((m) => m.events.map((e) => e.transactionId)).sort()).toEqual(
-      batch(100).map((e) => e.transaction_id).sort(),
+      batch(100)
+        .map((e) => e.transaction_id)
+        .sort(),
     );
     expect(new Set(messages.map((m) => m.unitId)).size).toBe(3);
   });
@@ -157,7 +164,9 @@ describe("POST /events/batch", () => {
     expect((await post("POST /api/v1/events/batch", { events: [] })).body.error_details).toEqual({
       events: ["no_events"],
     });
-    expect((await post("POST /api/v1/events/batch", {})).body.error_details).toEqual({ events: ["no_events"] });
+    expect((await post("POST /api/v1/events/batch", {})).body.error_details).toEqual({
+      events: ["no_events"],
+    });
     expect((await post("POST /api/v1/events/batch", { events: batch(101) })).body.error_details).toEqual({
       events: ["too_many_events"],
     });
@@ -166,7 +175,10 @@ describe("POST /events/batch", () => {
       events: [events[0], { ...events[1], code: "" }, { ...events[2], timestamp: "soon" }],
     });
     expect(answer.status).toBe(422);
-    expect(answer.body.error_details).toEqual({ "1": { code: ["value_is_mandatory"] }, "2": { timestamp: ["invalid_format"] } });
+    expect(answer.body.error_details).toEqual({
+      "1": { code: ["value_is_mandatory"] },
+      "2": { timestamp: ["invalid_format"] },
+    });
     expect(await takeQueued()).toEqual([]);
   });
 });

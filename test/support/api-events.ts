@@ -63,6 +63,9 @@ export async function invoke(
   routeKey: string,
   call: ApiCall = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const result = (await handler(apiEvent(routeKey, call), testContext())) as APIGatewayProxyStructuredResultV2;
+  const result = (await handler(
+    apiEvent(routeKey, call),
+    testContext(),
+  )) as APIGatewayProxyStructuredResultV2;
   return { status: result.statusCode ?? 200, body: result.body ? JSON.parse(result.body) : {} };
 }

@@ -3,8 +3,8 @@
  * stopped after, with the wiring's resources provisioned exactly as the local runtime does.
  */
 import { randomUUID } from "node:crypto";
-import { type Provisioned, provisionResources } from "../../infra/local/provision.js";
 import { type RunningEmulator, startMotoServer } from "../../infra/local/moto.js";
+import { type Provisioned, provisionResources } from "../../infra/local/provision.js";
 import { resetAwsClients } from "../../shared/src/platform/aws-clients.js";
 
 export interface AwsHarness {

@@ -1,7 +1,7 @@
 /** A billable setup made through the catalog's own API handler, as a client would make it. */
 import { expect } from "vitest";
-import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
+import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
 import { invoke } from "./api-events.js";
 
@@ -55,7 +55,11 @@ export async function seedCatalog(options: SeedOptions): Promise<SeededCatalog> 
       amount_cents: options.planAmountCents ?? 1000,
       amount_currency: "EUR",
       charges: [
-        { billable_metric_code: "usage", charge_model: "standard", properties: { amount: options.unitPrice ?? "0.5" } },
+        {
+          billable_metric_code: "usage",
+          charge_model: "standard",
+          properties: { amount: options.unitPrice ?? "0.5" },
+        },
       ],
     },
   });

@@ -13,7 +13,9 @@ export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CDK_CLI = `${REPO_ROOT}node_modules/aws-cdk/bin/cdk`;
 
 function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(`${REPO_ROOT}cdk.json`, "utf8")) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(`${REPO_ROOT}cdk.json`, "utf8")) as {
+    context?: Record<string, unknown>;
+  };
   return cdkJson.context ?? {};
 }
 
@@ -26,7 +28,11 @@ export interface SynthOptions {
   readonly bundle?: boolean;
 }
 
-export function synthStack(options: SynthOptions = {}): { app: App; stack: BillingStack; template: Template } {
+export function synthStack(options: SynthOptions = {}): {
+  app: App;
+  stack: BillingStack;
+  template: Template;
+} {
   const app = new App({
     context: {
       ...cdkJsonContext(),

@@ -18,6 +18,8 @@ export interface CloseDeps {
   readonly usage: UsageStore;
   readonly invoices: InvoiceStore;
   readonly publish: DomainEventPublisher;
+  /** Wall clock for publication leases only; billing itself follows the job's `now`. */
+  readonly clock?: () => number;
 }
 
 /** Caps the catch-up of one job; a subscription further behind continues on the next tick. */
@@ -80,7 +82,11 @@ export async function closeSubscriptionPeriods(job: BillingJob, deps: CloseDeps)
         : null;
     const saved = await deps.invoices.saveOnce(invoice, numbering);
     if (saved.created) invoiced++;
-    if (!saved.invoice.domainEventPublished) {
+    const clock = deps.clock ?? Date.now;
+    if (
+      !saved.invoice.domainEventPublished &&
+      (await deps.invoices.claimDomainEventPublication(organizationId, saved.invoice.id, clock()))
+    ) {
       const type = saved.invoice.status === "draft" ? "invoice.drafted" : "invoice.created";
       await deps.publish(type, organizationId, {
         object_type: "invoice",

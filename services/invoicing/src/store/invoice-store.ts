@@ -7,13 +7,15 @@ import {
 import type { Invoice } from "#shared/domain/invoice.js";
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { billingTable, resourceName } from "#shared/platform/resources.js";
-import { cancellationCodes } from "#shared/store/errors.js";
+import { cancellationCodes, isConditionFailure } from "#shared/store/errors.js";
 import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { queryAll } from "#shared/store/query.js";
 
 export interface StoredInvoice extends Invoice {
   /** Set once `invoice.created` (or `invoice.drafted`) has been published. */
   readonly domainEventPublished?: boolean;
+  /** Epoch ms until which one run holds the right to publish it. */
+  readonly publicationLeaseUntil?: number;
 }
 
 /** How a finalized invoice gets its number: which counter, and how to print the value. */
@@ -69,15 +71,7 @@ export class InvoiceStore {
       const counterKey = numbering
         ? { pk: invoice.organizationId, sk: joinKey("counter", numbering.counter) }
         : null;
-      const current = counterKey
-        ? Number(
-            (
-              await this.client.send(
-                new GetCommand({ TableName: this.table, Key: counterKey, ConsistentRead: true }),
-              )
-            ).Item?.value ?? 0,
-          )
-        : 0;
+      const current = counterKey ? await this.readCounter(counterKey) : 0;
       const toSave: Invoice = numbering
         ? { ...invoice, sequentialId: current + 1, number: numbering.format(current + 1) }
         : invoice;
@@ -123,6 +117,43 @@ export class InvoiceStore {
       }
     }
     throw new Error(`could not number invoice ${invoice.id} after ${maxAttempts} attempts`);
+  }
+
+  /**
+   * Claims the publication of an invoice's domain event for `leaseMs`: only one of several
+   * concurrent runs publishes, and if that run dies before marking it published, another may claim
+   * it once the lease has run out. False when it is published or claimed by someone else.
+   */
+  async claimDomainEventPublication(
+    organizationId: string,
+    id: string,
+    nowMs: number,
+    leaseMs = 60_000,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: organizationId, sk: invoiceSk(id) },
+          UpdateExpression: "SET publicationLeaseUntil = :until",
+          ConditionExpression:
+            "attribute_exists(pk) AND attribute_not_exists(domainEventPublished) AND (attribute_not_exists(publicationLeaseUntil) OR publicationLeaseUntil < :now)",
+          ExpressionAttributeValues: { ":until": nowMs + leaseMs, ":now": nowMs },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The last number a sequence gave (0 before the first). */
+  protected async readCounter(key: { pk: string; sk: string }): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+    );
+    return Number(Item?.value ?? 0);
   }
 
   async markDomainEventPublished(organizationId: string, id: string): Promise<void> {

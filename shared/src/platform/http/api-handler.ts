@@ -52,24 +52,26 @@ export function rootParam(body: unknown, key: string): unknown {
 export function createApiHandler<Route extends string>(options: ApiOptions<Route>) {
   const logger = createLogger(options.service);
   const routes: Readonly<Record<string, RouteHandler>> = options.routes;
-  return middy<ApiEvent, HttpResponse, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(lagoErrors(logger))
-    // Authentication reads headers only, and comes first: an anonymous caller learns nothing more.
-    .use(apiKeyAuth(options.resolveApiKey))
-    .use(jsonBody())
-    .handler(async (event) => {
-      const route = routes[event.routeKey];
-      if (!route) throw notFound("route");
-      if (!event.organization) throw new LagoHttpError(401, { status: 401, error: "Unauthorized" });
-      return route({
-        organization: event.organization,
-        params: decodeParams(event.pathParameters),
-        query: new URLSearchParams(event.rawQueryString ?? ""),
-        body: event.parsedBody,
-        receivedAt: new Date(event.requestContext.timeEpoch).toISOString(),
-      });
-    });
+  return (
+    middy<ApiEvent, HttpResponse, Error, Context>()
+      .use(injectLambdaContext(logger))
+      .use(lagoErrors(logger))
+      // Authentication reads headers only, and comes first: an anonymous caller learns nothing more.
+      .use(apiKeyAuth(options.resolveApiKey))
+      .use(jsonBody())
+      .handler(async (event) => {
+        const route = routes[event.routeKey];
+        if (!route) throw notFound("route");
+        if (!event.organization) throw new LagoHttpError(401, { status: 401, error: "Unauthorized" });
+        return route({
+          organization: event.organization,
+          params: decodeParams(event.pathParameters),
+          query: new URLSearchParams(event.rawQueryString ?? ""),
+          body: event.parsedBody,
+          receivedAt: new Date(event.requestContext.timeEpoch).toISOString(),
+        });
+      })
+  );
 }
 
 function decodeParams(params: APIGatewayProxyEventV2["pathParameters"]): Record<string, string> {

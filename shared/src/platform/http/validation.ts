@@ -10,7 +10,8 @@ const LAGO_CODE = /^[a-z][a-z0-9_]*$/;
 
 function codeOf(issue: z.core.$ZodIssue): string {
   const missing = issue.input === undefined || issue.input === null;
-  if (missing && (issue.code === "invalid_type" || issue.code === "invalid_union")) return "value_is_mandatory";
+  if (missing && (issue.code === "invalid_type" || issue.code === "invalid_union"))
+    return "value_is_mandatory";
   if (LAGO_CODE.test(issue.message)) return issue.message;
   return "invalid_value";
 }
