@@ -11,7 +11,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { BillingStack } from "./billing-stack.js";
 
 const app = new App();
-const stackName = app.node.tryGetContext("stackName") ?? "ServerlessBilling";
+const stackName = String(app.node.tryGetContext("stackName") ?? "ServerlessBilling");
 const emulator = String(app.node.tryGetContext("emulator") ?? "false") === "true";
 
 new BillingStack(app, stackName, {

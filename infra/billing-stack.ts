@@ -47,7 +47,11 @@ export interface BillingStackProps extends StackProps {
    * template is otherwise the one AWS gets.
    */
   readonly emulator?: boolean;
-  /** Steady-state requests per second the API stage accepts before answering 429. */
+  /**
+   * Steady-state requests per second the API stage accepts before answering 429. The default sits
+   * well under the account-wide 10,000 rps, so one runaway client cannot use up the quota every
+   * other API in the account shares; raise it per deployment.
+   */
   readonly apiRateLimit?: number;
   readonly apiBurstLimit?: number;
 }
@@ -63,7 +67,7 @@ function pascal(id: string): string {
   return id
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
-    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join("");
 }
 

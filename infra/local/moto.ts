@@ -66,23 +66,44 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-/** A process that exits for any reason takes its emulators with it: no orphan moto_server. */
+/** A process that exits takes its emulators with it (the watchdog covers a kill we cannot see). */
 function killAllOnExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
-    for (const child of running) child.kill("SIGKILL");
+    for (const child of running) child.kill("SIGTERM");
   });
 }
 
-export async function startMotoServer(
-  options: { host?: string; port?: number } = {},
-): Promise<RunningEmulator> {
+/**
+ * moto_server runs under a small shell that watches this process: if we die without cleaning up
+ * (SIGKILL, a crashed test worker), the shell stops moto within a second. It also stops it on
+ * SIGTERM/SIGINT, which is how `stop()` ends it.
+ */
+const WATCHDOG = `
+"$MOTO_COMMAND" -H "$MOTO_HOST" -p "$MOTO_PORT" &
+moto=$!
+trap 'kill $moto 2>/dev/null; wait $moto; exit 0' TERM INT
+while kill -0 "$MOTO_PARENT" 2>/dev/null && kill -0 $moto 2>/dev/null; do sleep 1; done
+kill $moto 2>/dev/null
+wait $moto
+`;
+
+export async function startMotoServer(options: { host?: string; port?: number } = {}): Promise<RunningEmulator> {
   const command = motoCommand();
   if (!motoInstalled(command)) throw new MotoNotInstalledError();
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? (await freePort());
-  const child = spawn(command, ["-H", host, "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn("sh", ["-c", WATCHDOG], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: {
+      ...process.env,
+      MOTO_COMMAND: command,
+      MOTO_HOST: host,
+      MOTO_PORT: String(port),
+      MOTO_PARENT: String(process.pid),
+    },
+  });
   running.add(child);
   killAllOnExit();
   let stderr = "";
@@ -93,7 +114,7 @@ export async function startMotoServer(
   try {
     await waitUntilServing(endpoint, child, 20_000);
   } catch (error) {
-    child.kill("SIGKILL");
+    child.kill("SIGTERM");
     running.delete(child);
     throw new Error(`${(error as Error).message}\n${stderr}`);
   }
@@ -104,7 +125,7 @@ export async function startMotoServer(
       new Promise<void>((resolve) => {
         running.delete(child);
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
         child.once("exit", () => {
           clearTimeout(timer);
           resolve();

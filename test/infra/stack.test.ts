@@ -63,6 +63,12 @@ function queueOf(id: string) {
   if (!queue) throw new Error(`no queue ${id}`);
   return queue;
 }
+/** The properties of a resource that must exist; a missing one fails the test with its id. */
+function propertiesOf(id: string): Record<string, unknown> {
+  const properties = json.Resources[id]?.Properties;
+  if (!properties) throw new Error(`resource ${id} with properties not in the template`);
+  return properties;
+}
 function resourcesOfType(type: string): Array<[string, CfnResourceJson]> {
   return Object.entries(json.Resources).filter(([, resource]) => resource.Type === type);
 }
@@ -78,7 +84,7 @@ function statementsOf(spec: FunctionSpec): Statement[] {
   const roleRef = ref(role);
   return resourcesOfType("AWS::IAM::Policy")
     .filter(([, policy]) => asArray(policy.Properties?.Roles).some((r) => isDeepStrictEqual(r, roleRef)))
-    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    .flatMap(([id]) => (propertiesOf(id).PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
 /** Actions the function may perform on a resource (its ARN, or anything built from it). */
@@ -133,9 +139,10 @@ describe("functions", () => {
   it.each(functions.map((spec) => [spec.id, spec] as const))(
     "%s: environment names exactly the resources it accesses, with their physical names",
     (_, spec) => {
-      const resource = json.Resources[logicalId(fnOf(spec))];
-      const variables = (resource?.Properties?.Environment as { Variables: Record<string, unknown> })
-        .Variables;
+      const environment = propertiesOf(logicalId(fnOf(spec))).Environment as {
+        Variables: Record<string, unknown>;
+      };
+      const variables = environment.Variables;
       expect(Object.keys(variables).sort()).toEqual(expectedEnvVarNames(spec));
       for (const [table] of spec.tables) expect(variables[table.envVar]).toEqual(ref(tableOf(table.id)));
       for (const queue of spec.sendsTo ?? [])
@@ -368,8 +375,10 @@ describe("documents bucket", () => {
       VersioningConfiguration: { Status: "Enabled" },
       LoggingConfiguration: { DestinationBucketName: { Ref: expect.any(String) } },
     });
-    const logsRef = (bucket?.Properties?.LoggingConfiguration as { DestinationBucketName: { Ref: string } })
-      .DestinationBucketName.Ref;
+    const logging = propertiesOf(logicalId(stack.documentsBucket)).LoggingConfiguration as {
+      DestinationBucketName: { Ref: string };
+    };
+    const logsRef = logging.DestinationBucketName.Ref;
     expect(logsRef).not.toBe(logicalId(stack.documentsBucket));
     expect(json.Resources[logsRef]?.Properties).toMatchObject({
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
