@@ -89,7 +89,9 @@ kill $moto 2>/dev/null
 wait $moto
 `;
 
-export async function startMotoServer(options: { host?: string; port?: number } = {}): Promise<RunningEmulator> {
+export async function startMotoServer(
+  options: { host?: string; port?: number } = {},
+): Promise<RunningEmulator> {
   const command = motoCommand();
   if (!motoInstalled(command)) throw new MotoNotInstalledError();
   const host = options.host ?? "127.0.0.1";

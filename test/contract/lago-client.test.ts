@@ -55,12 +55,18 @@ describe("one billing cycle through lago-javascript-client", () => {
         ],
       },
     });
-    expect(plan.data.plan.charges?.[0]).toMatchObject({ charge_model: "standard", properties: { amount: "0.05" } });
+    expect(plan.data.plan.charges?.[0]).toMatchObject({
+      charge_model: "standard",
+      properties: { amount: "0.05" },
+    });
 
     const customer = await lago.customers.createCustomer({
       customer: { external_id: "acme", name: "Acme", currency: "USD", timezone: "America/New_York" },
     });
-    expect(customer.data.customer).toMatchObject({ external_id: "acme", applicable_timezone: "America/New_York" });
+    expect(customer.data.customer).toMatchObject({
+      external_id: "acme",
+      applicable_timezone: "America/New_York",
+    });
 
     const subscription = await lago.subscriptions.createSubscription({
       subscription: { external_customer_id: "acme", plan_code: "startup", external_id: "acme-main" },
@@ -76,11 +82,11 @@ describe("one billing cycle through lago-javascript-client", () => {
     });
     expect(single.data.event).toMatchObject({ transaction_id: "call-1", code: "api_calls" });
     await lago.events.createBatchEvents({
-      events: Array.from({ length: 999 }, (_, i) => ({
+      events: Array.from({ length: 100 }, (_, i) => ({
         transaction_id: `call-${i + 2}`,
         external_subscription_id: "acme-main",
         code: "api_calls",
-      })).slice(0, 100),
+      })),
     });
     // A retried request: the same transaction ids again.
     await lago.events.createBatchEvents({
@@ -92,7 +98,9 @@ describe("one billing cycle through lago-javascript-client", () => {
     });
     expect((await control("/_local/drain")).status).toBe(200);
 
-    const usage = await lago.customers.findCustomerCurrentUsage("acme", { external_subscription_id: "acme-main" });
+    const usage = await lago.customers.findCustomerCurrentUsage("acme", {
+      external_subscription_id: "acme-main",
+    });
     expect(usage.data.customer_usage).toMatchObject({
       currency: "USD",
       amount_cents: 505, // 101 calls × $0.05
@@ -109,7 +117,8 @@ describe("one billing cycle through lago-javascript-client", () => {
     });
     expect(
       await lagoError(
-        lago.customers.createCustomer({ customer: { external_id: "tz", timezone: "Mars/Olympus" } }),
+        // An unknown zone, which the client's own types would not let through.
+        lago.customers.createCustomer({ customer: { external_id: "tz", timezone: "Mars/Olympus" as never } }),
       ),
     ).toEqual({
       status: 422,
@@ -118,19 +127,27 @@ describe("one billing cycle through lago-javascript-client", () => {
       error_details: { timezone: ["invalid_timezone"] },
     });
     const stranger = Client("not-a-key", { baseUrl: runtime.apiUrl });
-    expect(await lagoError(stranger.customers.findAllCustomers())).toEqual({ status: 401, error: "Unauthorized" });
+    expect(await lagoError(stranger.customers.findAllCustomers())).toEqual({
+      status: 401,
+      error: "Unauthorized",
+    });
   });
 
   it("keeps organizations apart: another organization's key sees 404", async () => {
     const created = await control("/_local/organizations", { name: "Globex" });
     expect(created.status).toBe(200);
     const other = Client(created.body.api_key as string, { baseUrl: runtime.apiUrl });
-    expect(await lagoError(other.customers.findCustomer("acme"))).toMatchObject({ status: 404, code: "customer_not_found" });
+    expect(await lagoError(other.customers.findCustomer("acme"))).toMatchObject({
+      status: 404,
+      code: "customer_not_found",
+    });
     expect((await other.customers.findAllCustomers()).data.customers).toEqual([]);
   });
 
   it("invoices the period when the billing clock ticks at its end, and lists the invoice", async () => {
-    const before = await control("/_local/tick", { now: new Date(Date.parse(periodEnd) - 60_000).toISOString() });
+    const before = await control("/_local/tick", {
+      now: new Date(Date.parse(periodEnd) - 60_000).toISOString(),
+    });
     expect(before.status).toBe(200);
     expect((await lago.invoices.findAllInvoices({ external_customer_id: "acme" })).data.invoices).toEqual([]);
 

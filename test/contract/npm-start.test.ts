@@ -85,7 +85,9 @@ describe("npm start", () => {
       const moto = /AWS emulator:\s+(\S+)/.exec(banner)?.[1] as string;
       expect(banner).toContain("lago-local-key");
 
-      const organization = await fetch(`${api}/organizations`, { headers: { authorization: "Bearer lago-local-key" } });
+      const organization = await fetch(`${api}/organizations`, {
+        headers: { authorization: "Bearer lago-local-key" },
+      });
       expect(organization.status).toBe(200);
       expect(await listening(moto)).toBe(true);
 

@@ -2,7 +2,12 @@
  * The local runtime's stand-ins for AWS-managed parts: the SQS event source (partial failures,
  * redelivery, dead-letter queue), drain, and the local control routes.
  */
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalRuntime, startLocalRuntime } from "../../infra/local/runtime.js";
 import { eventsQueue } from "../../shared/src/platform/resources.js";
@@ -40,7 +45,9 @@ async function visibleIn(queueName: string): Promise<number> {
 
 describe("queue consumers", () => {
   it("moves a poison message to the dead-letter queue after the queue's receive limit, then drains", async () => {
-    await sqs.send(new SendMessageCommand({ QueueUrl: process.env.EVENTS_QUEUE_URL, MessageBody: '{"poison": true}' }));
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: process.env.EVENTS_QUEUE_URL, MessageBody: '{"poison": true}' }),
+    );
     const deadline = Date.now() + 30_000;
     while ((await visibleIn(`rt-${eventsQueue.id}-dlq`)) === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -55,7 +62,12 @@ describe("local control routes", () => {
   it("refuses a tick without a valid instant, changing nothing", async () => {
     expect(await post("/_local/tick", JSON.stringify({ now: "tomorrow" }))).toEqual({
       status: 422,
-      body: { status: 422, error: "Unprocessable Entity", code: "validation_errors", error_details: { now: ["invalid_date"] } },
+      body: {
+        status: 422,
+        error: "Unprocessable Entity",
+        code: "validation_errors",
+        error_details: { now: ["invalid_date"] },
+      },
     });
     expect((await post("/_local/tick", "{oops")).status).toBe(400);
   });
@@ -67,7 +79,9 @@ describe("local control routes", () => {
     const organization = await fetch(`${runtime.apiUrl}/organizations`, {
       headers: { authorization: `Bearer ${created.body.api_key}` },
     });
-    expect(((await organization.json()) as { organization: { name: string } }).organization.name).toBe("Initech");
+    expect(((await organization.json()) as { organization: { name: string } }).organization.name).toBe(
+      "Initech",
+    );
     expect((await post("/_local/organizations", JSON.stringify({}))).status).toBe(422);
   });
 
@@ -78,7 +92,9 @@ describe("local control routes", () => {
 
   it("routes like API Gateway: most specific route, path parameters, Lago's 404 elsewhere", async () => {
     const auth = { authorization: `Bearer ${runtime.apiKey}` };
-    const customer = await fetch(`${runtime.apiUrl}/customers/${encodeURIComponent("a b#1")}`, { headers: auth });
+    const customer = await fetch(`${runtime.apiUrl}/customers/${encodeURIComponent("a b#1")}`, {
+      headers: auth,
+    });
     expect(await customer.json()).toEqual({ status: 404, error: "Not Found", code: "customer_not_found" });
     const unknown = await fetch(`${runtime.apiUrl}/no/such/route`, { headers: auth });
     expect(unknown.status).toBe(404);
