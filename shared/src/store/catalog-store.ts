@@ -2,7 +2,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { BillableMetric, Customer, Plan, Subscription } from "../domain/catalog.js";
@@ -219,25 +218,5 @@ export class CatalogStore {
       }),
     );
     return Number(Attributes?.value);
-  }
-
-  /** How many items of a kind exist, without reading them all into memory. */
-  async count(organizationId: string, kind: Kind): Promise<number> {
-    let total = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": organizationId, ":prefix": `${kind}#` },
-          Select: "COUNT",
-          ExclusiveStartKey,
-        }),
-      );
-      total += page.Count ?? 0;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return total;
   }
 }
