@@ -11,6 +11,7 @@ import { resetAwsClients } from "../../shared/src/platform/aws-clients.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
 import { BILLING_CLOCK_MINUTES, type FunctionSpec, functions, routeTable } from "../wiring.js";
 import { compileRoutes, matchRoute, toApiGatewayEvent, writeResult } from "./api-gateway.js";
+import { startBillingClock } from "./billing-clock.js";
 import { type LambdaHandler, lambdaContext, loadHandler } from "./lambda-context.js";
 import { type RunningEmulator, startMotoServer } from "./moto.js";
 import { provisionResources } from "./provision.js";
@@ -253,26 +254,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const url = `http://${options.host ?? "127.0.0.1"}:${address.port}`;
 
     if ((options.clock ?? "auto") === "auto") {
-      const period = BILLING_CLOCK_MINUTES * 60_000;
-      let timer: NodeJS.Timeout | undefined;
-      const schedule = () => {
-        // Fire on quarter hours of the wall clock, like a rate(15 minutes) schedule.
-        timer = setTimeout(
-          async () => {
-            const now = new Date().toISOString();
-            try {
-              const summary = await tick(now);
-              log(`[clock] ran at ${now}: ${JSON.stringify(summary.jobs)}`);
-            } catch (error) {
-              log(`[clock] ${(error as Error).stack ?? String(error)}`);
-            }
-            schedule();
-          },
-          period - (Date.now() % period),
-        );
-      };
-      schedule();
-      cleanups.push(() => clearTimeout(timer));
+      const stopClock = startBillingClock(BILLING_CLOCK_MINUTES, async (now) => {
+        try {
+          const summary = await tick(now);
+          log(`[clock] ran at ${now}: ${JSON.stringify(summary.jobs)}`);
+        } catch (error) {
+          log(`[clock] ${(error as Error).stack ?? String(error)}`);
+        }
+      });
+      cleanups.push(stopClock);
     }
 
     let stopped = false;

@@ -1,9 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { BillableMetric, Customer, Plan, Subscription } from "../domain/catalog.js";
 import { documentClient } from "../platform/aws-clients.js";
 import { billingTable, DUE_INDEX_SHARDS, resourceName } from "../platform/resources.js";
