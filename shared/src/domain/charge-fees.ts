@@ -1,5 +1,5 @@
 import type Decimal from "decimal.js";
-import { aggregatedUnits, EMPTY_TOTALS, type UsageTotals } from "./aggregation.js";
+import { aggregatedUnits, EMPTY_TOTALS, type UsageTotals } from "./usage-totals.js";
 import type { BillableMetric, Charge, Plan } from "./catalog.js";
 import { chargeAmount } from "./charges/charge-amount.js";
 import { toMinorUnits, toPreciseMinorUnits } from "./money.js";

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { EMPTY_TOTALS, mergeTotals, type UsageTotals } from "../domain/aggregation.js";
+import { EMPTY_TOTALS, mergeTotals, type UsageTotals } from "../domain/usage-totals.js";
 import { documentClient } from "../platform/aws-clients.js";
 import { resourceName, usageTable } from "../platform/resources.js";
 import { isConditionFailure } from "./errors.js";

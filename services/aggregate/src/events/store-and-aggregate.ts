@@ -1,5 +1,5 @@
 import type { EventsMessage } from "#shared/contracts/events-message.js";
-import { EMPTY_TOTALS, foldEvent, type UsageTotals } from "#shared/domain/aggregation.js";
+import { EMPTY_TOTALS, foldEvent, type UsageTotals } from "#shared/domain/usage-totals.js";
 import type { BillableMetric } from "#shared/domain/catalog.js";
 import { isWithinSubscription, subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
 import type { UsageEvent } from "#shared/domain/usage-event.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { SUPPORTED_AGGREGATIONS } from "#shared/domain/aggregation.js";
+import { SUPPORTED_AGGREGATIONS } from "#shared/domain/usage-totals.js";
 import type { BillableMetric } from "#shared/domain/catalog.js";
 import { type ApiRequest, rootParam } from "#shared/platform/http/api-handler.js";
 import { invalid, notFound } from "#shared/platform/http/errors.js";

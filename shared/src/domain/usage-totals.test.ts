@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aggregatedUnits, EMPTY_TOTALS, foldEvent, mergeTotals } from "./aggregation.js";
+import { aggregatedUnits, EMPTY_TOTALS, foldEvent, mergeTotals } from "./usage-totals.js";
 import type { UsageEvent } from "./usage-event.js";
 
 const event = (properties: Record<string, unknown>): UsageEvent => ({
