@@ -94,12 +94,14 @@ export const functions: readonly FunctionSpec[] = [
   },
   {
     id: "catalog-api",
-    description: "Organizations, billable metrics, plans, customers, subscriptions",
+    description: "Organizations, webhook endpoints, taxes, billable metrics, plans, customers, subscriptions",
     entry: "services/catalog/src/handlers/api.ts",
     memoryMiB: 512,
     timeoutSeconds: 10,
     routes: [...catalogRoutes, DEFAULT_ROUTE],
     tables: [[billingTable, "readWrite"]],
+    // Terminations and upgrades ask the invoicing workers for the final invoice at once.
+    sendsTo: [billingJobsQueue],
   },
   {
     id: "invoicing-api",

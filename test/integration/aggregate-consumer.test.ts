@@ -5,8 +5,8 @@ import { storeAndAggregate } from "../../services/aggregate/src/events/store-and
 import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscription-context.js";
 import { handler as consumer } from "../../services/aggregate/src/handlers/events-consumer.js";
 import type { EventsMessage } from "../../shared/src/contracts/events-message.js";
-import { EMPTY_TOTALS, foldEvent, type UsageTotals } from "../../shared/src/domain/usage-totals.js";
 import type { UsageEvent } from "../../shared/src/domain/usage-event.js";
+import { EMPTY_TOTALS, foldEvent, type UsageTotals } from "../../shared/src/domain/usage-totals.js";
 import { CatalogStore } from "../../shared/src/store/catalog-store.js";
 import { EventStore, type StoredEvent } from "../../shared/src/store/event-store.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";

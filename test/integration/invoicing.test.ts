@@ -12,12 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeAndAggregate } from "../../services/aggregate/src/events/store-and-aggregate.js";
 import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscription-context.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
-import {
-  type CloseDeps,
-  closeSubscriptionPeriods,
-} from "../../services/invoicing/src/billing/close-subscription-periods.js";
 import { eventBridgePublisher } from "../../services/invoicing/src/billing/domain-events.js";
 import { enqueueDueSubscriptions } from "../../services/invoicing/src/billing/enqueue-due-subscriptions.js";
+import {
+  type BillingDeps,
+  runDueSubscription,
+} from "../../services/invoicing/src/billing/run-due-subscription.js";
 import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
 import { handler as worker } from "../../services/invoicing/src/handlers/billing-worker.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
@@ -29,6 +29,7 @@ import { CatalogStore } from "../../shared/src/store/catalog-store.js";
 import { EventStore } from "../../shared/src/store/event-store.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
 import { UsageStore } from "../../shared/src/store/usage-store.js";
+import { periodChargeFees } from "../../shared/src/usage/period-charge-fees.js";
 import { invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import { seedCatalog } from "../support/catalog-fixture.js";
@@ -70,13 +71,18 @@ afterAll(async () => {
   await aws.stop();
 });
 
-const closeDeps = (): CloseDeps => ({
-  catalog: new CatalogStore(),
-  organizations: new OrganizationStore(),
-  usage: new UsageStore(),
-  invoices: new InvoiceStore(),
-  publish: eventBridgePublisher(eventBridgeClient(), process.env.EVENT_BUS_NAME as string),
-});
+const closeDeps = (): BillingDeps => {
+  const catalog = new CatalogStore();
+  const usage = new UsageStore();
+  return {
+    catalog,
+    organizations: new OrganizationStore(),
+    invoices: new InvoiceStore(),
+    chargeFees: (subscription, plan, window) =>
+      periodChargeFees({ catalog, usage }, subscription, plan, window),
+    publish: eventBridgePublisher(eventBridgeClient(), process.env.EVENT_BUS_NAME as string),
+  };
+};
 
 async function dueJobs(now: string, organizationId: string): Promise<BillingJob[]> {
   const jobs: BillingJob[] = [];
@@ -151,7 +157,7 @@ describe("billing clock and workers", () => {
     // A job delivered three times makes one invoice.
     const job = jobs[0] as BillingJob;
     const counts = [];
-    for (let i = 0; i < 3; i++) counts.push(await closeSubscriptionPeriods(job, closeDeps()));
+    for (let i = 0; i < 3; i++) counts.push(await runDueSubscription(job, closeDeps()));
     expect(counts).toEqual([1, 0, 0]);
 
     const invoices = await new InvoiceStore().list(seeded.organizationId);
@@ -228,7 +234,7 @@ describe("billing clock and workers", () => {
   it("saves one invoice when a second run checked for it before the first run wrote it", async () => {
     const seeded = await seedCatalog({ name: "Racer", subscriptionAt: "2026-05-01T00:00:00Z" });
     const [job] = await dueJobs("2026-06-01T00:00:00.000Z", seeded.organizationId);
-    await closeSubscriptionPeriods(job as BillingJob, closeDeps());
+    await runDueSubscription(job as BillingJob, closeDeps());
     class StaleInvoices extends InvoiceStore {
       private stale = true;
       override async get(organizationId: string, id: string) {
@@ -279,12 +285,12 @@ describe("billing clock and workers", () => {
         const value = await super.readCounter(key);
         if (!interleaved) {
           interleaved = true;
-          await closeSubscriptionPeriods(jobs[0] as BillingJob, closeDeps());
+          await runDueSubscription(jobs[0] as BillingJob, closeDeps());
         }
         return value;
       }
     }
-    await closeSubscriptionPeriods(jobs[1] as BillingJob, {
+    await runDueSubscription(jobs[1] as BillingJob, {
       ...closeDeps(),
       invoices: new InterleavedInvoices(),
     });
@@ -300,7 +306,7 @@ describe("billing clock and workers", () => {
       gracePeriodDays: 3,
     });
     const [job] = await dueJobs("2026-08-01T00:00:00.000Z", seeded.organizationId);
-    await closeSubscriptionPeriods(job as BillingJob, closeDeps());
+    await runDueSubscription(job as BillingJob, closeDeps());
     const [draft] = await new InvoiceStore().list(seeded.organizationId);
     expect(draft).toMatchObject({
       status: "draft",
@@ -319,7 +325,7 @@ describe("invoices API", () => {
   it("lists an organization's invoices with filters and pagination, and hides them from others", async () => {
     const seeded = await seedCatalog({ name: "Lister", subscriptionAt: "2026-01-01T00:00:00Z" });
     const [job] = await dueJobs("2026-04-01T00:00:00.000Z", seeded.organizationId);
-    await closeSubscriptionPeriods(job as BillingJob, closeDeps());
+    await runDueSubscription(job as BillingJob, closeDeps());
     const list = (query: string, apiKey = seeded.apiKey) =>
       invoke(invoicingApi, "GET /api/v1/invoices", { apiKey, query });
 

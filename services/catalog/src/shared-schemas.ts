@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { LegalDetails } from "#shared/domain/catalog.js";
 import { isValidTimezone } from "#shared/domain/periods.js";
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
@@ -12,10 +13,78 @@ export const timezoneName = z.string().refine(isValidTimezone, { message: "inval
 
 export const code = z.string().trim().min(1, { message: "value_is_mandatory" });
 
+export const requiredName = z.string().trim().min(1, { message: "value_is_mandatory" });
+
 /** A decimal amount as Lago's API carries unit prices: a string (or number) of a non-negative decimal. */
 export const decimalAmount = z
   .union([z.string(), z.number().transform(String)])
   .pipe(z.string().regex(/^\d+(\.\d+)?$/, { message: "invalid_amount" }));
+
+export const gracePeriodDays = z.number().int().min(0).max(365);
+
+export const optionalText = z.string().nullable().optional();
+
+const email = z
+  .string()
+  .regex(/^[^\s@,]+@[^\s@,]+\.[^\s@,]+(\s*,\s*[^\s@,]+@[^\s@,]+\.[^\s@,]+)*$/, {
+    message: "invalid_email_format",
+  })
+  .nullable()
+  .optional();
+
+/** Contact and legal fields shared by organizations and customers. */
+export const legalDetailsInput = {
+  email,
+  legal_name: optionalText,
+  legal_number: optionalText,
+  tax_identification_number: optionalText,
+  address_line1: optionalText,
+  address_line2: optionalText,
+  city: optionalText,
+  state: optionalText,
+  zipcode: optionalText,
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, { message: "not_a_valid_country_code" })
+    .nullable()
+    .optional(),
+};
+
+type LegalInput = { [K in keyof typeof legalDetailsInput]?: string | null };
+
+/** Applies the legal fields a request sent; absent fields keep their value, null clears one. */
+export function applyLegalDetails<T extends LegalDetails>(current: T, input: LegalInput): T {
+  const pick = (value: string | null | undefined, previous: string | null) =>
+    value === undefined ? previous : value;
+  return {
+    ...current,
+    email: pick(input.email, current.email),
+    legalName: pick(input.legal_name, current.legalName),
+    legalNumber: pick(input.legal_number, current.legalNumber),
+    taxIdentificationNumber: pick(input.tax_identification_number, current.taxIdentificationNumber),
+    addressLine1: pick(input.address_line1, current.addressLine1),
+    addressLine2: pick(input.address_line2, current.addressLine2),
+    city: pick(input.city, current.city),
+    state: pick(input.state, current.state),
+    zipcode: pick(input.zipcode, current.zipcode),
+    country: pick(input.country, current.country),
+  };
+}
+
+export function serializeLegalDetails(details: LegalDetails) {
+  return {
+    email: details.email,
+    legal_name: details.legalName,
+    legal_number: details.legalNumber,
+    tax_identification_number: details.taxIdentificationNumber,
+    address_line1: details.addressLine1,
+    address_line2: details.addressLine2,
+    city: details.city,
+    state: details.state,
+    zipcode: details.zipcode,
+    country: details.country,
+  };
+}
 
 /** Lago lists catalog resources newest first. */
 export function newestFirst(
@@ -23,4 +92,9 @@ export function newestFirst(
   b: { createdAt: string; id: string },
 ): number {
   return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+}
+
+/** A value present in the request (even null) replaces the current one; an absent one keeps it. */
+export function patch<T>(value: T | undefined, current: T): T {
+  return value === undefined ? current : value;
 }

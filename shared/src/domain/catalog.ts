@@ -7,7 +7,34 @@ import type { BillingTime, PlanInterval } from "./periods.js";
 
 export type DocumentNumbering = "per_customer" | "per_organization";
 
-export interface Organization {
+/** Contact and legal details printed on documents; every field optional, as in Lago. */
+export interface LegalDetails {
+  readonly email: string | null;
+  readonly legalName: string | null;
+  readonly legalNumber: string | null;
+  readonly taxIdentificationNumber: string | null;
+  readonly addressLine1: string | null;
+  readonly addressLine2: string | null;
+  readonly city: string | null;
+  readonly state: string | null;
+  readonly zipcode: string | null;
+  readonly country: string | null;
+}
+
+export const EMPTY_LEGAL_DETAILS: LegalDetails = {
+  email: null,
+  legalName: null,
+  legalNumber: null,
+  taxIdentificationNumber: null,
+  addressLine1: null,
+  addressLine2: null,
+  city: null,
+  state: null,
+  zipcode: null,
+  country: null,
+};
+
+export interface Organization extends LegalDetails {
   readonly id: string;
   readonly name: string;
   readonly defaultCurrency: string;
@@ -16,6 +43,8 @@ export interface Organization {
   readonly documentNumberPrefix: string;
   readonly documentNumbering: DocumentNumbering;
   readonly netPaymentTermDays: number;
+  /** Secret of `hmac` webhook signatures (Lago's organization hmac_key). */
+  readonly hmacKey: string;
   readonly createdAt: string;
 }
 
@@ -34,6 +63,9 @@ export interface MetricFilter {
   readonly values: readonly string[];
 }
 
+export const ROUNDING_FUNCTIONS = ["round", "ceil", "floor"] as const;
+export type RoundingFunction = (typeof ROUNDING_FUNCTIONS)[number];
+
 export interface BillableMetric {
   readonly id: string;
   readonly organizationId: string;
@@ -43,6 +75,10 @@ export interface BillableMetric {
   readonly aggregationType: AggregationType;
   readonly fieldName: string | null;
   readonly recurring: boolean;
+  readonly roundingFunction: RoundingFunction | null;
+  readonly roundingPrecision: number | null;
+  /** "seconds" for weighted sums, null otherwise. */
+  readonly weightedInterval: "seconds" | null;
   readonly filters: readonly MetricFilter[];
   readonly createdAt: string;
 }
@@ -58,6 +94,15 @@ export const CHARGE_MODELS = [
 ] as const;
 export type ChargeModel = (typeof CHARGE_MODELS)[number];
 
+/** A charge filter: usage whose properties match `values` is priced with its own properties. */
+export interface ChargeFilter {
+  readonly id: string;
+  readonly invoiceDisplayName: string | null;
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** Metric filter key → accepted values (`__ALL_FILTER_VALUES__` for any declared value). */
+  readonly values: Readonly<Record<string, readonly string[]>>;
+}
+
 export interface Charge {
   readonly id: string;
   readonly billableMetricId: string;
@@ -65,12 +110,21 @@ export interface Charge {
   readonly chargeModel: ChargeModel;
   /** Charge model properties exactly as Lago's API takes them (decimal strings for prices). */
   readonly properties: Readonly<Record<string, unknown>>;
+  readonly filters: readonly ChargeFilter[];
   readonly payInAdvance: boolean;
   readonly invoiceable: boolean;
+  readonly regroupPaidFees: "invoice" | null;
   readonly prorated: boolean;
   readonly minAmountCents: number;
   readonly invoiceDisplayName: string | null;
+  readonly taxCodes: readonly string[];
   readonly createdAt: string;
+}
+
+export interface MinimumCommitment {
+  readonly amountCents: number;
+  readonly invoiceDisplayName: string | null;
+  readonly taxCodes: readonly string[];
 }
 
 export interface Plan {
@@ -84,26 +138,83 @@ export interface Plan {
   readonly amountCurrency: string;
   readonly payInAdvance: boolean;
   readonly trialPeriodDays: number;
+  /** Yearly and semiannual plans only: charges billed every month. */
+  readonly billChargesMonthly: boolean;
   readonly invoiceDisplayName: string | null;
+  readonly minimumCommitment: MinimumCommitment | null;
+  readonly taxCodes: readonly string[];
   readonly charges: readonly Charge[];
   readonly createdAt: string;
 }
 
-export interface Customer {
+const PERIODS_PER_YEAR: Record<PlanInterval, number> = {
+  weekly: 52,
+  monthly: 12,
+  quarterly: 4,
+  semiannual: 2,
+  yearly: 1,
+};
+
+/** What a plan's base fee costs over a year: a higher one makes a plan change an upgrade. */
+export function yearlyAmountCents(plan: Pick<Plan, "amountCents" | "interval">): number {
+  return plan.amountCents * PERIODS_PER_YEAR[plan.interval];
+}
+
+export interface Tax {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly name: string;
+  readonly code: string;
+  readonly description: string | null;
+  /** Percent, decimal string ("20", "8.875"). */
+  readonly rate: string;
+  readonly appliedToOrganization: boolean;
+  readonly createdAt: string;
+}
+
+export interface WebhookEndpoint {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly webhookUrl: string;
+  readonly name: string | null;
+  readonly signatureAlgo: "jwt" | "hmac";
+  /** Webhook types sent there; null for all. */
+  readonly eventTypes: readonly string[] | null;
+  readonly createdAt: string;
+}
+
+export interface CustomerMetadata {
+  readonly id: string;
+  readonly key: string;
+  readonly value: string;
+  readonly displayInInvoice: boolean;
+}
+
+export interface Customer extends LegalDetails {
   readonly id: string;
   readonly organizationId: string;
   readonly externalId: string;
   /** Order of creation within the organization; numbers invoices per customer. */
   readonly sequentialId: number;
   readonly name: string | null;
-  readonly email: string | null;
+  readonly firstname: string | null;
+  readonly lastname: string | null;
+  readonly customerType: "company" | "individual" | null;
+  readonly phone: string | null;
+  readonly url: string | null;
   readonly currency: string | null;
   readonly timezone: string | null;
   readonly invoiceGracePeriodDays: number | null;
+  readonly netPaymentTermDays: number | null;
+  readonly documentLocale: string | null;
+  readonly taxCodes: readonly string[];
+  readonly metadata: readonly CustomerMetadata[];
   readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 export type SubscriptionStatus = "pending" | "active" | "terminated" | "canceled";
+export type TerminationReason = "terminated" | "upgraded" | "downgraded" | "canceled" | "ended";
 
 export interface Subscription {
   readonly id: string;
@@ -122,7 +233,15 @@ export interface Subscription {
   readonly startedAt: string | null;
   readonly endingAt: string | null;
   readonly terminatedAt: string | null;
+  readonly canceledAt: string | null;
+  readonly terminationReason: TerminationReason | null;
+  /** The subscription this one replaced (upgrade, downgrade). */
+  readonly previousSubscriptionId: string | null;
+  readonly previousPlanCode: string | null;
+  /** A downgrade waiting for the end of the current period. */
+  readonly nextPlanCode: string | null;
   readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 /** customer.timezone, else the organization's, else UTC (LAGO-SEMANTICS.md section 5). */

@@ -34,3 +34,19 @@ it("bills a full period in full", () => {
       .amountCents,
   ).toBe(19_900);
 });
+
+it("bills a termination through its own day: quarterly 91,000 terminated on day 32 → 32,000 (upgrade_proration_spec)", () => {
+  const period = periodContaining(
+    { interval: "quarterly", billingTime: "calendar", anchorDate: "2024-04-01" },
+    "UTC",
+    "2024-05-20T10:00:00.000Z",
+  );
+  // Started May 20 in a 91-day quarter, ended June 20: 32 days at 1,000 a day.
+  const fee = inArrearsSubscriptionFee(
+    { amountCents: 91_000, amountCurrency: "USD" },
+    period,
+    "2024-05-20",
+    "2024-06-20",
+  );
+  expect([fee.billedDays, fee.periodDays, fee.amountCents]).toEqual([32, 91, 32_000]);
+});

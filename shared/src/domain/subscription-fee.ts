@@ -14,15 +14,18 @@ export interface SubscriptionFeeAmount {
 
 /**
  * The base fee of an in-arrears plan for a period, prorated by local days when the subscription
- * started after the period began (LAGO-SEMANTICS.md section 4: 17/31 × 100 → 55).
+ * started after the period began or ended before it closed (LAGO-SEMANTICS.md section 4:
+ * 17/31 × 100 → 55; a termination bills through its own day).
  */
 export function inArrearsSubscriptionFee(
   plan: Pick<Plan, "amountCents" | "amountCurrency">,
   period: BillingPeriod,
   startedOnDate: string,
+  endedOnDate: string = period.toDate,
 ): SubscriptionFeeAmount {
   const fromDate = startedOnDate > period.fromDate ? startedOnDate : period.fromDate;
-  const billedDays = Math.max(0, daysBetweenInclusive(fromDate, period.toDate));
+  const toDate = endedOnDate < period.toDate ? endedOnDate : period.toDate;
+  const billedDays = toDate < fromDate ? 0 : daysBetweenInclusive(fromDate, toDate);
   const preciseAmountCents = decimal(plan.amountCents).times(billedDays).dividedBy(period.days);
   return {
     billedDays,

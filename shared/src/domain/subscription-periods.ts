@@ -1,5 +1,11 @@
 import type { Plan, Subscription } from "./catalog.js";
-import { type BillingPeriod, type BillingSchedule, localDate, periodContaining } from "./periods.js";
+import {
+  type BillingPeriod,
+  type BillingSchedule,
+  inclusiveEnd,
+  localDate,
+  periodContaining,
+} from "./periods.js";
 
 /** How a subscription's periods run: the plan's interval, its billing time, anchored on subscription_at. */
 export function billingScheduleOf(
@@ -40,4 +46,41 @@ export function chargesFromDatetime(
 ): string {
   const startedAt = subscription.startedAt ?? period.startsAt;
   return startedAt > period.startsAt ? startedAt : period.startsAt;
+}
+
+/** What a subscription is billed for in one period: its days and its usage window. */
+export interface BillingWindow {
+  readonly period: BillingPeriod;
+  /** Usage counts from this instant (inclusive)… */
+  readonly chargesFrom: string;
+  /** …until this one (exclusive). */
+  readonly chargesUntil: string;
+  /** Lago's inclusive end, as fees and usage show it. */
+  readonly toDatetime: string;
+  /** First and last local days the base fee covers. */
+  readonly firstDate: string;
+  readonly lastDate: string;
+}
+
+/**
+ * The part of `period` a subscription is billed for: from its start (if it started inside the
+ * period) to its termination (if it ended inside it), both by instant for usage and by local day
+ * for the base fee.
+ */
+export function billingWindow(
+  subscription: Pick<Subscription, "startedAt" | "terminatedAt">,
+  period: BillingPeriod,
+  timezone: string,
+): BillingWindow {
+  const chargesFrom = chargesFromDatetime(subscription, period);
+  const { terminatedAt } = subscription;
+  const endsInside = terminatedAt !== null && terminatedAt < period.endsAt;
+  return {
+    period,
+    chargesFrom,
+    chargesUntil: endsInside ? new Date(Date.parse(terminatedAt) + 1).toISOString() : period.endsAt,
+    toDatetime: endsInside ? terminatedAt : inclusiveEnd(period),
+    firstDate: localDate(chargesFrom, timezone),
+    lastDate: endsInside ? localDate(terminatedAt, timezone) : period.toDate,
+  };
 }

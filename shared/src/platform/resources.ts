@@ -49,7 +49,7 @@ export const billingTable = {
       name: "due",
       partitionKey: "duePk",
       sortKey: "dueAt",
-      projection: ["organizationId", "externalId"],
+      projection: ["organizationId", "externalId", "id"],
     },
   ],
   ttlAttribute: TTL_ATTRIBUTE,

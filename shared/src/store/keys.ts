@@ -12,7 +12,17 @@ export function joinKey(...parts: readonly string[]): string {
 }
 
 /** Attributes that are storage keys, not domain data. */
-const STORAGE_ATTRIBUTES = new Set(["pk", "sk", "gsi1pk", "gsi1sk", "duePk", "dueAt", "kind", "expiresAt"]);
+const STORAGE_ATTRIBUTES = new Set([
+  "pk",
+  "sk",
+  "gsi1pk",
+  "gsi1sk",
+  "duePk",
+  "dueAt",
+  "revision",
+  "kind",
+  "expiresAt",
+]);
 
 export function withoutStorageAttributes<T>(item: Record<string, unknown>): T {
   const data: Record<string, unknown> = {};

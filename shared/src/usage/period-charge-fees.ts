@@ -1,6 +1,6 @@
 import type { BillableMetric, Plan, Subscription } from "../domain/catalog.js";
 import { type ChargeFee, priceCharges } from "../domain/charge-fees.js";
-import type { BillingPeriod } from "../domain/periods.js";
+import type { BillingWindow } from "../domain/subscription-periods.js";
 import type { CatalogStore } from "../store/catalog-store.js";
 import type { UsageStore } from "../store/usage-store.js";
 
@@ -12,7 +12,7 @@ export async function periodChargeFees(
   stores: { readonly catalog: CatalogStore; readonly usage: UsageStore },
   subscription: Subscription,
   plan: Plan,
-  period: BillingPeriod,
+  { period }: BillingWindow,
 ): Promise<ChargeFee[]> {
   const codes = [...new Set(plan.charges.map((charge) => charge.billableMetricCode))];
   const [usage, ...metrics] = await Promise.all([

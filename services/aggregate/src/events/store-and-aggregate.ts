@@ -1,8 +1,8 @@
 import type { EventsMessage } from "#shared/contracts/events-message.js";
-import { EMPTY_TOTALS, foldEvent, type UsageTotals } from "#shared/domain/usage-totals.js";
 import type { BillableMetric } from "#shared/domain/catalog.js";
 import { isWithinSubscription, subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
 import type { UsageEvent } from "#shared/domain/usage-event.js";
+import { EMPTY_TOTALS, foldEvent, type UsageTotals } from "#shared/domain/usage-totals.js";
 import type { EventPlacement, EventStore, StoredEvent } from "#shared/store/event-store.js";
 import type { UsageStore } from "#shared/store/usage-store.js";
 import type { CatalogLookups } from "./subscription-context.js";

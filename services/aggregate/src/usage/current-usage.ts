@@ -1,7 +1,7 @@
 import { applicableTimezone } from "#shared/domain/catalog.js";
 import { lagoDecimal } from "#shared/domain/charge-fees.js";
-import { billingDate, inclusiveEnd } from "#shared/domain/periods.js";
-import { chargesFromDatetime, subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
+import { billingDate } from "#shared/domain/periods.js";
+import { billingWindow, subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
 import type { ApiRequest } from "#shared/platform/http/api-handler.js";
 import { invalid, notFound } from "#shared/platform/http/errors.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
@@ -33,17 +33,18 @@ export async function currentUsage(request: ApiRequest, deps: CurrentUsageDeps):
   if (!subscription || subscription.customerId !== customer.id || subscription.status !== "active") {
     throw notFound("subscription");
   }
-  const plan = await deps.catalog.getPlan(organizationId, subscription.planCode);
+  const plan = await deps.catalog.planOf(subscription);
   if (!plan) throw notFound("plan");
 
   const timezone = applicableTimezone(customer, organization);
   const period = subscriptionPeriodAt(subscription, plan, timezone, request.receivedAt);
-  const fees = await periodChargeFees(deps, subscription, plan, period);
+  const window = billingWindow(subscription, period, timezone);
+  const fees = await periodChargeFees(deps, subscription, plan, window);
   const amountCents = fees.reduce((sum, fee) => sum + fee.amountCents, 0);
   return ok({
     customer_usage: {
-      from_datetime: chargesFromDatetime(subscription, period),
-      to_datetime: inclusiveEnd(period),
+      from_datetime: window.chargesFrom,
+      to_datetime: window.toDatetime,
       issuing_date: billingDate(period),
       lago_invoice_id: null,
       currency: plan.amountCurrency,

@@ -1,37 +1,43 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
-import { SUPPORTED_AGGREGATIONS } from "#shared/domain/usage-totals.js";
 import type { BillableMetric } from "#shared/domain/catalog.js";
 import { type ApiRequest, rootParam } from "#shared/platform/http/api-handler.js";
-import { invalid, notFound } from "#shared/platform/http/errors.js";
+import { invalid, notFound, validationFailed } from "#shared/platform/http/errors.js";
 import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import { AlreadyExistsError, type CatalogStore } from "#shared/store/catalog-store.js";
-import { code, newestFirst } from "../shared-schemas.js";
+import { newestFirst, patch } from "../shared-schemas.js";
+import { metricCreate, metricRuleErrors, metricUpdate } from "./metric-input.js";
 import { serializeBillableMetric } from "./serialize.js";
 
-const billableMetricInput = z
-  .object({
-    name: z.string().trim().min(1, { message: "value_is_mandatory" }),
-    code,
-    description: z.string().nullable().optional(),
-    aggregation_type: z.enum(SUPPORTED_AGGREGATIONS, { message: "value_is_invalid" }),
-    field_name: z.string().trim().min(1).nullable().optional(),
-    recurring: z.boolean().optional(),
-    filters: z.array(z.object({ key: z.string().min(1), values: z.array(z.string()).min(1) })).optional(),
-  })
-  .superRefine((metric, ctx) => {
-    if (metric.aggregation_type !== "count_agg" && !metric.field_name) {
-      ctx.addIssue({ code: "custom", path: ["field_name"], message: "value_is_mandatory" });
-    }
-    if (metric.recurring && metric.aggregation_type !== "sum_agg") {
-      ctx.addIssue({ code: "custom", path: ["recurring"], message: "not_compatible_with_aggregation_type" });
-    }
-  });
+function checkRules(metric: BillableMetric): void {
+  const errors = metricRuleErrors(metric);
+  if (Object.keys(errors).length > 0) throw validationFailed(errors);
+}
+
+async function save(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof AlreadyExistsError) throw invalid("code", "value_already_exist");
+    throw error;
+  }
+}
+
+async function existing(request: ApiRequest, store: CatalogStore): Promise<BillableMetric> {
+  const metric = await store.getMetric(request.organization.id, request.params.code ?? "");
+  if (!metric) throw notFound("billable_metric");
+  return metric;
+}
+
+async function plansUsing(store: CatalogStore, metric: BillableMetric) {
+  return (await store.listPlans(metric.organizationId)).filter((plan) =>
+    plan.charges.some((charge) => charge.billableMetricId === metric.id),
+  );
+}
 
 export async function createBillableMetric(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
-  const input = parseOrReject(billableMetricInput, rootParam(request.body, "billable_metric"));
+  const input = parseOrReject(metricCreate, rootParam(request.body, "billable_metric"));
   const metric: BillableMetric = {
     id: randomUUID(),
     organizationId: request.organization.id,
@@ -42,22 +48,70 @@ export async function createBillableMetric(request: ApiRequest, store: CatalogSt
     // Lago ignores field_name for count_agg.
     fieldName: input.aggregation_type === "count_agg" ? null : (input.field_name ?? null),
     recurring: input.recurring ?? false,
+    roundingFunction: input.rounding_function ?? null,
+    roundingPrecision: input.rounding_precision ?? null,
+    weightedInterval:
+      input.aggregation_type === "weighted_sum_agg" ? (input.weighted_interval ?? null) : null,
     filters: input.filters ?? [],
     createdAt: request.receivedAt,
   };
-  try {
-    await store.createMetric(metric);
-  } catch (error) {
-    if (error instanceof AlreadyExistsError) throw invalid("code", "value_already_exist");
-    throw error;
+  checkRules(metric);
+  await save(() => store.createMetric(metric));
+  return ok({ billable_metric: serializeBillableMetric(metric) });
+}
+
+/**
+ * PUT /billable_metrics/{code}. As in Lago, once a plan charges the metric only its name,
+ * description and rounding change: what it aggregates, and how, stays put under existing charges.
+ */
+export async function updateBillableMetric(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
+  const input = parseOrReject(metricUpdate, rootParam(request.body, "billable_metric"));
+  const metric = await existing(request, store);
+  const locked = (await plansUsing(store, metric)).length > 0;
+  const aggregationType = locked
+    ? metric.aggregationType
+    : patch(input.aggregation_type, metric.aggregationType);
+  const updated: BillableMetric = {
+    ...metric,
+    name: patch(input.name, metric.name),
+    description: patch(input.description, metric.description) ?? null,
+    roundingFunction: patch(input.rounding_function, metric.roundingFunction) ?? null,
+    roundingPrecision: patch(input.rounding_precision, metric.roundingPrecision) ?? null,
+    ...(locked
+      ? {}
+      : {
+          code: patch(input.code, metric.code),
+          aggregationType,
+          fieldName:
+            aggregationType === "count_agg" ? null : (patch(input.field_name, metric.fieldName) ?? null),
+          recurring: patch(input.recurring, metric.recurring),
+          weightedInterval:
+            aggregationType === "weighted_sum_agg"
+              ? (patch(input.weighted_interval, metric.weightedInterval) ?? null)
+              : null,
+          filters: patch(input.filters, metric.filters),
+        }),
+  };
+  checkRules(updated);
+  await save(() => store.updateMetric(updated, metric.code));
+  return ok({ billable_metric: serializeBillableMetric(updated) });
+}
+
+/** DELETE /billable_metrics/{code}: the metric goes, and so do the charges pricing it (as in Lago). */
+export async function deleteBillableMetric(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
+  const metric = await existing(request, store);
+  for (const plan of await plansUsing(store, metric)) {
+    await store.updatePlan({
+      ...plan,
+      charges: plan.charges.filter((charge) => charge.billableMetricId !== metric.id),
+    });
   }
+  await store.deleteMetric(metric);
   return ok({ billable_metric: serializeBillableMetric(metric) });
 }
 
 export async function getBillableMetric(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
-  const metric = await store.getMetric(request.organization.id, request.params.code ?? "");
-  if (!metric) throw notFound("billable_metric");
-  return ok({ billable_metric: serializeBillableMetric(metric) });
+  return ok({ billable_metric: serializeBillableMetric(await existing(request, store)) });
 }
 
 export async function listBillableMetrics(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {

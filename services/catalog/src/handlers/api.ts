@@ -1,46 +1,75 @@
+import type { BillingJob } from "#shared/contracts/billing-job.js";
+import { sqsClient } from "#shared/platform/aws-clients.js";
 import { createApiHandler } from "#shared/platform/http/api-handler.js";
+import { billingJobsQueue, resourceName } from "#shared/platform/resources.js";
+import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
 import { apiKeyResolver, OrganizationStore } from "#shared/store/organization-store.js";
-import {
-  createBillableMetric,
-  getBillableMetric,
-  listBillableMetrics,
-} from "../billable-metrics/billable-metric-routes.js";
-import { createCustomer, getCustomer, listCustomers } from "../customers/customer-routes.js";
-import { getOrganization, updateOrganization } from "../organizations/organization-routes.js";
-import { createPlan, getPlan, listPlans } from "../plans/plan-routes.js";
+import { SigningKeyStore } from "#shared/store/signing-key-store.js";
+import * as metrics from "../billable-metrics/billable-metric-routes.js";
+import * as customers from "../customers/customer-routes.js";
+import * as organizations from "../organizations/organization-routes.js";
+import * as plans from "../plans/plan-routes.js";
 import type { CatalogRoute } from "../routes.js";
-import {
-  createSubscription,
-  getSubscription,
-  listSubscriptions,
-} from "../subscriptions/subscription-routes.js";
+import * as subscriptions from "../subscriptions/subscription-routes.js";
+import * as taxes from "../taxes/tax-routes.js";
+import * as webhooks from "../webhook-endpoints/webhook-endpoint-routes.js";
 
-let stores: { catalog: CatalogStore; organizations: OrganizationStore } | undefined;
+interface CatalogDeps extends subscriptions.SubscriptionDeps {
+  readonly signingKeys: SigningKeyStore;
+}
+
+let built: CatalogDeps | undefined;
 
 /** Built on first use, so resource names come from the environment the function runs in. */
-function deps() {
-  stores ??= { catalog: new CatalogStore(), organizations: new OrganizationStore() };
-  return stores;
+function deps(): CatalogDeps {
+  built ??= {
+    catalog: new CatalogStore(),
+    organizations: new OrganizationStore(),
+    signingKeys: new SigningKeyStore(),
+    requestBilling: async (job: BillingJob) => {
+      await enqueueMessages(sqsClient(), resourceName(billingJobsQueue), [JSON.stringify(job)]);
+    },
+  };
+  return built;
 }
 
 export const handler = createApiHandler<CatalogRoute>({
   service: "catalog-api",
   resolveApiKey: apiKeyResolver(),
   routes: {
-    "GET /api/v1/organizations": (request) => getOrganization(request, deps().organizations),
-    "PUT /api/v1/organizations": (request) => updateOrganization(request, deps().organizations),
-    "POST /api/v1/billable_metrics": (request) => createBillableMetric(request, deps().catalog),
-    "GET /api/v1/billable_metrics": (request) => listBillableMetrics(request, deps().catalog),
-    "GET /api/v1/billable_metrics/{code}": (request) => getBillableMetric(request, deps().catalog),
-    "POST /api/v1/plans": (request) => createPlan(request, deps().catalog),
-    "GET /api/v1/plans": (request) => listPlans(request, deps().catalog),
-    "GET /api/v1/plans/{code}": (request) => getPlan(request, deps().catalog),
-    "POST /api/v1/customers": (request) => createCustomer(request, deps().catalog),
-    "GET /api/v1/customers": (request) => listCustomers(request, deps().catalog),
-    "GET /api/v1/customers/{external_customer_id}": (request) => getCustomer(request, deps().catalog),
-    "POST /api/v1/subscriptions": (request) => createSubscription(request, deps()),
-    "GET /api/v1/subscriptions": (request) => listSubscriptions(request, deps()),
-    "GET /api/v1/subscriptions/{external_id}": (request) => getSubscription(request, deps()),
+    "GET /api/v1/organizations": (r) => organizations.getOrganization(r, deps()),
+    "PUT /api/v1/organizations": (r) => organizations.updateOrganization(r, deps()),
+    "POST /api/v1/webhook_endpoints": (r) => webhooks.createWebhookEndpoint(r, deps().catalog),
+    "GET /api/v1/webhook_endpoints": (r) => webhooks.listWebhookEndpoints(r, deps().catalog),
+    "GET /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.getWebhookEndpoint(r, deps().catalog),
+    "PUT /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.updateWebhookEndpoint(r, deps().catalog),
+    "DELETE /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.deleteWebhookEndpoint(r, deps().catalog),
+    "GET /api/v1/webhooks/public_key": () => webhooks.webhookPublicKey(deps().signingKeys),
+    "GET /api/v1/webhooks/json_public_key": () => webhooks.webhookJsonPublicKey(deps().signingKeys),
+    "POST /api/v1/taxes": (r) => taxes.createTax(r, deps().catalog),
+    "GET /api/v1/taxes": (r) => taxes.listTaxes(r, deps().catalog),
+    "GET /api/v1/taxes/{code}": (r) => taxes.getTax(r, deps().catalog),
+    "PUT /api/v1/taxes/{code}": (r) => taxes.updateTax(r, deps().catalog),
+    "DELETE /api/v1/taxes/{code}": (r) => taxes.deleteTax(r, deps().catalog),
+    "POST /api/v1/billable_metrics": (r) => metrics.createBillableMetric(r, deps().catalog),
+    "GET /api/v1/billable_metrics": (r) => metrics.listBillableMetrics(r, deps().catalog),
+    "GET /api/v1/billable_metrics/{code}": (r) => metrics.getBillableMetric(r, deps().catalog),
+    "PUT /api/v1/billable_metrics/{code}": (r) => metrics.updateBillableMetric(r, deps().catalog),
+    "DELETE /api/v1/billable_metrics/{code}": (r) => metrics.deleteBillableMetric(r, deps().catalog),
+    "POST /api/v1/plans": (r) => plans.createPlan(r, deps()),
+    "GET /api/v1/plans": (r) => plans.listPlans(r, deps()),
+    "GET /api/v1/plans/{code}": (r) => plans.getPlan(r, deps()),
+    "PUT /api/v1/plans/{code}": (r) => plans.updatePlan(r, deps()),
+    "DELETE /api/v1/plans/{code}": (r) => plans.deletePlan(r, deps()),
+    "POST /api/v1/customers": (r) => customers.createCustomer(r, deps()),
+    "GET /api/v1/customers": (r) => customers.listCustomers(r, deps()),
+    "GET /api/v1/customers/{external_customer_id}": (r) => customers.getCustomer(r, deps()),
+    "DELETE /api/v1/customers/{external_customer_id}": (r) => customers.deleteCustomer(r, deps()),
+    "POST /api/v1/subscriptions": (r) => subscriptions.createSubscription(r, deps()),
+    "GET /api/v1/subscriptions": (r) => subscriptions.listSubscriptions(r, deps()),
+    "GET /api/v1/subscriptions/{external_id}": (r) => subscriptions.getSubscription(r, deps()),
+    "PUT /api/v1/subscriptions/{external_id}": (r) => subscriptions.updateSubscription(r, deps()),
+    "DELETE /api/v1/subscriptions/{external_id}": (r) => subscriptions.terminateSubscription(r, deps()),
   },
 });

@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
-import { defaultDocumentPrefix, type Organization } from "#shared/domain/catalog.js";
+import { randomBytes, randomUUID } from "node:crypto";
+import { defaultDocumentPrefix, EMPTY_LEGAL_DETAILS, type Organization } from "#shared/domain/catalog.js";
 import { hashApiKey } from "#shared/platform/http/api-key-auth.js";
 import { ApiKeyTakenError, type OrganizationStore } from "#shared/store/organization-store.js";
 
@@ -10,9 +10,11 @@ export interface NewOrganization {
   readonly now: string;
 }
 
-export type CreateOrganizationResult =
-  | { readonly created: true; readonly organization: Organization; readonly apiKey: string }
-  | { readonly created: false; readonly organization: Organization; readonly apiKey: string };
+export interface CreateOrganizationResult {
+  readonly created: boolean;
+  readonly organization: Organization;
+  readonly apiKey: string;
+}
 
 /**
  * Creates an organization with its first API key; only the key's hash is stored, so the key is
@@ -25,6 +27,7 @@ export async function createOrganization(
   const apiKey = input.apiKey ?? randomUUID();
   const id = randomUUID();
   const organization: Organization = {
+    ...EMPTY_LEGAL_DETAILS,
     id,
     name: input.name,
     defaultCurrency: "USD",
@@ -33,6 +36,7 @@ export async function createOrganization(
     documentNumberPrefix: defaultDocumentPrefix(input.name, id),
     documentNumbering: "per_customer",
     netPaymentTermDays: 0,
+    hmacKey: randomBytes(32).toString("hex"),
     createdAt: input.now,
   };
   try {

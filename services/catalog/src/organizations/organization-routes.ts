@@ -1,51 +1,91 @@
 import { z } from "zod";
-import { isValidTimezone } from "#shared/domain/periods.js";
+import type { Organization } from "#shared/domain/catalog.js";
 import { type ApiRequest, rootParam } from "#shared/platform/http/api-handler.js";
 import { notFound } from "#shared/platform/http/errors.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
+import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
-import { currencyCode } from "../shared-schemas.js";
+import {
+  applyLegalDetails,
+  currencyCode,
+  gracePeriodDays,
+  legalDetailsInput,
+  patch,
+  timezoneName,
+} from "../shared-schemas.js";
+import { addWebhookEndpoint } from "../webhook-endpoints/webhook-endpoint-routes.js";
 import { serializeOrganization } from "./serialize.js";
 
 const organizationUpdate = z.object({
   name: z.string().trim().min(1).optional(),
+  ...legalDetailsInput,
   default_currency: currencyCode.optional(),
-  timezone: z.string().refine(isValidTimezone, { message: "invalid_timezone" }).optional(),
+  timezone: timezoneName.optional(),
   net_payment_term: z.number().int().min(0).optional(),
-  document_numbering: z.enum(["per_customer", "per_organization"]).optional(),
-  document_number_prefix: z.string().trim().min(1).max(10).optional(),
-  billing_configuration: z.object({ invoice_grace_period: z.number().int().min(0).optional() }).optional(),
+  document_numbering: z
+    .enum(["per_customer", "per_organization"], { message: "value_is_invalid" })
+    .optional(),
+  document_number_prefix: z.string().trim().min(1).max(10, { message: "value_is_too_long" }).optional(),
+  webhook_url: z.string().nullable().optional(),
+  billing_configuration: z.object({ invoice_grace_period: gracePeriodDays.optional() }).optional(),
 });
 
+export interface OrganizationDeps {
+  readonly organizations: OrganizationStore;
+  readonly catalog: CatalogStore;
+}
+
 /** Reads the organization afresh: the one the API key resolved to may be a cached copy. */
-async function current(request: ApiRequest, store: OrganizationStore) {
-  const organization = await store.get(request.organization.id);
+async function current(request: ApiRequest, deps: OrganizationDeps): Promise<Organization> {
+  const organization = await deps.organizations.get(request.organization.id);
   if (!organization) throw notFound("organization");
   return organization;
 }
 
-export async function getOrganization(request: ApiRequest, store: OrganizationStore): Promise<HttpResponse> {
-  return ok({ organization: serializeOrganization(await current(request, store)) });
+async function present(deps: OrganizationDeps, organization: Organization) {
+  const [webhookEndpoints, taxes] = await Promise.all([
+    deps.catalog.listWebhookEndpoints(organization.id),
+    deps.catalog.listTaxes(organization.id),
+  ]);
+  return { organization: serializeOrganization(organization, { webhookEndpoints, taxes }) };
 }
 
-export async function updateOrganization(
-  request: ApiRequest,
-  store: OrganizationStore,
-): Promise<HttpResponse> {
+export async function getOrganization(request: ApiRequest, deps: OrganizationDeps): Promise<HttpResponse> {
+  return ok(await present(deps, await current(request, deps)));
+}
+
+export async function updateOrganization(request: ApiRequest, deps: OrganizationDeps): Promise<HttpResponse> {
   const input = parseOrReject(organizationUpdate, rootParam(request.body, "organization"));
-  const organization = await current(request, store);
-  const updated = {
-    ...organization,
-    name: input.name ?? organization.name,
-    defaultCurrency: input.default_currency ?? organization.defaultCurrency,
-    timezone: input.timezone ?? organization.timezone,
-    netPaymentTermDays: input.net_payment_term ?? organization.netPaymentTermDays,
-    documentNumbering: input.document_numbering ?? organization.documentNumbering,
-    documentNumberPrefix: input.document_number_prefix ?? organization.documentNumberPrefix,
-    invoiceGracePeriodDays:
-      input.billing_configuration?.invoice_grace_period ?? organization.invoiceGracePeriodDays,
-  };
-  await store.put(updated);
-  return ok({ organization: serializeOrganization(updated) });
+  const organization = await current(request, deps);
+  const updated: Organization = applyLegalDetails(
+    {
+      ...organization,
+      name: patch(input.name, organization.name),
+      defaultCurrency: patch(input.default_currency, organization.defaultCurrency),
+      timezone: patch(input.timezone, organization.timezone),
+      netPaymentTermDays: patch(input.net_payment_term, organization.netPaymentTermDays),
+      documentNumbering: patch(input.document_numbering, organization.documentNumbering),
+      documentNumberPrefix: patch(input.document_number_prefix, organization.documentNumberPrefix),
+      invoiceGracePeriodDays: patch(
+        input.billing_configuration?.invoice_grace_period,
+        organization.invoiceGracePeriodDays,
+      ),
+    },
+    input,
+  );
+  // Lago's legacy single webhook_url: setting one adds it as an endpoint unless it is one already.
+  if (input.webhook_url) {
+    const endpoints = await deps.catalog.listWebhookEndpoints(organization.id);
+    if (!endpoints.some((endpoint) => endpoint.webhookUrl === input.webhook_url)) {
+      await addWebhookEndpoint(
+        deps.catalog,
+        organization.id,
+        { webhook_url: input.webhook_url },
+        request.receivedAt,
+      );
+    }
+  }
+  await deps.organizations.put(updated);
+  return ok(await present(deps, updated));
 }

@@ -1,90 +1,46 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
-import type { BillableMetric, Charge, Plan } from "#shared/domain/catalog.js";
-import { SUPPORTED_CHARGE_MODELS } from "#shared/domain/charges/charge-amount.js";
-import { PLAN_INTERVALS } from "#shared/domain/periods.js";
+import type { Plan } from "#shared/domain/catalog.js";
 import { type ApiRequest, rootParam } from "#shared/platform/http/api-handler.js";
-import { invalid, notFound, validationFailed } from "#shared/platform/http/errors.js";
+import { invalid, notFound } from "#shared/platform/http/errors.js";
 import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
-import { AlreadyExistsError, type CatalogStore } from "#shared/store/catalog-store.js";
-import { code, currencyCode, decimalAmount, newestFirst } from "../shared-schemas.js";
+import { AlreadyExistsError } from "#shared/store/catalog-store.js";
+import { newestFirst, patch } from "../shared-schemas.js";
+import { endSubscription, type SubscriptionDeps } from "../subscriptions/subscription-routes.js";
+import { requireTaxes } from "../taxes/tax-routes.js";
+import { buildCharges, minimumCommitmentOf, planCreate, planUpdate, taxCodesOf } from "./plan-input.js";
 import { serializePlan } from "./serialize.js";
 
-const chargeInput = z
-  .object({
-    billable_metric_id: z.string().optional(),
-    billable_metric_code: z.string().optional(),
-    charge_model: z.enum(SUPPORTED_CHARGE_MODELS, { message: "value_is_invalid" }),
-    pay_in_advance: z.boolean().optional(),
-    invoiceable: z.boolean().optional(),
-    prorated: z.boolean().optional(),
-    min_amount_cents: z.number().int().min(0).optional(),
-    invoice_display_name: z.string().nullable().optional(),
-    properties: z.object({ amount: decimalAmount }),
-  })
-  .refine((charge) => charge.billable_metric_id || charge.billable_metric_code, {
-    message: "value_is_mandatory",
-    path: ["billable_metric_id"],
-  });
+/** Only yearly and semiannual plans may bill their charges monthly. */
+const billsChargesMonthly = (interval: Plan["interval"], requested: boolean | null | undefined) =>
+  (interval === "yearly" || interval === "semiannual") && requested === true;
 
-const planInput = z.object({
-  name: z.string().trim().min(1, { message: "value_is_mandatory" }),
-  code,
-  interval: z.enum(PLAN_INTERVALS, { message: "value_is_invalid" }),
-  description: z.string().nullable().optional(),
-  invoice_display_name: z.string().nullable().optional(),
-  amount_cents: z.number().int().min(0),
-  amount_currency: currencyCode,
-  pay_in_advance: z.boolean().optional(),
-  trial_period: z.number().min(0).optional(),
-  charges: z.array(chargeInput).optional(),
-});
-
-type ChargeInput = z.output<typeof chargeInput>;
-
-/** Charges name their metric by Lago id (`billable_metric_id`) or by code; both must exist. */
-function resolveCharges(
-  inputs: readonly ChargeInput[],
-  metrics: readonly BillableMetric[],
-  createdAt: string,
-): Charge[] {
-  const errors: Record<string, string[]> = {};
-  const charges = inputs.flatMap((input, index): Charge[] => {
-    const metric = metrics.find((m) =>
-      input.billable_metric_id ? m.id === input.billable_metric_id : m.code === input.billable_metric_code,
-    );
-    if (!metric) {
-      errors[`charges.${index}.billable_metric_id`] = ["billable_metric_not_found"];
-      return [];
-    }
-    return [
-      {
-        id: randomUUID(),
-        billableMetricId: metric.id,
-        billableMetricCode: metric.code,
-        chargeModel: input.charge_model,
-        properties: { amount: input.properties.amount },
-        payInAdvance: input.pay_in_advance ?? false,
-        invoiceable: input.invoiceable ?? true,
-        prorated: input.prorated ?? false,
-        minAmountCents: input.min_amount_cents ?? 0,
-        invoiceDisplayName: input.invoice_display_name ?? null,
-        createdAt,
-      },
-    ];
-  });
-  if (Object.keys(errors).length > 0) throw validationFailed(errors);
-  return charges;
+async function present(deps: SubscriptionDeps, plan: Plan) {
+  const taxes = await deps.catalog.listTaxes(plan.organizationId);
+  return serializePlan(plan, taxes);
 }
 
-export async function createPlan(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
-  const input = parseOrReject(planInput, rootParam(request.body, "plan"));
-  const metrics = input.charges?.length ? await store.listMetrics(request.organization.id) : [];
+async function existing(request: ApiRequest, deps: SubscriptionDeps): Promise<Plan> {
+  const plan = await deps.catalog.getPlan(request.organization.id, request.params.code ?? "");
+  if (!plan) throw notFound("plan");
+  return plan;
+}
+
+async function subscriptionsOn(deps: SubscriptionDeps, plan: Plan) {
+  return (await deps.catalog.listSubscriptions(plan.organizationId)).filter(
+    (subscription) => subscription.planId === plan.id && ["active", "pending"].includes(subscription.status),
+  );
+}
+
+export async function createPlan(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+  const input = parseOrReject(planCreate, rootParam(request.body, "plan"));
+  const organizationId = request.organization.id;
+  await requireTaxes(deps.catalog, organizationId, taxCodesOf(input));
+  const metrics = input.charges?.length ? await deps.catalog.listMetrics(organizationId) : [];
   const plan: Plan = {
     id: randomUUID(),
-    organizationId: request.organization.id,
+    organizationId,
     name: input.name,
     code: input.code,
     description: input.description ?? null,
@@ -93,27 +49,88 @@ export async function createPlan(request: ApiRequest, store: CatalogStore): Prom
     amountCurrency: input.amount_currency,
     payInAdvance: input.pay_in_advance ?? false,
     trialPeriodDays: input.trial_period ?? 0,
+    billChargesMonthly: billsChargesMonthly(input.interval, input.bill_charges_monthly),
     invoiceDisplayName: input.invoice_display_name ?? null,
-    charges: resolveCharges(input.charges ?? [], metrics, request.receivedAt),
+    minimumCommitment: minimumCommitmentOf(input.minimum_commitment),
+    taxCodes: [...new Set(input.tax_codes ?? [])],
+    charges: buildCharges(input.charges ?? [], metrics, [], false, request.receivedAt),
     createdAt: request.receivedAt,
   };
   try {
-    await store.createPlan(plan);
+    await deps.catalog.createPlan(plan);
   } catch (error) {
     if (error instanceof AlreadyExistsError) throw invalid("code", "value_already_exist");
     throw error;
   }
-  return ok({ plan: serializePlan(plan) });
+  return ok({ plan: await present(deps, plan) });
 }
 
-export async function getPlan(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
-  const plan = await store.getPlan(request.organization.id, request.params.code ?? "");
-  if (!plan) throw notFound("plan");
-  return ok({ plan: serializePlan(plan) });
+/**
+ * PUT /plans/{code}. As in Lago, a plan with subscriptions keeps its code, interval, currency,
+ * billing in advance and trial; its charges' prices, names, filters and taxes may change, and
+ * charges may be added or removed (a charge sent with its `id` is the same charge).
+ */
+export async function updatePlan(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+  const input = parseOrReject(planUpdate, rootParam(request.body, "plan"));
+  const plan = await existing(request, deps);
+  await requireTaxes(deps.catalog, plan.organizationId, taxCodesOf(input));
+  const locked = (await subscriptionsOn(deps, plan)).length > 0;
+  const interval = locked ? plan.interval : patch(input.interval, plan.interval);
+  const metrics = input.charges?.length ? await deps.catalog.listMetrics(plan.organizationId) : [];
+  const updated: Plan = {
+    ...plan,
+    name: patch(input.name, plan.name),
+    description: patch(input.description, plan.description) ?? null,
+    invoiceDisplayName: patch(input.invoice_display_name, plan.invoiceDisplayName) ?? null,
+    amountCents: patch(input.amount_cents, plan.amountCents),
+    taxCodes: input.tax_codes ? [...new Set(input.tax_codes)] : plan.taxCodes,
+    minimumCommitment:
+      input.minimum_commitment === undefined
+        ? plan.minimumCommitment
+        : minimumCommitmentOf(input.minimum_commitment),
+    charges: input.charges
+      ? buildCharges(input.charges, metrics, plan.charges, locked, request.receivedAt)
+      : plan.charges,
+    ...(locked
+      ? {}
+      : {
+          code: patch(input.code, plan.code),
+          interval,
+          amountCurrency: patch(input.amount_currency, plan.amountCurrency),
+          payInAdvance: patch(input.pay_in_advance, plan.payInAdvance),
+          trialPeriodDays: patch(input.trial_period, plan.trialPeriodDays),
+          billChargesMonthly: billsChargesMonthly(
+            interval,
+            patch(input.bill_charges_monthly, plan.billChargesMonthly),
+          ),
+        }),
+  };
+  try {
+    await deps.catalog.updatePlan(updated, plan.code);
+  } catch (error) {
+    if (error instanceof AlreadyExistsError) throw invalid("code", "value_already_exist");
+    throw error;
+  }
+  return ok({ plan: await present(deps, updated) });
 }
 
-export async function listPlans(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
-  const plans = (await store.listPlans(request.organization.id)).sort(newestFirst);
+/** DELETE /plans/{code}: its subscriptions end (and are billed), as in Lago; then the plan goes. */
+export async function deletePlan(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+  const plan = await existing(request, deps);
+  for (const subscription of await subscriptionsOn(deps, plan)) {
+    const record = await deps.catalog.subscriptionRecord(plan.organizationId, subscription.externalId);
+    if (record) await endSubscription(deps, record, request.receivedAt);
+  }
+  await deps.catalog.deletePlan(plan);
+  return ok({ plan: await present(deps, plan) });
+}
+
+export async function getPlan(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+  return ok({ plan: await present(deps, await existing(request, deps)) });
+}
+
+export async function listPlans(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+  const plans = (await deps.catalog.listPlans(request.organization.id)).sort(newestFirst);
   const { items, meta } = paginate(plans, pageOf(request.query));
-  return ok({ plans: items.map(serializePlan), meta });
+  return ok({ plans: await Promise.all(items.map((plan) => present(deps, plan))), meta });
 }

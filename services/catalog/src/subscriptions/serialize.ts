@@ -1,7 +1,13 @@
 import type { Subscription } from "#shared/domain/catalog.js";
-import { type BillingPeriod, inclusiveEnd } from "#shared/domain/periods.js";
+import { type BillingPeriod, billingDate, inclusiveEnd } from "#shared/domain/periods.js";
 
-export function serializeSubscription(subscription: Subscription, currentPeriod: BillingPeriod | null) {
+export interface SubscriptionView {
+  readonly subscription: Subscription;
+  /** The open period, for an active subscription. */
+  readonly currentPeriod: BillingPeriod | null;
+}
+
+export function serializeSubscription({ subscription, currentPeriod }: SubscriptionView) {
   return {
     lago_id: subscription.id,
     external_id: subscription.externalId,
@@ -16,11 +22,11 @@ export function serializeSubscription(subscription: Subscription, currentPeriod:
     trial_ended_at: null,
     ending_at: subscription.endingAt,
     terminated_at: subscription.terminatedAt,
-    canceled_at: null,
+    canceled_at: subscription.canceledAt,
     created_at: subscription.createdAt,
-    previous_plan_code: null,
-    next_plan_code: null,
-    downgrade_plan_date: null,
+    previous_plan_code: subscription.previousPlanCode,
+    next_plan_code: subscription.nextPlanCode,
+    downgrade_plan_date: subscription.nextPlanCode && currentPeriod ? billingDate(currentPeriod) : null,
     current_billing_period_started_at: currentPeriod?.startsAt ?? null,
     current_billing_period_ending_at: currentPeriod ? inclusiveEnd(currentPeriod) : null,
   };

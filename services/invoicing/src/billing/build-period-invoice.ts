@@ -8,16 +8,9 @@ import {
   invoiceTotals,
 } from "#shared/domain/invoice.js";
 import { subunitToUnit } from "#shared/domain/money.js";
-import {
-  type BillingPeriod,
-  billingDate,
-  inclusiveEnd,
-  localDate,
-  plusDays,
-  startOfLocalDay,
-} from "#shared/domain/periods.js";
+import { type BillingPeriod, billingDate, plusDays, startOfLocalDay } from "#shared/domain/periods.js";
 import { inArrearsSubscriptionFee } from "#shared/domain/subscription-fee.js";
-import { chargesFromDatetime } from "#shared/domain/subscription-periods.js";
+import type { BillingWindow } from "#shared/domain/subscription-periods.js";
 import { stableUuid } from "#shared/platform/ids.js";
 
 export interface PeriodInvoiceInput {
@@ -25,7 +18,7 @@ export interface PeriodInvoiceInput {
   readonly customer: Customer;
   readonly subscription: Subscription;
   readonly plan: Plan;
-  readonly period: BillingPeriod;
+  readonly window: BillingWindow;
   readonly timezone: string;
   readonly graceDays: number;
   readonly chargeFees: readonly ChargeFee[];
@@ -42,16 +35,15 @@ export function periodInvoiceId(
 }
 
 /**
- * The invoice closing a subscription's period, in arrears: the base fee (prorated from the start
- * day for a first partial period) and one fee per charge. With a grace period it is a draft; the
- * number is given when it is saved as finalized.
+ * The invoice closing a subscription's period, in arrears: the base fee (prorated by local days
+ * when the subscription started or ended inside the period) and one fee per charge. With a grace
+ * period it is a draft; the number is given when it is saved as finalized.
  */
 export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
-  const { organization, customer, subscription, plan, period, timezone, now } = input;
+  const { organization, customer, subscription, plan, window, timezone, now } = input;
+  const { period, chargesFrom, toDatetime } = window;
   const id = periodInvoiceId(subscription, period);
-  const chargesFrom = chargesFromDatetime(subscription, period);
-  const toDatetime = inclusiveEnd(period);
-  const base = inArrearsSubscriptionFee(plan, period, localDate(chargesFrom, timezone));
+  const base = inArrearsSubscriptionFee(plan, period, window.firstDate, window.lastDate);
   const subscriptionFee: InvoiceFee = {
     id: stableUuid(id, "subscription"),
     feeType: "subscription",
@@ -66,7 +58,7 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     preciseAmountCents: base.preciseAmountCents.toString(),
     preciseUnitAmount: base.preciseAmountCents.dividedBy(subunitToUnit(plan.amountCurrency)).toString(),
     // The base fee covers whole local days: from the local midnight of the first billed day.
-    fromDatetime: startOfLocalDay(localDate(chargesFrom, timezone), timezone),
+    fromDatetime: startOfLocalDay(window.firstDate, timezone),
     toDatetime,
   };
   const chargeFees: InvoiceFee[] = input.chargeFees.map((fee) => ({
@@ -88,7 +80,9 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
   const fees = [subscriptionFee, ...chargeFees];
   const totals = invoiceTotals(fees);
   const draft = input.graceDays > 0;
-  const issuingDate = plusDays(billingDate(period), input.graceDays);
+  // A closed period is billed on the next period's first day; a termination on its own day.
+  const billedOn = window.chargesUntil === period.endsAt ? billingDate(period) : window.lastDate;
+  const issuingDate = plusDays(billedOn, input.graceDays);
   return {
     id,
     organizationId: organization.id,

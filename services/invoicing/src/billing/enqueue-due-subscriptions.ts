@@ -20,6 +20,7 @@ export async function enqueueDueSubscriptions(
   const jobs: BillingJob[] = due.map((entry) => ({
     organizationId: entry.organizationId,
     externalSubscriptionId: entry.externalId,
+    subscriptionId: entry.id,
     now,
   }));
   if (jobs.length > 0) await send(jobs);

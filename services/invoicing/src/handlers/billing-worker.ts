@@ -5,21 +5,27 @@ import { createQueueConsumer } from "#shared/platform/sqs/queue-consumer.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
 import { UsageStore } from "#shared/store/usage-store.js";
-import { type CloseDeps, closeSubscriptionPeriods } from "../billing/close-subscription-periods.js";
+import { periodChargeFees } from "#shared/usage/period-charge-fees.js";
 import { eventBridgePublisher } from "../billing/domain-events.js";
+import { type BillingDeps, runDueSubscription } from "../billing/run-due-subscription.js";
 import { InvoiceStore } from "../store/invoice-store.js";
 
-let deps: CloseDeps | undefined;
+let deps: BillingDeps | undefined;
 
 /** Built on first use, so resource names come from the environment the function runs in. */
-function dependencies(): CloseDeps {
-  deps ??= {
-    catalog: new CatalogStore(),
-    organizations: new OrganizationStore(),
-    usage: new UsageStore(),
-    invoices: new InvoiceStore(),
-    publish: eventBridgePublisher(eventBridgeClient(), resourceName(eventBus)),
-  };
+function dependencies(): BillingDeps {
+  if (!deps) {
+    const catalog = new CatalogStore();
+    const usage = new UsageStore();
+    deps = {
+      catalog,
+      organizations: new OrganizationStore(),
+      invoices: new InvoiceStore(),
+      chargeFees: (subscription, plan, window) =>
+        periodChargeFees({ catalog, usage }, subscription, plan, window),
+      publish: eventBridgePublisher(eventBridgeClient(), resourceName(eventBus)),
+    };
+  }
   return deps;
 }
 
@@ -27,6 +33,6 @@ export const handler = createQueueConsumer({
   service: "invoicing-worker",
   message: billingJob,
   handleMessage: async (job) => {
-    await closeSubscriptionPeriods(job, dependencies());
+    await runDueSubscription(job, dependencies());
   },
 });

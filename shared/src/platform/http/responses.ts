@@ -9,3 +9,7 @@ export function json(statusCode: number, body: unknown): HttpResponse {
 }
 
 export const ok = (body: unknown): HttpResponse => json(200, body);
+
+export function text(statusCode: number, body: string): HttpResponse {
+  return { statusCode, headers: { "content-type": "text/plain; charset=utf-8" }, body };
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { AGGREGATION_TYPES, ROUNDING_FUNCTIONS } from "#shared/domain/catalog.js";
+import { code, requiredName } from "../shared-schemas.js";
+
+const filters = z
+  .array(
+    z.object({
+      key: z.string().trim().min(1, { message: "value_is_mandatory" }),
+      values: z.array(z.string().min(1)).min(1, { message: "value_is_mandatory" }),
+    }),
+  )
+  .superRefine((list, ctx) => {
+    const keys = list.map((filter) => filter.key);
+    if (new Set(keys).size !== keys.length) ctx.addIssue({ code: "custom", message: "value_already_exist" });
+    for (const filter of list) {
+      if (new Set(filter.values).size !== filter.values.length) {
+        ctx.addIssue({ code: "custom", message: "value_already_exist" });
+      }
+    }
+  });
+
+const metricFields = {
+  name: requiredName,
+  code,
+  description: z.string().nullable().optional(),
+  aggregation_type: z.enum(AGGREGATION_TYPES, { message: "value_is_invalid" }),
+  field_name: z.string().trim().min(1).nullable().optional(),
+  recurring: z.boolean().optional(),
+  rounding_function: z.enum(ROUNDING_FUNCTIONS, { message: "value_is_invalid" }).nullable().optional(),
+  rounding_precision: z.number().int().min(-15).max(15).nullable().optional(),
+  weighted_interval: z.enum(["seconds"], { message: "value_is_invalid" }).nullable().optional(),
+  // Lago's computed-property formulas are not supported: refused rather than silently ignored.
+  expression: z
+    .string()
+    .nullable()
+    .optional()
+    .refine((value) => !value, { message: "expression_not_supported" }),
+  filters: filters.optional(),
+};
+
+export const metricCreate = z.object(metricFields);
+export const metricUpdate = z.object(metricFields).partial();
+
+export type MetricCreateInput = z.output<typeof metricCreate>;
+
+/** Cross-field rules of LAGO-SEMANTICS.md section 1, on the metric as it will be saved. */
+export function metricRuleErrors(metric: {
+  aggregationType: string;
+  fieldName: string | null;
+  recurring: boolean;
+  weightedInterval: string | null;
+}): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  if (metric.aggregationType !== "count_agg" && !metric.fieldName) errors.field_name = ["value_is_mandatory"];
+  if (metric.recurring && ["count_agg", "max_agg", "latest_agg"].includes(metric.aggregationType)) {
+    errors.recurring = ["not_compatible_with_aggregation_type"];
+  }
+  if (metric.aggregationType === "weighted_sum_agg" && metric.weightedInterval !== "seconds") {
+    errors.weighted_interval = ["value_is_invalid"];
+  }
+  return errors;
+}

@@ -1,0 +1,13 @@
+import type { WebhookEndpoint } from "#shared/domain/catalog.js";
+
+export function serializeWebhookEndpoint(endpoint: WebhookEndpoint) {
+  return {
+    lago_id: endpoint.id,
+    lago_organization_id: endpoint.organizationId,
+    webhook_url: endpoint.webhookUrl,
+    signature_algo: endpoint.signatureAlgo,
+    name: endpoint.name,
+    event_types: endpoint.eventTypes,
+    created_at: endpoint.createdAt,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * When a subscription next needs the billing clock, and what it does then (LAGO-SEMANTICS.md
+ * section 4). Pure: every instant comes in as an argument.
+ *
+ * The clock acts on one "due" instant per subscription:
+ * - pending: the local midnight of subscription_at's day, when it becomes active;
+ * - active: the end of its open period (billing it), or `ending_at` if that comes first;
+ * - terminated: its termination, until the final partial period is billed; then never.
+ */
+import type { Plan, Subscription } from "./catalog.js";
+import { type BillingPeriod, localDate, periodAfter, startOfLocalDay } from "./periods.js";
+import { billingScheduleOf, subscriptionPeriodAt } from "./subscription-periods.js";
+
+/** A subscription whose subscription_at is on a later local day than `now` waits as pending. */
+export function startsLater(subscriptionAt: string, timezone: string, now: string): boolean {
+  return localDate(subscriptionAt, timezone) > localDate(now, timezone);
+}
+
+/** When a pending subscription turns active: the first instant of its start day, locally. */
+export function activationInstant(subscriptionAt: string, timezone: string): string {
+  return startOfLocalDay(localDate(subscriptionAt, timezone), timezone);
+}
+
+/** The clock's next instant for an active subscription whose open period is `period`. */
+export function closingInstant(subscription: Pick<Subscription, "endingAt">, period: BillingPeriod): string {
+  const { endingAt } = subscription;
+  return endingAt && endingAt < period.endsAt ? endingAt : period.endsAt;
+}
+
+/** The due instant of a subscription that has just become active (created or activated). */
+export function firstClosing(
+  subscription: Pick<Subscription, "startedAt" | "endingAt" | "billingTime" | "subscriptionAt">,
+  plan: Pick<Plan, "interval">,
+  timezone: string,
+): string {
+  if (!subscription.startedAt) throw new Error("an active subscription has a start");
+  return closingInstant(
+    subscription,
+    subscriptionPeriodAt(subscription, plan, timezone, subscription.startedAt),
+  );
+}
+
+/** The due instant after billing `period` in full. */
+export function closingAfter(
+  subscription: Pick<Subscription, "endingAt" | "billingTime" | "subscriptionAt">,
+  plan: Pick<Plan, "interval">,
+  timezone: string,
+  period: BillingPeriod,
+): string {
+  const next = periodAfter(billingScheduleOf(subscription, plan, timezone), timezone, period);
+  return closingInstant(subscription, next);
+}
+
+/** The open period whose close is due at `dueAt` (the period holding the instant just before it). */
+export function periodClosingAt(
+  subscription: Pick<Subscription, "billingTime" | "subscriptionAt">,
+  plan: Pick<Plan, "interval">,
+  timezone: string,
+  dueAt: string,
+): BillingPeriod {
+  return subscriptionPeriodAt(subscription, plan, timezone, new Date(Date.parse(dueAt) - 1).toISOString());
+}
+
+/** A subscription ended now, for `reason`; it stays due until its final period is billed. */
+export function terminated(
+  subscription: Subscription,
+  at: string,
+  reason: NonNullable<Subscription["terminationReason"]>,
+): Subscription {
+  return {
+    ...subscription,
+    status: "terminated",
+    terminatedAt: at,
+    terminationReason: reason,
+    nextPlanCode: null,
+    updatedAt: at,
+  };
+}
+
+/** A pending subscription withdrawn before it started; nothing to bill. */
+export function canceled(subscription: Subscription, at: string): Subscription {
+  return {
+    ...subscription,
+    status: "canceled",
+    canceledAt: at,
+    terminationReason: "canceled",
+    updatedAt: at,
+  };
+}
