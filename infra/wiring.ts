@@ -82,14 +82,14 @@ export const functions: readonly FunctionSpec[] = [
   },
   {
     id: "aggregate-api",
-    description: "Current usage of a subscription, from pre-aggregated usage",
+    description: "Current usage of a subscription",
     entry: "services/aggregate/src/handlers/api.ts",
     memoryMiB: 512,
     timeoutSeconds: 10,
     routes: aggregateRoutes,
     tables: [
       [billingTable, "read"],
-      [usageTable, "read"],
+      [eventsTable, "read"],
     ],
   },
   {
@@ -131,7 +131,7 @@ export const functions: readonly FunctionSpec[] = [
     consumes: { queue: billingJobsQueue, batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
     tables: [
       [billingTable, "readWrite"],
-      [usageTable, "read"],
+      [eventsTable, "read"],
     ],
     publishesDomainEvents: true,
   },

@@ -73,13 +73,13 @@ afterAll(async () => {
 
 const closeDeps = (): BillingDeps => {
   const catalog = new CatalogStore();
-  const usage = new UsageStore();
+  const events = new EventStore();
   return {
     catalog,
     organizations: new OrganizationStore(),
     invoices: new InvoiceStore(),
-    chargeFees: (subscription, plan, window) =>
-      periodChargeFees({ catalog, usage }, subscription, plan, window),
+    chargeFees: (subscription, plan, window, timezone) =>
+      periodChargeFees({ catalog, events }, subscription, plan, window, timezone),
     publish: eventBridgePublisher(eventBridgeClient(), process.env.EVENT_BUS_NAME as string),
   };
 };

@@ -1,47 +1,169 @@
 import type Decimal from "decimal.js";
-import { aggregatedUnits, EMPTY_TOTALS, type UsageTotals } from "./usage-totals.js";
-import type { BillableMetric, Charge, Plan } from "./catalog.js";
+import {
+  aggregateProratedUsage,
+  aggregateUsage,
+  bucketByChargeFilters,
+  type ChargesWindow,
+  groupByPricingKeys,
+  type UsageAggregation,
+} from "./aggregation/index.js";
+import type { BillableMetric, Charge, ChargeFilter, Plan } from "./catalog.js";
 import { chargeAmount } from "./charges/charge-amount.js";
 import { toMinorUnits, toPreciseMinorUnits } from "./money.js";
+import type { UsageEvent } from "./usage-event.js";
 
-/** One charge's usage priced for a period: what current usage shows and an invoice bills. */
+/**
+ * One fee of a charge over a billing window: the whole charge, or one of its filters (or the
+ * default bucket of a filtered charge), or one pricing group of either. What current usage shows
+ * and an invoice bills.
+ */
 export interface ChargeFee {
   readonly charge: Charge;
   readonly metric: BillableMetric;
+  /** The charge filter priced, null for the charge itself or its default bucket. */
+  readonly filter: ChargeFilter | null;
+  /** Values of the pricing group keys, null when the charge does not group. */
+  readonly groupedBy: Readonly<Record<string, string | null>> | null;
   readonly units: Decimal;
   readonly eventsCount: number;
+  readonly totalAggregatedUnits: Decimal | null;
   /** Unrounded, in currency units. */
   readonly amount: Decimal;
   readonly unitAmount: Decimal;
+  readonly amountDetails: Readonly<Record<string, unknown>>;
   /** Rounded once, half-up, to the currency's minor unit (LAGO-SEMANTICS.md section 9). */
   readonly amountCents: number;
   readonly preciseAmountCents: Decimal;
 }
 
-/** Prices every charge of the plan from its metric's usage in the period. */
-export function priceCharges(
-  plan: Pick<Plan, "charges" | "amountCurrency">,
-  metrics: ReadonlyMap<string, BillableMetric>,
-  usage: ReadonlyMap<string, UsageTotals>,
+/** Group keys of a charge's (or filter's) properties: `pricing_group_keys`, or Lago's older `grouped_by`. */
+function pricingGroupKeys(properties: Readonly<Record<string, unknown>>): string[] {
+  const keys = properties.pricing_group_keys ?? properties.grouped_by;
+  return Array.isArray(keys)
+    ? keys.filter((key): key is string => typeof key === "string" && key.length > 0)
+    : [];
+}
+
+function aggregate(
+  charge: Charge,
+  metric: BillableMetric,
+  events: readonly UsageEvent[],
+  window: ChargesWindow,
+) {
+  if (charge.prorated) {
+    const prorated = aggregateProratedUsage(metric, events, window);
+    // Prorated graduated walks its tiers event by event, with each event's full and prorated value.
+    const proratedEvents = prorated.eventValues.map((full, index) => ({
+      full,
+      prorated: prorated.proratedEventValues[index] ?? full,
+    }));
+    return { aggregation: prorated as UsageAggregation, fullUnits: prorated.fullUnits, proratedEvents };
+  }
+  return {
+    aggregation: aggregateUsage(metric, events, window),
+    fullUnits: undefined,
+    proratedEvents: undefined,
+  };
+}
+
+function priceBucket(
+  charge: Charge,
+  metric: BillableMetric,
+  bucket: { filter: ChargeFilter | null; properties: Readonly<Record<string, unknown>> },
+  events: readonly UsageEvent[],
+  window: ChargesWindow,
+  currency: string,
 ): ChargeFee[] {
-  return plan.charges.map((charge) => {
-    const metric = metrics.get(charge.billableMetricCode);
-    if (!metric)
-      throw new Error(`billable metric ${charge.billableMetricCode} of charge ${charge.id} is missing`);
-    const totals = usage.get(metric.code) ?? EMPTY_TOTALS;
-    const units = aggregatedUnits(metric, totals);
-    const { amount, unitAmount } = chargeAmount(charge, units);
+  const keys = pricingGroupKeys(bucket.properties);
+  const groups = keys.length > 0 ? groupByPricingKeys(keys, events) : [{ groupedBy: null, events }];
+  return groups.map((group) => {
+    const { aggregation, fullUnits, proratedEvents } = aggregate(charge, metric, group.events, window);
+    const priced = chargeAmount(
+      { chargeModel: charge.chargeModel, properties: bucket.properties, prorated: charge.prorated },
+      {
+        units: aggregation.units,
+        eventsCount: aggregation.eventsCount,
+        eventValues: aggregation.eventValues,
+        preciseTotalAmountCents: aggregation.preciseTotalAmountCents,
+        fullUnits,
+        proratedEvents,
+      },
+      currency,
+    );
     return {
       charge,
       metric,
-      units,
-      eventsCount: totals.eventsCount,
-      amount,
-      unitAmount,
-      amountCents: toMinorUnits(amount, plan.amountCurrency),
-      preciseAmountCents: toPreciseMinorUnits(amount, plan.amountCurrency),
+      filter: bucket.filter,
+      groupedBy: group.groupedBy,
+      units: aggregation.units,
+      eventsCount: aggregation.eventsCount,
+      totalAggregatedUnits: aggregation.totalAggregatedUnits,
+      amount: priced.amount,
+      unitAmount: priced.unitAmount,
+      amountDetails: priced.amountDetails,
+      amountCents: toMinorUnits(priced.amount, currency),
+      preciseAmountCents: toPreciseMinorUnits(priced.amount, currency),
     };
   });
+}
+
+/**
+ * Prices every charge of a plan over a window, from the subscription's raw events: a charge with
+ * filters gives one fee per filter and one for the usage no filter matched (priced with the
+ * charge's own properties); pricing groups split each of those further.
+ */
+export function priceCharges(
+  plan: Pick<Plan, "charges" | "amountCurrency">,
+  metrics: ReadonlyMap<string, BillableMetric>,
+  events: readonly UsageEvent[],
+  window: ChargesWindow,
+): ChargeFee[] {
+  return plan.charges.flatMap((charge) => {
+    const metric = metrics.get(charge.billableMetricCode);
+    if (!metric)
+      throw new Error(`billable metric ${charge.billableMetricCode} of charge ${charge.id} is missing`);
+    const own = events.filter((event) => event.code === metric.code);
+    if (charge.filters.length === 0) {
+      return priceBucket(
+        charge,
+        metric,
+        { filter: null, properties: charge.properties },
+        own,
+        window,
+        plan.amountCurrency,
+      );
+    }
+    const buckets = bucketByChargeFilters(
+      metric.filters,
+      charge.filters.map((filter) => ({ id: filter.id, values: filter.values })),
+      own,
+    );
+    return [
+      ...charge.filters.flatMap((filter) =>
+        priceBucket(
+          charge,
+          metric,
+          { filter, properties: filter.properties },
+          buckets.byFilterId.get(filter.id) ?? [],
+          window,
+          plan.amountCurrency,
+        ),
+      ),
+      ...priceBucket(
+        charge,
+        metric,
+        { filter: null, properties: charge.properties },
+        buckets.defaultBucket,
+        window,
+        plan.amountCurrency,
+      ),
+    ];
+  });
+}
+
+/** A fee with nothing in it: Lago does not put such a fee on an invoice. */
+export function isEmptyFee(fee: Pick<ChargeFee, "units" | "eventsCount" | "amountCents">): boolean {
+  return fee.units.isZero() && fee.eventsCount === 0 && fee.amountCents === 0;
 }
 
 /** A decimal as Lago's JSON shows BigDecimals: always with a fractional part ("3.0", "0.25"). */

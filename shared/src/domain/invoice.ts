@@ -7,6 +7,10 @@ export interface InvoiceFee {
   readonly id: string;
   readonly feeType: "subscription" | "charge";
   readonly chargeId: string | null;
+  /** The charge filter a fee prices, null for the charge itself or its default bucket. */
+  readonly chargeFilterId: string | null;
+  /** Values of the charge's pricing group keys, for a grouped fee. */
+  readonly groupedBy: Readonly<Record<string, string | null>> | null;
   readonly billableMetricCode: string | null;
   readonly itemCode: string;
   readonly itemName: string;
@@ -17,6 +21,11 @@ export interface InvoiceFee {
   readonly amountCents: number;
   /** Unrounded amount in minor units, decimal string. */
   readonly preciseAmountCents: string;
+  /** Codes of the taxes applied to this fee, and their sum on its amount. */
+  readonly taxCodes: readonly string[];
+  readonly taxesAmountCents: number;
+  /** Sum of the applied rates, percent (decimal string). */
+  readonly taxesRate: string;
   /** Unit price in currency units, decimal string. */
   readonly preciseUnitAmount: string;
   readonly fromDatetime: string;
@@ -44,8 +53,10 @@ export interface Invoice {
   readonly periodStartsAt: string;
   readonly periodEndsAt: string;
   readonly fees: readonly InvoiceFee[];
+  readonly appliedTaxes: readonly InvoiceAppliedTax[];
   readonly feesAmountCents: number;
   readonly taxesAmountCents: number;
+  readonly taxesRate: string;
   readonly subTotalExcludingTaxesAmountCents: number;
   readonly subTotalIncludingTaxesAmountCents: number;
   readonly totalAmountCents: number;
@@ -53,26 +64,45 @@ export interface Invoice {
   readonly updatedAt: string;
 }
 
+/** One tax of an invoice, as it stood when the invoice was made. */
+export interface InvoiceAppliedTax {
+  readonly taxId: string;
+  readonly taxCode: string;
+  readonly taxName: string;
+  readonly taxDescription: string | null;
+  /** Percent, decimal string. */
+  readonly taxRate: string;
+  readonly feesAmountCents: number;
+  readonly amountCents: number;
+}
+
 export interface InvoiceTotals {
   readonly feesAmountCents: number;
   readonly taxesAmountCents: number;
+  /** Average tax rate over the taxable subtotal, percent (decimal string). */
+  readonly taxesRate: string;
   readonly subTotalExcludingTaxesAmountCents: number;
   readonly subTotalIncludingTaxesAmountCents: number;
   readonly totalAmountCents: number;
 }
 
 /**
- * Totals from fees already rounded one by one (LAGO-SEMANTICS.md section 7). Coupons, taxes,
- * credit notes and prepaid credits arrive with their resources; until then they are zero.
+ * Totals from fees already rounded one by one (LAGO-SEMANTICS.md section 7), and taxes computed
+ * per tax on the fees they apply to. Coupons, credit notes and prepaid credits arrive with their
+ * resources; until then they are zero.
  */
-export function invoiceTotals(fees: readonly Pick<InvoiceFee, "amountCents">[]): InvoiceTotals {
+export function invoiceTotals(
+  fees: readonly Pick<InvoiceFee, "amountCents">[],
+  taxes: { readonly amountCents: number; readonly rate: string },
+): InvoiceTotals {
   const feesAmountCents = fees.reduce((sum, fee) => sum + fee.amountCents, 0);
   return {
     feesAmountCents,
-    taxesAmountCents: 0,
+    taxesAmountCents: taxes.amountCents,
+    taxesRate: taxes.rate,
     subTotalExcludingTaxesAmountCents: feesAmountCents,
-    subTotalIncludingTaxesAmountCents: feesAmountCents,
-    totalAmountCents: feesAmountCents,
+    subTotalIncludingTaxesAmountCents: feesAmountCents + taxes.amountCents,
+    totalAmountCents: feesAmountCents + taxes.amountCents,
   };
 }
 

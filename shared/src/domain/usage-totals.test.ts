@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { aggregatedUnits, EMPTY_TOTALS, foldEvent, mergeTotals } from "./usage-totals.js";
 import type { UsageEvent } from "./usage-event.js";
+import { aggregatedUnits, EMPTY_TOTALS, foldEvent, mergeTotals } from "./usage-totals.js";
 
 const event = (properties: Record<string, unknown>): UsageEvent => ({
   lagoId: "e",

@@ -27,7 +27,10 @@ export class SigningKeyStore {
   async keyPair(): Promise<SigningKeyPair> {
     if (this.cached) return this.cached;
     const stored = await this.read();
-    if (stored) return (this.cached = stored);
+    if (stored) {
+      this.cached = stored;
+      return stored;
+    }
     const { publicKey, privateKey } = generateKeyPairSync("rsa", {
       modulusLength: 2048,
       publicKeyEncoding: { type: "spki", format: "pem" },

@@ -1,7 +1,7 @@
 import { createApiHandler } from "#shared/platform/http/api-handler.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
+import { EventStore } from "#shared/store/event-store.js";
 import { apiKeyResolver, OrganizationStore } from "#shared/store/organization-store.js";
-import { UsageStore } from "#shared/store/usage-store.js";
 import type { AggregateRoute } from "../routes.js";
 import { type CurrentUsageDeps, currentUsage } from "../usage/current-usage.js";
 
@@ -9,7 +9,11 @@ let stores: CurrentUsageDeps | undefined;
 
 /** Built on first use, so resource names come from the environment the function runs in. */
 function deps(): CurrentUsageDeps {
-  stores ??= { catalog: new CatalogStore(), usage: new UsageStore(), organizations: new OrganizationStore() };
+  stores ??= {
+    catalog: new CatalogStore(),
+    events: new EventStore(),
+    organizations: new OrganizationStore(),
+  };
   return stores;
 }
 

@@ -1,4 +1,5 @@
 import type { BillableMetric, ChargeModel } from "#shared/domain/catalog.js";
+import { lagoErrorDetails, validateCharge } from "#shared/domain/charges/validation/validate-charge.js";
 
 export interface ChargeRulesInput {
   readonly chargeModel: ChargeModel;
@@ -7,21 +8,23 @@ export interface ChargeRulesInput {
   readonly invoiceable: boolean;
   readonly prorated: boolean;
   readonly minAmountCents: number;
+  readonly regroupPaidFees?: string | null;
 }
 
 export type ChargeRulesResult =
   | { readonly ok: true; readonly properties: Readonly<Record<string, unknown>> }
   | { readonly ok: false; readonly errors: Record<string, string[]> };
 
-/** Lago's rules for a charge's model, properties and flags, given the metric it prices. */
+/**
+ * Lago's rules for a charge's model, properties and flags given the metric it prices, with the
+ * error keys Lago's API answers with (`properties`, `pay_in_advance`, …).
+ */
 export function checkCharge(
   input: ChargeRulesInput,
   metric: Pick<BillableMetric, "aggregationType" | "recurring">,
 ): ChargeRulesResult {
-  const amount = input.properties.amount;
-  if (input.chargeModel !== "standard") return { ok: false, errors: { charge_model: ["value_is_invalid"] } };
-  if (typeof amount !== "string" || !/^\d+(\.\d+)?$/.test(amount))
-    return { ok: false, errors: { amount: ["invalid_amount"] } };
-  void metric;
-  return { ok: true, properties: { amount } };
+  const result = validateCharge(input, metric);
+  return result.ok
+    ? { ok: true, properties: result.properties }
+    : { ok: false, errors: lagoErrorDetails(result.errors) };
 }

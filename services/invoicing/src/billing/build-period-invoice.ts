@@ -1,5 +1,5 @@
-import type { Customer, Organization, Plan, Subscription } from "#shared/domain/catalog.js";
-import { type ChargeFee, lagoDecimal } from "#shared/domain/charge-fees.js";
+import type { Customer, Organization, Plan, Subscription, Tax } from "#shared/domain/catalog.js";
+import { type ChargeFee, isEmptyFee, lagoDecimal } from "#shared/domain/charge-fees.js";
 import {
   draftNumber,
   type Invoice,
@@ -11,7 +11,10 @@ import { subunitToUnit } from "#shared/domain/money.js";
 import { type BillingPeriod, billingDate, plusDays, startOfLocalDay } from "#shared/domain/periods.js";
 import { inArrearsSubscriptionFee } from "#shared/domain/subscription-fee.js";
 import type { BillingWindow } from "#shared/domain/subscription-periods.js";
+import { applicableTaxCodes, feeTaxes, invoiceTaxes } from "#shared/domain/taxes.js";
 import { stableUuid } from "#shared/platform/ids.js";
+
+type UntaxedFee = Omit<InvoiceFee, "taxCodes" | "taxesAmountCents" | "taxesRate">;
 
 export interface PeriodInvoiceInput {
   readonly organization: Organization;
@@ -22,6 +25,8 @@ export interface PeriodInvoiceInput {
   readonly timezone: string;
   readonly graceDays: number;
   readonly chargeFees: readonly ChargeFee[];
+  /** The organization's taxes, as they are now. */
+  readonly taxes: readonly Tax[];
   /** The billing clock's instant; the invoice's creation time. */
   readonly now: string;
 }
@@ -44,10 +49,12 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
   const { period, chargesFrom, toDatetime } = window;
   const id = periodInvoiceId(subscription, period);
   const base = inArrearsSubscriptionFee(plan, period, window.firstDate, window.lastDate);
-  const subscriptionFee: InvoiceFee = {
+  const subscriptionFee: UntaxedFee = {
     id: stableUuid(id, "subscription"),
     feeType: "subscription",
     chargeId: null,
+    chargeFilterId: null,
+    groupedBy: null,
     billableMetricCode: null,
     itemCode: plan.code,
     itemName: plan.name,
@@ -61,24 +68,40 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     fromDatetime: startOfLocalDay(window.firstDate, timezone),
     toDatetime,
   };
-  const chargeFees: InvoiceFee[] = input.chargeFees.map((fee) => ({
-    id: stableUuid(id, "charge", fee.charge.id),
-    feeType: "charge",
-    chargeId: fee.charge.id,
-    billableMetricCode: fee.metric.code,
-    itemCode: fee.metric.code,
-    itemName: fee.metric.name,
-    invoiceDisplayName: fee.charge.invoiceDisplayName,
-    units: lagoDecimal(fee.units),
-    eventsCount: fee.eventsCount,
-    amountCents: fee.amountCents,
-    preciseAmountCents: fee.preciseAmountCents.toString(),
-    preciseUnitAmount: fee.unitAmount.toString(),
-    fromDatetime: chargesFrom,
-    toDatetime,
-  }));
-  const fees = [subscriptionFee, ...chargeFees];
-  const totals = invoiceTotals(fees);
+  const chargeFees: UntaxedFee[] = input.chargeFees
+    .filter((fee) => !isEmptyFee(fee))
+    .map((fee) => ({
+      id: stableUuid(id, "charge", fee.charge.id, fee.filter?.id ?? "", JSON.stringify(fee.groupedBy)),
+      feeType: "charge",
+      chargeId: fee.charge.id,
+      chargeFilterId: fee.filter?.id ?? null,
+      groupedBy: fee.groupedBy,
+      billableMetricCode: fee.metric.code,
+      itemCode: fee.metric.code,
+      itemName: fee.metric.name,
+      invoiceDisplayName: fee.filter?.invoiceDisplayName ?? fee.charge.invoiceDisplayName,
+      units: lagoDecimal(fee.units),
+      eventsCount: fee.eventsCount,
+      amountCents: fee.amountCents,
+      preciseAmountCents: fee.preciseAmountCents.toString(),
+      preciseUnitAmount: fee.unitAmount.toString(),
+      fromDatetime: chargesFrom,
+      toDatetime,
+    }));
+  const taxesByCode = new Map(input.taxes.map((tax) => [tax.code, tax]));
+  const fees: InvoiceFee[] = [subscriptionFee, ...chargeFees].map((fee) => {
+    const charge = plan.charges.find((c) => c.id === fee.chargeId);
+    const taxCodes = applicableTaxCodes({
+      chargeTaxCodes: charge?.taxCodes ?? null,
+      plan,
+      customer,
+      organizationTaxes: input.taxes,
+    }).filter((code) => taxesByCode.has(code));
+    const taxed = feeTaxes({ amountCents: fee.amountCents, taxCodes }, taxesByCode);
+    return { ...fee, taxCodes, taxesAmountCents: taxed.amountCents, taxesRate: taxed.rate };
+  });
+  const taxes = invoiceTaxes(fees, taxesByCode);
+  const totals = invoiceTotals(fees, taxes);
   const draft = input.graceDays > 0;
   // A closed period is billed on the next period's first day; a termination on its own day.
   const billedOn = window.chargesUntil === period.endsAt ? billingDate(period) : window.lastDate;
@@ -103,6 +126,15 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     periodStartsAt: period.startsAt,
     periodEndsAt: period.endsAt,
     fees,
+    appliedTaxes: taxes.applied.map(({ tax, baseAmountCents, amountCents }) => ({
+      taxId: tax.id,
+      taxCode: tax.code,
+      taxName: tax.name,
+      taxDescription: tax.description,
+      taxRate: tax.rate,
+      feesAmountCents: baseAmountCents,
+      amountCents,
+    })),
     ...totals,
     createdAt: now,
     updatedAt: now,

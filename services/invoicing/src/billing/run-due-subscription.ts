@@ -7,6 +7,7 @@ import {
   type Organization,
   type Plan,
   type Subscription,
+  type Tax,
 } from "#shared/domain/catalog.js";
 import type { ChargeFee } from "#shared/domain/charge-fees.js";
 import { invoiceNumber } from "#shared/domain/invoice.js";
@@ -34,6 +35,7 @@ export type ChargeFeesSource = (
   subscription: Subscription,
   plan: Plan,
   window: BillingWindow,
+  timezone: string,
 ) => Promise<ChargeFee[]>;
 
 export interface BillingDeps {
@@ -53,18 +55,20 @@ interface Context {
   readonly organization: Organization;
   readonly customer: Customer;
   readonly plan: Plan;
+  readonly taxes: readonly Tax[];
   readonly timezone: string;
 }
 
 async function contextOf(deps: BillingDeps, subscription: Subscription): Promise<Context> {
-  const [organization, customer, plan] = await Promise.all([
+  const [organization, customer, plan, taxes] = await Promise.all([
     deps.organizations.get(subscription.organizationId),
     deps.catalog.customerOf(subscription),
     deps.catalog.planOf(subscription),
+    deps.catalog.listTaxes(subscription.organizationId),
   ]);
   if (!organization || !customer || !plan)
     throw new Error(`subscription ${subscription.id} lost its catalog`);
-  return { organization, customer, plan, timezone: applicableTimezone(customer, organization) };
+  return { organization, customer, plan, taxes, timezone: applicableTimezone(customer, organization) };
 }
 
 /** Saves the invoice of one billing window once, numbers it if final, and publishes its event once. */
@@ -75,7 +79,7 @@ async function invoiceWindow(
   window: BillingWindow,
   now: string,
 ) {
-  const { organization, customer, plan, timezone } = context;
+  const { organization, customer, plan, timezone, taxes } = context;
   const invoice = buildPeriodInvoice({
     organization,
     customer,
@@ -84,7 +88,8 @@ async function invoiceWindow(
     window,
     timezone,
     graceDays: applicableGracePeriodDays(customer, organization),
-    chargeFees: await deps.chargeFees(subscription, plan, window),
+    chargeFees: await deps.chargeFees(subscription, plan, window, timezone),
+    taxes,
     now,
   });
   const numbering: NumberingPlan | null =

@@ -3,8 +3,8 @@ import { eventBridgeClient } from "#shared/platform/aws-clients.js";
 import { eventBus, resourceName } from "#shared/platform/resources.js";
 import { createQueueConsumer } from "#shared/platform/sqs/queue-consumer.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
+import { EventStore } from "#shared/store/event-store.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
-import { UsageStore } from "#shared/store/usage-store.js";
 import { periodChargeFees } from "#shared/usage/period-charge-fees.js";
 import { eventBridgePublisher } from "../billing/domain-events.js";
 import { type BillingDeps, runDueSubscription } from "../billing/run-due-subscription.js";
@@ -16,13 +16,13 @@ let deps: BillingDeps | undefined;
 function dependencies(): BillingDeps {
   if (!deps) {
     const catalog = new CatalogStore();
-    const usage = new UsageStore();
+    const events = new EventStore();
     deps = {
       catalog,
       organizations: new OrganizationStore(),
       invoices: new InvoiceStore(),
-      chargeFees: (subscription, plan, window) =>
-        periodChargeFees({ catalog, usage }, subscription, plan, window),
+      chargeFees: (subscription, plan, window, timezone) =>
+        periodChargeFees({ catalog, events }, subscription, plan, window, timezone),
       publish: eventBridgePublisher(eventBridgeClient(), resourceName(eventBus)),
     };
   }

@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { decimal } from "../money.js";
 import { chargeAmount } from "./charge-amount.js";
 import { standardAmount } from "./standard.js";
 
@@ -11,7 +12,21 @@ it("keeps sub-cent unit prices exact", () => {
 });
 
 it("gives a unit amount of 0 at 0 units", () => {
-  const priced = chargeAmount({ chargeModel: "standard", properties: { amount: "2" } }, 0);
+  const priced = chargeAmount(
+    { chargeModel: "standard", properties: { amount: "2" }, prorated: false },
+    { units: decimal(0), eventsCount: 0 },
+    "EUR",
+  );
   expect(priced.amount.toString()).toBe("0");
   expect(priced.unitAmount.toString()).toBe("0");
+});
+
+it("divides a prorated charge's amount by its full units", () => {
+  const priced = chargeAmount(
+    { chargeModel: "standard", properties: { amount: "10" }, prorated: true },
+    { units: decimal(5), fullUnits: decimal(10), eventsCount: 1 },
+    "EUR",
+  );
+  expect(priced.amount.toString()).toBe("50");
+  expect(priced.unitAmount.toString()).toBe("5");
 });

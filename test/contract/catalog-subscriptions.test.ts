@@ -1,0 +1,290 @@
+/**
+ * Customers and subscriptions through lago-javascript-client: upserts, lists, errors, isolation,
+ * and the subscription lifecycle (pending, active, ended, upgraded, downgraded, terminated) as the
+ * billing clock moves it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalRuntime, startLocalRuntime } from "../../infra/local/runtime.js";
+import {
+  control,
+  type Lago,
+  lagoClient,
+  lagoError,
+  notFoundError,
+  otherOrganization,
+  validationError,
+} from "../support/lago.js";
+
+let runtime: LocalRuntime;
+let lago: Lago;
+let stranger: Lago;
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ port: 0, clock: "manual", retryDelaySeconds: 0, log: () => undefined });
+  lago = lagoClient(runtime);
+  stranger = await otherOrganization(runtime);
+  await lago.billableMetrics.createBillableMetric({
+    billable_metric: { name: "Calls", code: "calls", aggregation_type: "count_agg" },
+  });
+  const plan = (amount: number, code: string) =>
+    lago.plans.createPlan({
+      plan: {
+        name: code,
+        code,
+        interval: "monthly",
+        amount_cents: amount,
+        amount_currency: "USD",
+        pay_in_advance: false,
+        charges: [
+          { billable_metric_code: "calls", charge_model: "standard", properties: { amount: "1" } } as never,
+        ],
+      },
+    });
+  await plan(1000, "basic");
+  await plan(5000, "premium");
+  await plan(100, "starter");
+});
+afterAll(() => runtime?.stop());
+
+const tick = (now: string) => control(runtime, "/_local/tick", { now });
+
+/** Our invoice list carries each invoice's fees (Lago's list omits them; its client types do too). */
+type Invoice = { fees: Array<{ amount_cents: number; item: { type: string; code: string } }> };
+
+describe("customers", () => {
+  it("upserts by external_id, keeps the sequential id, and shows the applicable timezone", async () => {
+    const first = await lago.customers.createCustomer({
+      customer: {
+        external_id: "cus_acme",
+        name: "Acme",
+        email: "ap@acme.test",
+        currency: "USD",
+        metadata: [{ key: "segment", value: "smb", display_in_invoice: true }],
+      },
+    });
+    expect(first.data.customer).toMatchObject({
+      external_id: "cus_acme",
+      timezone: null,
+      applicable_timezone: "UTC",
+    });
+    const again = await lago.customers.createCustomer({
+      customer: { external_id: "cus_acme", timezone: "Asia/Kolkata", legal_name: "Acme Inc." },
+    });
+    expect(again.data.customer).toMatchObject({
+      lago_id: first.data.customer.lago_id,
+      sequential_id: first.data.customer.sequential_id,
+      name: "Acme",
+      legal_name: "Acme Inc.",
+      timezone: "Asia/Kolkata",
+      applicable_timezone: "Asia/Kolkata",
+      metadata: [expect.objectContaining({ key: "segment", value: "smb", display_in_invoice: true })],
+    });
+  });
+
+  it("refuses invalid fields with Lago's codes and changes nothing", async () => {
+    expect(
+      await lagoError(
+        lago.customers.createCustomer({
+          customer: { external_id: "cus_acme", timezone: "Nowhere" as never },
+        }),
+      ),
+    ).toEqual(validationError({ timezone: ["invalid_timezone"] }));
+    expect(
+      await lagoError(
+        lago.customers.createCustomer({ customer: { external_id: "cus_acme", currency: "ABC" as never } }),
+      ),
+    ).toEqual(validationError({ currency: ["value_is_invalid"] }));
+    expect(await lagoError(lago.customers.createCustomer({ customer: { external_id: "" } }))).toEqual(
+      validationError({ external_id: ["value_is_mandatory"] }),
+    );
+    expect((await lago.customers.findCustomer("cus_acme")).data.customer.timezone).toBe("Asia/Kolkata");
+  });
+
+  it("lists newest first with pagination and search, and hides customers from other organizations", async () => {
+    for (const id of ["cus_b", "cus_c"])
+      await lago.customers.createCustomer({ customer: { external_id: id, name: id } });
+    const page = await lago.customers.findAllCustomers({ per_page: 2, page: 1 });
+    expect(page.data.customers.map((c) => c.external_id)).toEqual(["cus_c", "cus_b"]);
+    expect(page.data.meta).toMatchObject({ current_page: 1, next_page: 2, total_pages: 2, total_count: 3 });
+    const search = await lago.customers.findAllCustomers({ search_term: "acme" } as never);
+    expect(search.data.customers.map((c) => c.external_id)).toEqual(["cus_acme"]);
+    expect(await lagoError(stranger.customers.findCustomer("cus_acme"))).toEqual(notFoundError("customer"));
+    expect((await stranger.customers.findAllCustomers()).data.meta).toMatchObject({ total_count: 0 });
+  });
+});
+
+describe("subscriptions", () => {
+  it("starts active when subscription_at is past, pending when it is in the future", async () => {
+    const active = await lago.subscriptions.createSubscription({
+      subscription: {
+        external_customer_id: "cus_b",
+        plan_code: "basic",
+        external_id: "sub_active",
+        subscription_at: "2026-01-15T10:00:00Z",
+      },
+    });
+    expect(active.data.subscription).toMatchObject({
+      status: "active",
+      started_at: "2026-01-15T10:00:00.000Z",
+      plan_code: "basic",
+    });
+    const future = new Date(Date.now() + 40 * 86_400_000).toISOString();
+    const pending = await lago.subscriptions.createSubscription({
+      subscription: {
+        external_customer_id: "cus_c",
+        plan_code: "basic",
+        external_id: "sub_pending",
+        subscription_at: future,
+      },
+    });
+    expect(pending.data.subscription).toMatchObject({ status: "pending", started_at: null });
+
+    // The same request again is the same subscription.
+    const repeat = await lago.subscriptions.createSubscription({
+      subscription: {
+        external_customer_id: "cus_c",
+        plan_code: "basic",
+        external_id: "sub_pending",
+        subscription_at: future,
+      },
+    });
+    expect(repeat.data.subscription.lago_id).toBe(pending.data.subscription.lago_id);
+
+    const actives = await lago.subscriptions.findAllSubscriptions({ status: ["active"] } as never);
+    expect(actives.data.subscriptions.map((s) => s.external_id)).toContain("sub_active");
+    expect(actives.data.subscriptions.map((s) => s.external_id)).not.toContain("sub_pending");
+    const ofCustomer = await lago.subscriptions.findAllSubscriptions({
+      external_customer_id: "cus_c",
+      status: ["pending"],
+    } as never);
+    expect(ofCustomer.data.subscriptions.map((s) => s.external_id)).toEqual(["sub_pending"]);
+  });
+
+  it("answers plan_not_found and value_already_exist without creating anything", async () => {
+    expect(
+      await lagoError(
+        lago.subscriptions.createSubscription({
+          subscription: { external_customer_id: "cus_b", plan_code: "nope", external_id: "sub_x" },
+        }),
+      ),
+    ).toEqual(notFoundError("plan"));
+    expect(
+      await lagoError(
+        lago.subscriptions.createSubscription({
+          subscription: { external_customer_id: "cus_c", plan_code: "basic", external_id: "sub_active" },
+        }),
+      ),
+    ).toEqual(validationError({ external_id: ["value_already_exist"] }));
+    expect(await lagoError(lago.subscriptions.findSubscription("sub_x"))).toEqual(
+      notFoundError("subscription"),
+    );
+    expect(await lagoError(stranger.subscriptions.findSubscription("sub_active"))).toEqual(
+      notFoundError("subscription"),
+    );
+  });
+
+  it("updates the name and ending_at, and cancels a pending subscription", async () => {
+    const updated = await lago.subscriptions.updateSubscription("sub_active", {
+      subscription: { name: "Main", ending_at: "2030-01-01T00:00:00Z" },
+    });
+    expect(updated.data.subscription).toMatchObject({ name: "Main", ending_at: "2030-01-01T00:00:00.000Z" });
+    const canceled = await lago.subscriptions.destroySubscription("sub_pending", {
+      status: "pending",
+    } as never);
+    expect(canceled.data.subscription).toMatchObject({ status: "canceled" });
+  });
+
+  it("upgrades at once: the old subscription ends and is billed up to now, the new one starts", async () => {
+    await lago.customers.createCustomer({ customer: { external_id: "cus_up", currency: "USD" } });
+    await lago.subscriptions.createSubscription({
+      subscription: {
+        external_customer_id: "cus_up",
+        plan_code: "basic",
+        external_id: "sub_up",
+        subscription_at: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+      },
+    });
+    const upgraded = await lago.subscriptions.createSubscription({
+      subscription: { external_customer_id: "cus_up", plan_code: "premium", external_id: "sub_up" },
+    });
+    expect(upgraded.data.subscription).toMatchObject({
+      status: "active",
+      plan_code: "premium",
+      previous_plan_code: "basic",
+    });
+    await control(runtime, "/_local/drain");
+    const invoices = (await lago.invoices.findAllInvoices({ external_customer_id: "cus_up" })).data
+      .invoices as unknown as Invoice[];
+    expect(invoices).toHaveLength(1);
+    expect(invoices[0]?.fees[0]).toMatchObject({ item: expect.objectContaining({ code: "basic" }) });
+  });
+
+  it("downgrades when the current period ends, and ends at ending_at", async () => {
+    await lago.customers.createCustomer({ customer: { external_id: "cus_down", currency: "USD" } });
+    await lago.subscriptions.createSubscription({
+      subscription: {
+        external_customer_id: "cus_down",
+        plan_code: "premium",
+        external_id: "sub_down",
+        subscription_at: "2026-11-01T00:00:00Z",
+        ending_at: "2027-01-10T12:00:00Z",
+      },
+    });
+    const downgrade = await lago.subscriptions.createSubscription({
+      subscription: { external_customer_id: "cus_down", plan_code: "starter", external_id: "sub_down" },
+    });
+    expect(downgrade.data.subscription).toMatchObject({
+      plan_code: "premium",
+      next_plan_code: "starter",
+      downgrade_plan_date: "2026-12-01",
+    });
+
+    await tick("2026-12-01T00:05:00Z");
+    const afterSwitch = (await lago.subscriptions.findSubscription("sub_down")).data.subscription;
+    expect(afterSwitch).toMatchObject({
+      plan_code: "starter",
+      previous_plan_code: "premium",
+      status: "active",
+    });
+
+    await tick("2027-01-10T12:00:00Z");
+    const ended = (await lago.subscriptions.findSubscription("sub_down")).data.subscription;
+    expect(ended).toMatchObject({ status: "terminated", terminated_at: "2027-01-10T12:00:00.000Z" });
+    const invoices = (await lago.invoices.findAllInvoices({ external_customer_id: "cus_down" })).data
+      .invoices as unknown as Invoice[];
+    // November on premium (in full), December on starter, January 1–10 on starter.
+    expect(
+      invoices.map((invoice) => invoice.fees.find((fee) => fee.item.type === "subscription")?.amount_cents),
+    ).toEqual([Math.round((100 * 10) / 31), 100, 5000]);
+  });
+
+  it("terminates an active subscription and bills its last days at once", async () => {
+    await lago.customers.createCustomer({ customer: { external_id: "cus_end", currency: "USD" } });
+    await lago.subscriptions.createSubscription({
+      subscription: {
+        external_customer_id: "cus_end",
+        plan_code: "basic",
+        external_id: "sub_end",
+        subscription_at: new Date(Date.now() - 86_400_000).toISOString(),
+      },
+    });
+    const ended = await lago.subscriptions.destroySubscription("sub_end");
+    expect(ended.data.subscription).toMatchObject({ status: "terminated" });
+    await control(runtime, "/_local/drain");
+    const invoices = (await lago.invoices.findAllInvoices({ external_customer_id: "cus_end" })).data.invoices;
+    expect(invoices).toHaveLength(1);
+    expect(await lagoError(lago.subscriptions.destroySubscription("sub_end"))).toMatchObject({ status: 405 });
+  });
+
+  it("deleting a customer ends its subscriptions", async () => {
+    await lago.customers.createCustomer({ customer: { external_id: "cus_gone", currency: "USD" } });
+    await lago.subscriptions.createSubscription({
+      subscription: { external_customer_id: "cus_gone", plan_code: "basic", external_id: "sub_gone" },
+    });
+    await lago.customers.destroyCustomer("cus_gone");
+    expect(await lagoError(lago.customers.findCustomer("cus_gone"))).toEqual(notFoundError("customer"));
+    expect((await lago.subscriptions.findSubscription("sub_gone")).data.subscription.status).toBe(
+      "terminated",
+    );
+  });
+});
