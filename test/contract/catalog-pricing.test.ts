@@ -27,10 +27,17 @@ beforeAll(async () => {
 afterAll(() => runtime?.stop());
 
 // The client's types describe only valid requests; invalid ones are sent as they are.
-const metric = (body: Record<string, unknown>) => lago.billableMetrics.createBillableMetric({ billable_metric: body as never });
+const metric = (body: Record<string, unknown>) =>
+  lago.billableMetrics.createBillableMetric({ billable_metric: body as never });
 const plan = (body: Record<string, unknown>) =>
   lago.plans.createPlan({
-    plan: { interval: "monthly", amount_cents: 0, amount_currency: "EUR", pay_in_advance: false, ...body } as never,
+    plan: {
+      interval: "monthly",
+      amount_cents: 0,
+      amount_currency: "EUR",
+      pay_in_advance: false,
+      ...body,
+    } as never,
   });
 
 describe("billable metrics", () => {
@@ -73,37 +80,59 @@ describe("billable metrics", () => {
       "weighted_sum_agg",
       "sum_agg",
     ]);
-    expect(created[1]?.data.billable_metric).toMatchObject({ recurring: true, rounding_function: "ceil", rounding_precision: 2 });
+    expect(created[1]?.data.billable_metric).toMatchObject({
+      recurring: true,
+      rounding_function: "ceil",
+      rounding_precision: 2,
+    });
     expect(created[0]?.data.billable_metric.field_name).toBeNull();
     const page = await lago.billableMetrics.findAllBillableMetrics({ per_page: 3, page: 3 });
-    expect(page.data.meta).toMatchObject({ current_page: 3, total_pages: 3, total_count: 7, prev_page: 2, next_page: null });
+    expect(page.data.meta).toMatchObject({
+      current_page: 3,
+      total_pages: 3,
+      total_count: 7,
+      prev_page: 2,
+      next_page: null,
+    });
   });
 
   it("refuses what Lago refuses, and changes nothing", async () => {
     expect(await lagoError(metric({ name: "X", code: "x", aggregation_type: "sum_agg" }))).toEqual(
       validationError({ field_name: ["value_is_mandatory"] }),
     );
-    expect(await lagoError(metric({ name: "X", code: "x", aggregation_type: "max_agg", field_name: "v", recurring: true }))).toEqual(
-      validationError({ recurring: ["not_compatible_with_aggregation_type"] }),
-    );
-    expect(await lagoError(metric({ name: "X", code: "x", aggregation_type: "weighted_sum_agg", field_name: "v" }))).toEqual(
-      validationError({ weighted_interval: ["value_is_invalid"] }),
-    );
+    expect(
+      await lagoError(
+        metric({ name: "X", code: "x", aggregation_type: "max_agg", field_name: "v", recurring: true }),
+      ),
+    ).toEqual(validationError({ recurring: ["not_compatible_with_aggregation_type"] }));
+    expect(
+      await lagoError(
+        metric({ name: "X", code: "x", aggregation_type: "weighted_sum_agg", field_name: "v" }),
+      ),
+    ).toEqual(validationError({ weighted_interval: ["value_is_invalid"] }));
     expect(await lagoError(metric({ name: "X", code: "x", aggregation_type: "median_agg" }))).toEqual(
       validationError({ aggregation_type: ["value_is_invalid"] }),
     );
     expect(await lagoError(metric({ name: "Dup", code: "calls", aggregation_type: "count_agg" }))).toEqual(
       validationError({ code: ["value_already_exist"] }),
     );
-    expect(await lagoError(lago.billableMetrics.findBillableMetric("x"))).toEqual(notFoundError("billable_metric"));
-    expect(await lagoError(stranger.billableMetrics.findBillableMetric("calls"))).toEqual(notFoundError("billable_metric"));
+    expect(await lagoError(lago.billableMetrics.findBillableMetric("x"))).toEqual(
+      notFoundError("billable_metric"),
+    );
+    expect(await lagoError(stranger.billableMetrics.findBillableMetric("calls"))).toEqual(
+      notFoundError("billable_metric"),
+    );
   });
 
   it("updates a metric, and keeps what it aggregates once a plan charges it", async () => {
     const renamed = await lago.billableMetrics.updateBillableMetric("latest", {
       billable_metric: { name: "Last value", code: "last_value", aggregation_type: "max_agg" } as never,
     });
-    expect(renamed.data.billable_metric).toMatchObject({ name: "Last value", code: "last_value", aggregation_type: "max_agg" });
+    expect(renamed.data.billable_metric).toMatchObject({
+      name: "Last value",
+      code: "last_value",
+      aggregation_type: "max_agg",
+    });
     await plan({
       name: "Uses peak",
       code: "uses_peak",
@@ -117,7 +146,9 @@ describe("billable metrics", () => {
 
   it("deleting a metric removes the charges pricing it", async () => {
     await lago.billableMetrics.destroyBillableMetric("peak");
-    expect(await lagoError(lago.billableMetrics.findBillableMetric("peak"))).toEqual(notFoundError("billable_metric"));
+    expect(await lagoError(lago.billableMetrics.findBillableMetric("peak"))).toEqual(
+      notFoundError("billable_metric"),
+    );
     expect((await lago.plans.findPlan("uses_peak")).data.plan.charges).toEqual([]);
   });
 });
@@ -134,9 +165,21 @@ describe("plans", () => {
       code: "everything",
       charges: [
         { billable_metric_code: "calls", charge_model: "standard", properties: { amount: "0.01" } },
-        { billable_metric_code: "calls", charge_model: "graduated", properties: { graduated_ranges: ranges } },
-        { billable_metric_code: "calls", charge_model: "package", properties: { amount: "5", package_size: 100, free_units: 10 } },
-        { billable_metric_code: "requests", charge_model: "percentage", properties: { rate: "1.5", fixed_amount: "0.1" } },
+        {
+          billable_metric_code: "calls",
+          charge_model: "graduated",
+          properties: { graduated_ranges: ranges },
+        },
+        {
+          billable_metric_code: "calls",
+          charge_model: "package",
+          properties: { amount: "5", package_size: 100, free_units: 10 },
+        },
+        {
+          billable_metric_code: "requests",
+          charge_model: "percentage",
+          properties: { rate: "1.5", fixed_amount: "0.1" },
+        },
         { billable_metric_code: "calls", charge_model: "volume", properties: { volume_ranges: ranges } },
         {
           billable_metric_code: "requests",
@@ -170,7 +213,9 @@ describe("plans", () => {
         plan({
           name: "Bad",
           code: "bad",
-          charges: [{ billable_metric_code: "calls", charge_model: "standard", properties: { amount: "-1" } }],
+          charges: [
+            { billable_metric_code: "calls", charge_model: "standard", properties: { amount: "-1" } },
+          ],
         }),
       ),
     ).toEqual(validationError({ properties: ["invalid_amount"] }));
@@ -183,7 +228,9 @@ describe("plans", () => {
             {
               billable_metric_code: "calls",
               charge_model: "graduated",
-              properties: { graduated_ranges: [{ from_value: 5, to_value: null, per_unit_amount: "1", flat_amount: "0" }] },
+              properties: {
+                graduated_ranges: [{ from_value: 5, to_value: null, per_unit_amount: "1", flat_amount: "0" }],
+              },
             },
           ],
         }),
@@ -195,18 +242,31 @@ describe("plans", () => {
           name: "Bad",
           code: "bad",
           charges: [
-            { billable_metric_code: "calls", charge_model: "volume", pay_in_advance: true, properties: { volume_ranges: ranges } },
+            {
+              billable_metric_code: "calls",
+              charge_model: "volume",
+              pay_in_advance: true,
+              properties: { volume_ranges: ranges },
+            },
           ],
         }),
       ),
     ).toEqual(validationError({ pay_in_advance: ["invalid_aggregation_type_or_charge_model"] }));
     expect(
       await lagoError(
-        plan({ name: "Bad", code: "bad", charges: [{ billable_metric_id: "no-such-id", charge_model: "standard" }] }),
+        plan({
+          name: "Bad",
+          code: "bad",
+          charges: [{ billable_metric_id: "no-such-id", charge_model: "standard" }],
+        }),
       ),
     ).toEqual(notFoundError("billable_metric"));
-    expect(await lagoError(plan({ name: "Bad", code: "bad", tax_codes: ["missing"] }))).toEqual(notFoundError("tax"));
-    expect(await lagoError(plan({ name: "Again", code: "everything" }))).toEqual(validationError({ code: ["value_already_exist"] }));
+    expect(await lagoError(plan({ name: "Bad", code: "bad", tax_codes: ["missing"] }))).toEqual(
+      notFoundError("tax"),
+    );
+    expect(await lagoError(plan({ name: "Again", code: "everything" }))).toEqual(
+      validationError({ code: ["value_already_exist"] }),
+    );
     expect(await lagoError(plan({ name: "Bad", code: "bad", interval: "daily" }))).toEqual(
       validationError({ interval: ["value_is_invalid"] }),
     );
@@ -221,13 +281,20 @@ describe("plans", () => {
       plan: {
         name: "Everything v2",
         charges: [
-          { id: kept?.lago_id, billable_metric_id: kept?.lago_billable_metric_id, charge_model: "standard", properties: { amount: "0.02" } },
+          {
+            id: kept?.lago_id,
+            billable_metric_id: kept?.lago_billable_metric_id,
+            charge_model: "standard",
+            properties: { amount: "0.02" },
+          },
           { billable_metric_code: "seats", charge_model: "standard", properties: { amount: "10" } },
         ],
       } as never,
     });
     expect(updated.data.plan.name).toBe("Everything v2");
-    expect(updated.data.plan.charges?.map((charge) => [charge.lago_id === kept?.lago_id, charge.properties])).toEqual([
+    expect(
+      updated.data.plan.charges?.map((charge) => [charge.lago_id === kept?.lago_id, charge.properties]),
+    ).toEqual([
       [true, { amount: "0.02" }],
       [false, { amount: "10" }],
     ]);
@@ -247,7 +314,13 @@ describe("usage priced end to end", () => {
           billable_metric_code: "requests",
           charge_model: "standard",
           properties: { amount: "0.001" },
-          filters: [{ invoice_display_name: "EU requests", properties: { amount: "0.002" }, values: { region: ["eu"] } }],
+          filters: [
+            {
+              invoice_display_name: "EU requests",
+              properties: { amount: "0.002" },
+              values: { region: ["eu"] },
+            },
+          ],
         },
         {
           billable_metric_code: "calls",
@@ -271,7 +344,11 @@ describe("usage priced end to end", () => {
       subscription: { external_customer_id: "buyer", plan_code: "usage", external_id: "buyer-sub" },
     });
     const events = [
-      ...[1000, 2000].map((count, i) => ({ code: "requests", properties: { count, region: "eu" }, id: `eu${i}` })),
+      ...[1000, 2000].map((count, i) => ({
+        code: "requests",
+        properties: { count, region: "eu" },
+        id: `eu${i}`,
+      })),
       { code: "requests", properties: { count: 5000, region: "us" }, id: "us0" },
       ...Array.from({ length: 15 }, (_, i) => ({ code: "calls", properties: {}, id: `call${i}` })),
       ...[
@@ -291,8 +368,9 @@ describe("usage priced end to end", () => {
     });
     await control(runtime, "/_local/drain");
 
-    const usage = (await lago.customers.findCustomerCurrentUsage("buyer", { external_subscription_id: "buyer-sub" })).data
-      .customer_usage;
+    const usage = (
+      await lago.customers.findCustomerCurrentUsage("buyer", { external_subscription_id: "buyer-sub" })
+    ).data.customer_usage;
     // requests: EU 3,000 × 0.002 = 6.00, US 5,000 × 0.001 = 5.00; calls: 5 above the free 10 × 0.1 = 0.50;
     // seats: red 2 users × 5 = 10.00, blue 1 × 5 = 5.00. Total 26.50, VAT 20 % 5.30.
     expect(usage).toMatchObject({ amount_cents: 2650, taxes_amount_cents: 530, total_amount_cents: 3180 });
@@ -314,7 +392,7 @@ describe("usage priced end to end", () => {
     expect(baseFee).toBeGreaterThan(0);
     expect(invoice).toMatchObject({
       taxes_amount_cents: Math.round((2650 + baseFee) * 0.2),
-      total_amount_cents: (2650 + baseFee) + Math.round((2650 + baseFee) * 0.2),
+      total_amount_cents: 2650 + baseFee + Math.round((2650 + baseFee) * 0.2),
     });
   });
 });

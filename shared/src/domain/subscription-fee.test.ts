@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { periodContaining } from "./periods.js";
 import { inArrearsSubscriptionFee } from "./subscription-fee.js";
 
@@ -49,4 +49,44 @@ it("bills a termination through its own day: quarterly 91,000 terminated on day 
     "2024-06-20",
   );
   expect([fee.billedDays, fee.periodDays, fee.amountCents]).toEqual([32, 91, 32_000]);
+});
+
+describe("free trials (subscription_service_spec)", () => {
+  const march = periodContaining(
+    { interval: "monthly", billingTime: "calendar", anchorDate: "2022-03-01" },
+    "UTC",
+    "2022-03-15T10:00:00.000Z",
+  );
+  const week = periodContaining(
+    { interval: "weekly", billingTime: "calendar", anchorDate: "2022-06-22" },
+    "UTC",
+    "2022-06-22T10:00:00.000Z",
+  );
+
+  it("bills from the day a trial ends: started Mar 15 with 3 days → 14/31 → 45; started Mar 1 → 28/31 → 90", () => {
+    expect(inArrearsSubscriptionFee(plan, march, "2022-03-15", march.toDate, "2022-03-18").amountCents).toBe(
+      45,
+    );
+    expect(inArrearsSubscriptionFee(plan, march, "2022-03-01", march.toDate, "2022-03-04").amountCents).toBe(
+      90,
+    );
+  });
+
+  it("bills weeks after a trial: 2/7 → 29, 4/7 → 57", () => {
+    expect(inArrearsSubscriptionFee(plan, week, "2022-06-22", week.toDate, "2022-06-25").amountCents).toBe(
+      29,
+    );
+    expect(inArrearsSubscriptionFee(plan, week, "2022-06-22", week.toDate, "2022-06-23").amountCents).toBe(
+      57,
+    );
+  });
+
+  it("bills nothing while the trial lasts through the period", () => {
+    expect(inArrearsSubscriptionFee(plan, march, "2022-03-15", march.toDate, "2022-04-14").amountCents).toBe(
+      0,
+    );
+    expect(inArrearsSubscriptionFee(plan, march, "2022-03-15", march.toDate, "2022-03-31").amountCents).toBe(
+      0,
+    );
+  });
 });

@@ -15,17 +15,21 @@ export interface SubscriptionFeeAmount {
 /**
  * The base fee of an in-arrears plan for a period, prorated by local days when the subscription
  * started after the period began or ended before it closed (LAGO-SEMANTICS.md section 4:
- * 17/31 × 100 → 55; a termination bills through its own day).
+ * 17/31 × 100 → 55; a termination bills through its own day). A free trial is not billed: nothing
+ * if it lasts through the last billed day, else from the day it ends (Lago compares dates).
  */
 export function inArrearsSubscriptionFee(
   plan: Pick<Plan, "amountCents" | "amountCurrency">,
   period: BillingPeriod,
   startedOnDate: string,
   endedOnDate: string = period.toDate,
+  trialEndDate: string | null = null,
 ): SubscriptionFeeAmount {
-  const fromDate = startedOnDate > period.fromDate ? startedOnDate : period.fromDate;
+  let fromDate = startedOnDate > period.fromDate ? startedOnDate : period.fromDate;
   const toDate = endedOnDate < period.toDate ? endedOnDate : period.toDate;
-  const billedDays = toDate < fromDate ? 0 : daysBetweenInclusive(fromDate, toDate);
+  if (trialEndDate && trialEndDate > fromDate) fromDate = trialEndDate;
+  const coveredByTrial = trialEndDate !== null && trialEndDate >= toDate;
+  const billedDays = coveredByTrial || toDate < fromDate ? 0 : daysBetweenInclusive(fromDate, toDate);
   const preciseAmountCents = decimal(plan.amountCents).times(billedDays).dividedBy(period.days);
   return {
     billedDays,

@@ -87,3 +87,12 @@ export function canceled(subscription: Subscription, at: string): Subscription {
     updatedAt: at,
   };
 }
+
+/** When a plan's free trial ends for this subscription, or null without a trial. */
+export function trialEndedAt(
+  subscription: Pick<Subscription, "startedAt">,
+  plan: Pick<Plan, "trialPeriodDays">,
+): string | null {
+  if (!subscription.startedAt || plan.trialPeriodDays <= 0) return null;
+  return new Date(Date.parse(subscription.startedAt) + plan.trialPeriodDays * 86_400_000).toISOString();
+}

@@ -3,11 +3,13 @@ import { type BillingPeriod, billingDate, inclusiveEnd } from "#shared/domain/pe
 
 export interface SubscriptionView {
   readonly subscription: Subscription;
+  /** When the plan's free trial ends, or null. */
+  readonly trialEndedAt: string | null;
   /** The open period, for an active subscription. */
   readonly currentPeriod: BillingPeriod | null;
 }
 
-export function serializeSubscription({ subscription, currentPeriod }: SubscriptionView) {
+export function serializeSubscription({ subscription, currentPeriod, trialEndedAt }: SubscriptionView) {
   return {
     lago_id: subscription.id,
     external_id: subscription.externalId,
@@ -19,7 +21,7 @@ export function serializeSubscription({ subscription, currentPeriod }: Subscript
     billing_time: subscription.billingTime,
     subscription_at: subscription.subscriptionAt,
     started_at: subscription.startedAt,
-    trial_ended_at: null,
+    trial_ended_at: trialEndedAt,
     ending_at: subscription.endingAt,
     terminated_at: subscription.terminatedAt,
     canceled_at: subscription.canceledAt,

@@ -15,6 +15,7 @@ import {
   firstClosing,
   startsLater,
   terminated,
+  trialEndedAt,
 } from "#shared/domain/subscription-lifecycle.js";
 import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
 import { type ApiRequest, rootParam } from "#shared/platform/http/api-handler.js";
@@ -77,11 +78,12 @@ async function contextOf(deps: SubscriptionDeps, subscription: Subscription) {
 }
 
 async function present(deps: SubscriptionDeps, subscription: Subscription, now: string) {
-  if (subscription.status !== "active") return serializeSubscription({ subscription, currentPeriod: null });
   const { plan, timezone } = await contextOf(deps, subscription);
   return serializeSubscription({
     subscription,
-    currentPeriod: subscriptionPeriodAt(subscription, plan, timezone, now),
+    trialEndedAt: trialEndedAt(subscription, plan),
+    currentPeriod:
+      subscription.status === "active" ? subscriptionPeriodAt(subscription, plan, timezone, now) : null,
   });
 }
 

@@ -8,8 +8,15 @@ import {
   invoiceTotals,
 } from "#shared/domain/invoice.js";
 import { subunitToUnit } from "#shared/domain/money.js";
-import { type BillingPeriod, billingDate, plusDays, startOfLocalDay } from "#shared/domain/periods.js";
+import {
+  type BillingPeriod,
+  billingDate,
+  localDate,
+  plusDays,
+  startOfLocalDay,
+} from "#shared/domain/periods.js";
 import { inArrearsSubscriptionFee } from "#shared/domain/subscription-fee.js";
+import { trialEndedAt } from "#shared/domain/subscription-lifecycle.js";
 import type { BillingWindow } from "#shared/domain/subscription-periods.js";
 import { applicableTaxCodes, feeTaxes, invoiceTaxes } from "#shared/domain/taxes.js";
 import { stableUuid } from "#shared/platform/ids.js";
@@ -48,7 +55,14 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
   const { organization, customer, subscription, plan, window, timezone, now } = input;
   const { period, chargesFrom, toDatetime } = window;
   const id = periodInvoiceId(subscription, period);
-  const base = inArrearsSubscriptionFee(plan, period, window.firstDate, window.lastDate);
+  const trialEnd = trialEndedAt(subscription, plan);
+  const base = inArrearsSubscriptionFee(
+    plan,
+    period,
+    window.firstDate,
+    window.lastDate,
+    trialEnd ? localDate(trialEnd, timezone) : null,
+  );
   const subscriptionFee: UntaxedFee = {
     id: stableUuid(id, "subscription"),
     feeType: "subscription",
