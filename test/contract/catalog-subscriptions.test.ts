@@ -276,6 +276,45 @@ describe("subscriptions", () => {
     expect(await lagoError(lago.subscriptions.destroySubscription("sub_end"))).toMatchObject({ status: 405 });
   });
 
+  it("deleting a plan ends its subscriptions, and frees its code", async () => {
+    await lago.plans.createPlan({
+      plan: {
+        name: "Doomed",
+        code: "doomed",
+        interval: "weekly",
+        amount_cents: 700,
+        amount_currency: "USD",
+        pay_in_advance: false,
+      },
+    });
+    await lago.customers.createCustomer({ customer: { external_id: "cus_doomed", currency: "USD" } });
+    await lago.subscriptions.createSubscription({
+      subscription: { external_customer_id: "cus_doomed", plan_code: "doomed", external_id: "sub_doomed" },
+    });
+    const deleted = await lago.plans.destroyPlan("doomed");
+    expect(deleted.data.plan.code).toBe("doomed");
+    expect(await lagoError(lago.plans.findPlan("doomed"))).toEqual(notFoundError("plan"));
+    expect((await lago.subscriptions.findSubscription("sub_doomed")).data.subscription.status).toBe(
+      "terminated",
+    );
+    await control(runtime, "/_local/drain");
+    // Its final invoice is still made from the deleted plan.
+    const invoices = (await lago.invoices.findAllInvoices({ external_customer_id: "cus_doomed" })).data
+      .invoices;
+    expect(invoices).toHaveLength(1);
+    const again = await lago.plans.createPlan({
+      plan: {
+        name: "Reborn",
+        code: "doomed",
+        interval: "monthly",
+        amount_cents: 1,
+        amount_currency: "USD",
+        pay_in_advance: false,
+      },
+    });
+    expect(again.data.plan.name).toBe("Reborn");
+  });
+
   it("deleting a customer ends its subscriptions", async () => {
     await lago.customers.createCustomer({ customer: { external_id: "cus_gone", currency: "USD" } });
     await lago.subscriptions.createSubscription({
