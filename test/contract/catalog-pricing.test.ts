@@ -274,6 +274,23 @@ describe("plans", () => {
     expect(await lagoError(stranger.plans.findPlan("everything"))).toEqual(notFoundError("plan"));
   });
 
+  it("lists plans newest first, a page at a time", async () => {
+    const all = await lago.plans.findAllPlans();
+    const total = all.data.meta.total_count;
+    const second = await lago.plans.findAllPlans({ per_page: 1, page: 2 });
+    expect(second.data.plans.map((p) => p.code)).toEqual([all.data.plans[1]?.code]);
+    expect(second.data.meta).toMatchObject({
+      current_page: 2,
+      prev_page: 1,
+      total_pages: total,
+      total_count: total,
+    });
+    expect((await stranger.plans.findAllPlans()).data.meta).toMatchObject({
+      total_count: 0,
+      current_page: 0,
+    });
+  });
+
   it("updates charges by id, adds and removes others", async () => {
     const current = (await lago.plans.findPlan("everything")).data.plan;
     const kept = current.charges?.[0];

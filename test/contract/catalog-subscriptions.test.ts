@@ -160,6 +160,18 @@ describe("subscriptions", () => {
     expect(ofCustomer.data.subscriptions.map((s) => s.external_id)).toEqual(["sub_pending"]);
   });
 
+  it("lists subscriptions a page at a time", async () => {
+    for (const id of ["sub_p1", "sub_p2"]) {
+      await lago.subscriptions.createSubscription({
+        subscription: { external_customer_id: "cus_acme", plan_code: "basic", external_id: id },
+      });
+    }
+    const page = await lago.subscriptions.findAllSubscriptions({ per_page: 2, page: 1 } as never);
+    expect(page.data.subscriptions.map((s) => s.external_id)).toEqual(["sub_p2", "sub_p1"]);
+    expect(page.data.meta).toMatchObject({ current_page: 1, next_page: 2, total_count: 3 });
+    expect((await stranger.subscriptions.findAllSubscriptions()).data.meta).toMatchObject({ total_count: 0 });
+  });
+
   it("answers plan_not_found and value_already_exist without creating anything", async () => {
     expect(
       await lagoError(
