@@ -113,6 +113,7 @@ async function aggregationCost(): Promise<void> {
       events: new EventStore(),
       usage: new UsageStore(),
       catalog: cachedCatalogLookups(new CatalogStore(), new OrganizationStore()),
+      flagDraftForRefresh: async () => undefined,
     };
     const units = 50;
     for (let u = 0; u < units; u++) {

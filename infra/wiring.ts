@@ -75,14 +75,15 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 30,
     consumes: { queue: eventsQueue, batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 20 },
     tables: [
-      [billingTable, "read"],
+      // Writes only the refresh flag of a draft invoice a late event changed.
+      [billingTable, "readWrite"],
       [eventsTable, "readWrite"],
       [usageTable, "readWrite"],
     ],
   },
   {
     id: "aggregate-api",
-    description: "Current usage of a subscription",
+    description: "Events read API, current and past usage",
     entry: "services/aggregate/src/handlers/api.ts",
     memoryMiB: 512,
     timeoutSeconds: 10,
@@ -90,6 +91,7 @@ export const functions: readonly FunctionSpec[] = [
     tables: [
       [billingTable, "read"],
       [eventsTable, "read"],
+      [usageTable, "read"],
     ],
   },
   {
@@ -132,6 +134,7 @@ export const functions: readonly FunctionSpec[] = [
     tables: [
       [billingTable, "readWrite"],
       [eventsTable, "read"],
+      [usageTable, "read"],
     ],
     publishesDomainEvents: true,
   },

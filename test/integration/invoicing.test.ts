@@ -79,7 +79,7 @@ const closeDeps = (): BillingDeps => {
     organizations: new OrganizationStore(),
     invoices: new InvoiceStore(),
     chargeFees: (subscription, plan, window, timezone) =>
-      periodChargeFees({ catalog, events }, subscription, plan, window, timezone),
+      periodChargeFees({ catalog, events, usage: new UsageStore() }, subscription, plan, window, timezone),
     publish: eventBridgePublisher(eventBridgeClient(), process.env.EVENT_BUS_NAME as string),
   };
 };
@@ -131,6 +131,7 @@ async function sendUsage(organizationId: string, externalSubscriptionId: string,
       events: new EventStore(),
       usage: new UsageStore(),
       catalog: cachedCatalogLookups(new CatalogStore(), new OrganizationStore()),
+      flagDraftForRefresh: async () => undefined,
     },
   );
 }

@@ -52,7 +52,7 @@ export const testContext = (): Context =>
   ({
     functionName: "test",
     awsRequestId: randomUUID(),
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => 60_000,
   }) as Context;
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;

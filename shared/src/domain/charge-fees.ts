@@ -37,11 +37,22 @@ export interface ChargeFee {
 }
 
 /** Group keys of a charge's (or filter's) properties: `pricing_group_keys`, or Lago's older `grouped_by`. */
-function pricingGroupKeys(properties: Readonly<Record<string, unknown>>): string[] {
+export function pricingGroupKeys(properties: Readonly<Record<string, unknown>>): string[] {
   const keys = properties.pricing_group_keys ?? properties.grouped_by;
   return Array.isArray(keys)
     ? keys.filter((key): key is string => typeof key === "string" && key.length > 0)
     : [];
+}
+
+/** Every pricing group key the plan's charges on a metric use: what usage of that metric is split by. */
+export function planGroupKeys(plan: Pick<Plan, "charges">, metricCode: string): string[] {
+  const keys = new Set<string>();
+  for (const charge of plan.charges) {
+    if (charge.billableMetricCode !== metricCode) continue;
+    for (const key of pricingGroupKeys(charge.properties)) keys.add(key);
+    for (const filter of charge.filters) for (const key of pricingGroupKeys(filter.properties)) keys.add(key);
+  }
+  return [...keys].sort();
 }
 
 function aggregate(
@@ -66,6 +77,60 @@ function aggregate(
   };
 }
 
+/** What one fee's bucket of usage is priced from, whichever path aggregated it. */
+export interface FeeUsage {
+  readonly aggregation: UsageAggregation;
+  readonly fullUnits?: Decimal;
+  readonly proratedEvents?: readonly { full: Decimal; prorated: Decimal }[];
+}
+
+/** Prices one bucket's usage with the charge model and the bucket's properties. */
+export function buildFee(
+  charge: Charge,
+  metric: BillableMetric,
+  bucket: { filter: ChargeFilter | null; properties: Readonly<Record<string, unknown>> },
+  groupedBy: Readonly<Record<string, string | null>> | null,
+  { aggregation, fullUnits, proratedEvents }: FeeUsage,
+  currency: string,
+): ChargeFee {
+  const priced = chargeAmount(
+    { chargeModel: charge.chargeModel, properties: bucket.properties, prorated: charge.prorated },
+    {
+      units: aggregation.units,
+      eventsCount: aggregation.eventsCount,
+      eventValues: aggregation.eventValues,
+      preciseTotalAmountCents: aggregation.preciseTotalAmountCents,
+      fullUnits,
+      proratedEvents,
+    },
+    currency,
+  );
+  return {
+    charge,
+    metric,
+    filter: bucket.filter,
+    groupedBy,
+    units: aggregation.units,
+    eventsCount: aggregation.eventsCount,
+    totalAggregatedUnits: aggregation.totalAggregatedUnits,
+    amount: priced.amount,
+    unitAmount: priced.unitAmount,
+    amountDetails: priced.amountDetails,
+    amountCents: toMinorUnits(priced.amount, currency),
+    preciseAmountCents: toPreciseMinorUnits(priced.amount, currency),
+  };
+}
+
+/** The buckets a charge is priced in: each filter, then the usage no filter matched. */
+export function feeBuckets(
+  charge: Charge,
+): Array<{ filter: ChargeFilter | null; properties: Readonly<Record<string, unknown>> }> {
+  return [
+    ...charge.filters.map((filter) => ({ filter, properties: filter.properties })),
+    { filter: null, properties: charge.properties },
+  ];
+}
+
 function priceBucket(
   charge: Charge,
   metric: BillableMetric,
@@ -76,35 +141,16 @@ function priceBucket(
 ): ChargeFee[] {
   const keys = pricingGroupKeys(bucket.properties);
   const groups = keys.length > 0 ? groupByPricingKeys(keys, events) : [{ groupedBy: null, events }];
-  return groups.map((group) => {
-    const { aggregation, fullUnits, proratedEvents } = aggregate(charge, metric, group.events, window);
-    const priced = chargeAmount(
-      { chargeModel: charge.chargeModel, properties: bucket.properties, prorated: charge.prorated },
-      {
-        units: aggregation.units,
-        eventsCount: aggregation.eventsCount,
-        eventValues: aggregation.eventValues,
-        preciseTotalAmountCents: aggregation.preciseTotalAmountCents,
-        fullUnits,
-        proratedEvents,
-      },
-      currency,
-    );
-    return {
+  return groups.map((group) =>
+    buildFee(
       charge,
       metric,
-      filter: bucket.filter,
-      groupedBy: group.groupedBy,
-      units: aggregation.units,
-      eventsCount: aggregation.eventsCount,
-      totalAggregatedUnits: aggregation.totalAggregatedUnits,
-      amount: priced.amount,
-      unitAmount: priced.unitAmount,
-      amountDetails: priced.amountDetails,
-      amountCents: toMinorUnits(priced.amount, currency),
-      preciseAmountCents: toPreciseMinorUnits(priced.amount, currency),
-    };
-  });
+      bucket,
+      group.groupedBy,
+      aggregate(charge, metric, group.events, window),
+      currency,
+    ),
+  );
 }
 
 /**

@@ -1,6 +1,14 @@
+import { createHash } from "node:crypto";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { UsageBucket } from "../domain/pre-aggregation/types.js";
 import type { UsageEvent } from "../domain/usage-event.js";
 import { documentClient } from "../platform/aws-clients.js";
 import { eventsTable, resourceName } from "../platform/resources.js";
@@ -8,13 +16,22 @@ import { isConditionFailure } from "./errors.js";
 import { joinKey, keyPart, withoutStorageAttributes } from "./keys.js";
 import { queryAll } from "./query.js";
 
+export type NotAggregatedReason = "subscription_not_found" | "metric_not_found" | "outside_subscription";
+
 /** Where a stored event's usage went, decided once when the event is first stored. */
 export type EventPlacement =
-  | { readonly aggregated: true; readonly subscriptionId: string; readonly periodStartsAt: string }
   | {
-      readonly aggregated: false;
-      readonly reason: "subscription_not_found" | "metric_not_found" | "outside_subscription";
-    };
+      readonly aggregated: true;
+      readonly subscriptionId: string;
+      readonly periodStartsAt: string;
+      readonly periodEndsAt: string;
+      /** The zone the period was computed in (day numbers of prorated sums follow it). */
+      readonly timezone: string;
+      /** The event's usage bucket (metric filter and pricing group values), and its canonical key. */
+      readonly bucket: UsageBucket;
+      readonly bucketKey: string;
+    }
+  | { readonly aggregated: false; readonly reason: NotAggregatedReason };
 
 export interface StoredEvent extends UsageEvent {
   readonly organizationId: string;
@@ -29,8 +46,40 @@ export type StoreOutcome =
   | { readonly kind: "duplicate" };
 
 /**
+ * Partitions per external subscription. An event's partition follows from its transaction id, so
+ * its key stays a function of (organization, external_subscription_id, transaction_id) while one
+ * very busy subscription's writes spread over several partition keys.
+ */
+export const EVENT_PARTITIONS = 8;
+
+function partitionOf(transactionId: string): number {
+  return createHash("sha256").update(transactionId).digest().readUInt32BE(0) % EVENT_PARTITIONS;
+}
+
+/** Events received in one delivery unit, for listing an organization's events by reception. */
+export interface ReceivedUnit {
+  readonly unitId: string;
+  readonly receivedAt: string;
+  /** Transaction ids by external subscription id. */
+  readonly events: Readonly<Record<string, readonly string[]>>;
+}
+
+/** An event that could not be aggregated, kept for the `events.errors` report. */
+export interface EventError {
+  readonly organizationId: string;
+  readonly transactionId: string;
+  readonly externalSubscriptionId: string;
+  readonly code: string;
+  readonly timestamp: string;
+  readonly receivedAt: string;
+  readonly reason: NotAggregatedReason;
+}
+
+/**
  * Raw events, one item per (organization, external_subscription_id, transaction_id): the key is
- * the idempotency key, so a second copy of an event can never be stored.
+ * the idempotency key, so a second copy of an event can never be stored. Beside them: one index
+ * item per delivery unit (an organization's events in order of reception) and one item per event
+ * that could not be aggregated.
  */
 export class EventStore {
   constructor(
@@ -39,7 +88,10 @@ export class EventStore {
   ) {}
 
   private key(organizationId: string, externalSubscriptionId: string, transactionId: string) {
-    return { pk: joinKey(organizationId, externalSubscriptionId), sk: keyPart(transactionId) };
+    return {
+      pk: joinKey(organizationId, externalSubscriptionId, String(partitionOf(transactionId))),
+      sk: keyPart(transactionId),
+    };
   }
 
   /**
@@ -87,13 +139,151 @@ export class EventStore {
     return Item ? withoutStorageAttributes<StoredEvent>(Item) : undefined;
   }
 
-  /** Every stored event of one external subscription (tests and audits recompute usage from these). */
+  /** Several events by key, in one or a few batch reads; missing ones are left out. */
+  async getMany(
+    organizationId: string,
+    keys: ReadonlyArray<{ externalSubscriptionId: string; transactionId: string }>,
+  ): Promise<StoredEvent[]> {
+    const found: StoredEvent[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] = keys
+        .slice(i, i + 100)
+        .map((key) => this.key(organizationId, key.externalSubscriptionId, key.transactionId));
+      while (pending.length > 0) {
+        const result = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }),
+        );
+        for (const item of result.Responses?.[this.table] ?? [])
+          found.push(withoutStorageAttributes<StoredEvent>(item));
+        pending = (result.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+    return found;
+  }
+
+  /** Every stored event of one external subscription, whatever its partition. */
   async listForSubscription(organizationId: string, externalSubscriptionId: string): Promise<StoredEvent[]> {
+    const partitions = await Promise.all(
+      Array.from({ length: EVENT_PARTITIONS }, (_, partition) =>
+        queryAll(this.client, {
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: {
+            ":pk": joinKey(organizationId, externalSubscriptionId, String(partition)),
+          },
+        }),
+      ),
+    );
+    return partitions.flat().map((item) => withoutStorageAttributes<StoredEvent>(item));
+  }
+
+  private unitKey(organizationId: string, unit: { unitId: string; receivedAt: string }) {
+    return { pk: joinKey(organizationId, "received"), sk: `${unit.receivedAt}#${unit.unitId}` };
+  }
+
+  /**
+   * Records which events a delivery unit carried, once all its usage is written: the record is
+   * also the unit's completion mark (rewriting it on a retry changes nothing).
+   */
+  async recordUnit(organizationId: string, unit: ReceivedUnit): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...this.unitKey(organizationId, unit), kind: "received_unit", ...unit },
+      }),
+    );
+  }
+
+  /** Whether a delivery unit completed (its record exists); read strongly consistent. */
+  async unitRecorded(organizationId: string, unit: { unitId: string; receivedAt: string }): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: this.unitKey(organizationId, unit),
+        ConsistentRead: true,
+        ProjectionExpression: "unitId",
+      }),
+    );
+    return Item !== undefined;
+  }
+
+  /** Which of these delivery units completed. */
+  async recordedUnits(
+    organizationId: string,
+    units: ReadonlyArray<{ unitId: string; receivedAt: string }>,
+  ): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Map(units.map((unit) => [unit.unitId, unit])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: Record<string, unknown>[] = unique
+        .slice(i, i + 100)
+        .map((unit) => this.unitKey(organizationId, unit));
+      while (pending.length > 0) {
+        const result = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.table]: { Keys: pending, ProjectionExpression: "unitId", ConsistentRead: true },
+            },
+          }),
+        );
+        for (const item of result.Responses?.[this.table] ?? []) found.add(String(item.unitId));
+        pending = (result.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+    return found;
+  }
+
+  /** An organization's delivery units, newest first, a page at a time (`after`: the last sort key seen). */
+  async receivedUnits(
+    organizationId: string,
+    options: { limit: number; after?: string; receivedFrom?: string; receivedTo?: string },
+  ): Promise<{ units: ReceivedUnit[]; next?: string }> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: {
+          ":pk": joinKey(organizationId, "received"),
+          ":from": options.receivedFrom ?? "",
+          ":to": `${options.receivedTo ?? "9999"}~`,
+        },
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ExclusiveStartKey: options.after
+          ? { pk: joinKey(organizationId, "received"), sk: options.after }
+          : undefined,
+      }),
+    );
+    return {
+      units: (result.Items ?? []).map((item) => withoutStorageAttributes<ReceivedUnit>(item)),
+      next: typeof result.LastEvaluatedKey?.sk === "string" ? result.LastEvaluatedKey.sk : undefined,
+    };
+  }
+
+  /** Keeps an event that could not be aggregated, keyed by when it was received. */
+  async recordError(error: EventError): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: joinKey(error.organizationId, "event_errors"),
+          sk: joinKey(error.receivedAt, error.externalSubscriptionId, error.transactionId),
+          kind: "event_error",
+          ...error,
+        },
+      }),
+    );
+  }
+
+  /** Events that could not be aggregated, received in `[from, to)`: what `events.errors` reports. */
+  async errors(organizationId: string, from: string, to: string): Promise<EventError[]> {
     const items = await queryAll(this.client, {
       TableName: this.table,
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": joinKey(organizationId, externalSubscriptionId) },
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+      ExpressionAttributeValues: { ":pk": joinKey(organizationId, "event_errors"), ":from": from, ":to": to },
     });
-    return items.map((item) => withoutStorageAttributes<StoredEvent>(item));
+    return items
+      .map((item) => withoutStorageAttributes<EventError>(item))
+      .filter((error) => error.receivedAt < to);
   }
 }

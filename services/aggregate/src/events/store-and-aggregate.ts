@@ -1,18 +1,35 @@
+import { createHash } from "node:crypto";
 import type { EventsMessage } from "#shared/contracts/events-message.js";
 import type { BillableMetric } from "#shared/domain/catalog.js";
+import { planGroupKeys } from "#shared/domain/charge-fees.js";
+import {
+  type AggregateTotals,
+  bucketKey,
+  EMPTY_TOTALS,
+  foldEvent,
+  foldUniqueValues,
+  usageBucket,
+} from "#shared/domain/pre-aggregation/index.js";
 import { isWithinSubscription, subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
 import type { UsageEvent } from "#shared/domain/usage-event.js";
-import { EMPTY_TOTALS, foldEvent, type UsageTotals } from "#shared/domain/usage-totals.js";
 import type { EventPlacement, EventStore, StoredEvent } from "#shared/store/event-store.js";
-import type { UsageStore } from "#shared/store/usage-store.js";
+import type { AggregateKey, UsageStore } from "#shared/store/usage-store.js";
 import type { CatalogLookups } from "./subscription-context.js";
 
 export interface StoreAndAggregateDeps {
   readonly events: EventStore;
   readonly usage: UsageStore;
   readonly catalog: CatalogLookups;
+  /** Marks the draft invoice of a closed period for refresh, when a late event changed its usage. */
+  readonly flagDraftForRefresh: (
+    organizationId: string,
+    subscriptionId: string,
+    periodStartsAt: string,
+  ) => Promise<void>;
   /** Writes in flight at once per unit; bounded so one large unit cannot exhaust sockets. */
   readonly writeConcurrency?: number;
+  /** One delivery unit in this many folds the aggregates it touched (chosen by its id, so stably). */
+  readonly foldEvery?: number;
 }
 
 export interface UnitOutcome {
@@ -20,6 +37,7 @@ export interface UnitOutcome {
   readonly duplicates: number;
   readonly notAggregated: number;
   readonly deltasWritten: number;
+  readonly folded: number;
 }
 
 /** One event per key within a unit: the first copy of a repeated transaction id wins. */
@@ -37,18 +55,24 @@ async function placementOf(
   organizationId: string,
   event: UsageEvent,
   catalog: CatalogLookups,
-): Promise<{ placement: EventPlacement; metric?: BillableMetric }> {
+): Promise<EventPlacement> {
   const context = await catalog.subscriptionContext(organizationId, event.externalSubscriptionId);
-  if (!context) return { placement: { aggregated: false, reason: "subscription_not_found" } };
+  if (!context) return { aggregated: false, reason: "subscription_not_found" };
   const metric = await catalog.metric(organizationId, event.code);
-  if (!metric) return { placement: { aggregated: false, reason: "metric_not_found" } };
+  if (!metric) return { aggregated: false, reason: "metric_not_found" };
   if (!isWithinSubscription(context.subscription, event.timestamp)) {
-    return { placement: { aggregated: false, reason: "outside_subscription" } };
+    return { aggregated: false, reason: "outside_subscription" };
   }
   const period = subscriptionPeriodAt(context.subscription, context.plan, context.timezone, event.timestamp);
+  const bucket = usageBucket(metric, planGroupKeys(context.plan, metric.code), event);
   return {
-    placement: { aggregated: true, subscriptionId: context.subscription.id, periodStartsAt: period.startsAt },
-    metric,
+    aggregated: true,
+    subscriptionId: context.subscription.id,
+    periodStartsAt: period.startsAt,
+    periodEndsAt: period.endsAt,
+    timezone: context.timezone,
+    bucketKey: bucketKey(bucket),
+    bucket,
   };
 }
 
@@ -58,83 +82,148 @@ async function inBatches<T, R>(
   work: (item: T) => Promise<R>,
 ): Promise<R[]> {
   const results: R[] = [];
-  for (let i = 0; i < items.length; i += size) {
+  for (let i = 0; i < items.length; i += size)
     results.push(...(await Promise.all(items.slice(i, i + size).map(work))));
-  }
   return results;
+}
+
+/** Whether this unit folds the aggregates it wrote: one unit in `every`, by a hash of its id. */
+function foldsAfterWriting(unitId: string, every: number): boolean {
+  return createHash("sha256").update(unitId).digest().readUInt32BE(0) % every === 0;
+}
+
+interface Aggregate {
+  readonly key: AggregateKey;
+  readonly metric: BillableMetric;
+  readonly timezone: string;
+  readonly events: StoredEvent[];
 }
 
 /**
  * Stores a delivery unit's events once each and adds the unit's usage to the aggregates once.
  *
  * Exactly once, under redelivery and crashes: an event is stored with its unit id by a conditional
- * put, so a copy from any other unit is a duplicate; a retry of the same unit finds its own events
- * with the placement decided the first time. The unit's usage is then one delta item per
- * (subscription, period, metric) keyed by the unit id, put conditionally: recomputed identically
- * after a crash, and written at most once.
+ * put, so a copy from any other unit is a duplicate, and a retry of the same unit finds its own
+ * events with the placement decided the first time. The unit's usage is then one delta per
+ * (subscription, period, metric, bucket) keyed by the unit id, put conditionally: recomputed
+ * identically after a crash, and written at most once. The unit's record, written last, marks it
+ * complete: folds take only complete units' deltas, and a complete unit's redelivery writes none,
+ * so a folded (deleted) delta is never written again. Distinct values of unique counts are kept as
+ * "last operation" states, whose writes are idempotent by nature.
+ *
+ * This relies on Lambda's SQS contract: a message is not redelivered while an invocation holding it
+ * still runs (the queue's visibility timeout is six times the function's timeout).
  */
 export async function storeAndAggregate(
   unit: EventsMessage,
   deps: StoreAndAggregateDeps,
 ): Promise<UnitOutcome> {
   const concurrency = deps.writeConcurrency ?? 25;
+  const { organizationId } = unit;
   const events = firstOfEachKey(unit.events);
-  const metrics = new Map<string, BillableMetric>();
   const outcomes = await inBatches(events, concurrency, async (event) => {
-    const { placement, metric } = await placementOf(unit.organizationId, event, deps.catalog);
-    if (metric) metrics.set(metric.code, metric);
-    const stored: StoredEvent = {
-      ...event,
-      organizationId: unit.organizationId,
-      unitId: unit.unitId,
-      placement,
-    };
-    return deps.events.storeOnce(stored);
+    const placement = await placementOf(organizationId, event, deps.catalog);
+    return deps.events.storeOnce({ ...event, organizationId, unitId: unit.unitId, placement });
   });
+  const owned = outcomes.flatMap((outcome) => (outcome.kind === "stored" ? [outcome.event] : []));
 
-  const deltas = new Map<
-    string,
-    { subscriptionId: string; periodStartsAt: string; code: string; totals: UsageTotals }
-  >();
-  let notAggregated = 0;
-  for (const outcome of outcomes) {
-    if (outcome.kind !== "stored") continue;
-    const { event } = outcome;
-    if (!event.placement.aggregated) {
-      notAggregated++;
-      continue;
-    }
-    const metric = metrics.get(event.code) ?? (await deps.catalog.metric(unit.organizationId, event.code));
-    if (!metric) throw new Error(`billable metric ${event.code} disappeared while aggregating`);
-    metrics.set(metric.code, metric);
-    const { subscriptionId, periodStartsAt } = event.placement;
-    const key = JSON.stringify([subscriptionId, periodStartsAt, event.code]);
-    const delta = deltas.get(key) ?? {
-      subscriptionId,
-      periodStartsAt,
+  const receivedAt = events.reduce(
+    (latest, event) => (event.receivedAt > latest ? event.receivedAt : latest),
+    "",
+  );
+  const deliveryUnit = { unitId: unit.unitId, receivedAt };
+  // A unit that completed before (its record exists) has all of its deltas written already, some
+  // maybe folded away since: writing them again would count twice.
+  const completedBefore = await deps.events.unitRecorded(organizationId, deliveryUnit);
+
+  const rejected = owned.filter((event) => !event.placement.aggregated);
+  await inBatches(rejected, concurrency, (event) =>
+    deps.events.recordError({
+      organizationId,
+      transactionId: event.transactionId,
+      externalSubscriptionId: event.externalSubscriptionId,
       code: event.code,
-      totals: EMPTY_TOTALS,
+      timestamp: event.timestamp,
+      receivedAt: event.receivedAt,
+      reason: event.placement.aggregated ? "outside_subscription" : event.placement.reason,
+    }),
+  );
+
+  const aggregates = new Map<string, Aggregate>();
+  for (const event of owned) {
+    const { placement } = event;
+    if (!placement.aggregated) continue;
+    const metric = await deps.catalog.metric(organizationId, event.code);
+    if (!metric) throw new Error(`billable metric ${event.code} disappeared while aggregating`);
+    const id = JSON.stringify([
+      placement.subscriptionId,
+      placement.periodStartsAt,
+      event.code,
+      placement.bucketKey,
+    ]);
+    const aggregate = aggregates.get(id) ?? {
+      key: {
+        organizationId,
+        subscriptionId: placement.subscriptionId,
+        periodStartsAt: placement.periodStartsAt,
+        metricCode: event.code,
+        bucketKey: placement.bucketKey,
+        bucket: placement.bucket,
+      },
+      metric,
+      timezone: placement.timezone,
+      events: [],
     };
-    deltas.set(key, { ...delta, totals: foldEvent(delta.totals, metric, event) });
+    aggregate.events.push(event);
+    aggregates.set(id, aggregate);
   }
 
-  const written = await inBatches([...deltas.values()], concurrency, (delta) =>
-    deps.usage.addDelta(
-      {
-        organizationId: unit.organizationId,
-        subscriptionId: delta.subscriptionId,
-        periodStartsAt: delta.periodStartsAt,
-      },
-      delta.code,
-      unit.unitId,
-      delta.totals,
-    ),
-  );
-  const stored = outcomes.filter((outcome) => outcome.kind === "stored").length;
+  const written = completedBefore
+    ? []
+    : await inBatches([...aggregates.values()], concurrency, async (aggregate) => {
+        const totals: AggregateTotals = aggregate.events.reduce(
+          (sum, event) => foldEvent(sum, aggregate.metric, event, aggregate.timezone),
+          EMPTY_TOTALS,
+        );
+        const added = await deps.usage.addDelta(aggregate.key, deliveryUnit, totals);
+        if (aggregate.metric.aggregationType === "unique_count_agg") {
+          const states = foldUniqueValues(aggregate.metric, aggregate.events);
+          await inBatches([...states.values()], concurrency, (state) =>
+            deps.usage.putUniqueValue(aggregate.key, state),
+          );
+        }
+        return added;
+      });
+
+  // The unit's record lists its events (GET /events) and marks it complete: written last.
+  const bySubscription: Record<string, string[]> = {};
+  for (const event of owned) (bySubscription[event.externalSubscriptionId] ??= []).push(event.transactionId);
+  await deps.events.recordUnit(organizationId, { ...deliveryUnit, events: bySubscription });
+
+  let folded = 0;
+  if (foldsAfterWriting(unit.unitId, deps.foldEvery ?? 20)) {
+    const complete = (units: readonly { unitId: string; receivedAt: string }[]) =>
+      deps.events.recordedUnits(organizationId, units);
+    for (const aggregate of aggregates.values()) folded += await deps.usage.fold(aggregate.key, complete);
+  }
+
+  // A late event changes a period that may already have a draft invoice: that draft must be redone.
+  const latePeriods = new Map<string, { subscriptionId: string; periodStartsAt: string }>();
+  for (const event of owned) {
+    const { placement } = event;
+    if (placement.aggregated && placement.periodEndsAt <= event.receivedAt) {
+      latePeriods.set(JSON.stringify([placement.subscriptionId, placement.periodStartsAt]), placement);
+    }
+  }
+  for (const period of latePeriods.values()) {
+    await deps.flagDraftForRefresh(organizationId, period.subscriptionId, period.periodStartsAt);
+  }
+
   return {
-    stored,
-    duplicates: unit.events.length - stored,
-    notAggregated,
+    stored: owned.length,
+    duplicates: unit.events.length - owned.length,
+    notAggregated: rejected.length,
     deltasWritten: written.filter(Boolean).length,
+    folded,
   };
 }

@@ -2,9 +2,9 @@ import { z } from "zod";
 import type { UsageEvent } from "#shared/domain/usage-event.js";
 import type { ApiRequest } from "#shared/platform/http/api-handler.js";
 import { rootParam } from "#shared/platform/http/api-handler.js";
-import { invalid, validationFailed } from "#shared/platform/http/errors.js";
+import { type ErrorDetails, invalid, validationFailed } from "#shared/platform/http/errors.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
-import { parseOrReject, toErrorDetails } from "#shared/platform/http/validation.js";
+import { parseInput, parseOrReject } from "#shared/platform/http/validation.js";
 import { acceptEvent, serializeAcceptedEvent } from "./accept-events.js";
 import { eventInput, MAX_BATCH_EVENTS } from "./event-input.js";
 
@@ -26,12 +26,12 @@ export async function createBatchEvents(request: ApiRequest, sink: EventSink): P
   if (!list.success) throw invalid("events", "no_events");
   if (list.data.length === 0) throw invalid("events", "no_events");
   if (list.data.length > MAX_BATCH_EVENTS) throw invalid("events", "too_many_events");
-  const errors: Record<string, ReturnType<typeof toErrorDetails>> = {};
+  const errors: Record<string, ErrorDetails> = {};
   const events: UsageEvent[] = [];
   list.data.forEach((raw, index) => {
-    const parsed = eventInput.safeParse(raw, { reportInput: true });
+    const parsed = parseInput(eventInput, raw);
     if (parsed.success) events.push(acceptEvent(parsed.data, request.receivedAt));
-    else errors[String(index)] = toErrorDetails(parsed.error.issues);
+    else errors[String(index)] = parsed.errorDetails;
   });
   if (Object.keys(errors).length > 0) throw validationFailed(errors);
   await sink(request.organization.id, events);

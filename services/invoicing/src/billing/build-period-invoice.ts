@@ -20,6 +20,7 @@ import { trialEndedAt } from "#shared/domain/subscription-lifecycle.js";
 import type { BillingWindow } from "#shared/domain/subscription-periods.js";
 import { applicableTaxCodes, feeTaxes, invoiceTaxes } from "#shared/domain/taxes.js";
 import { stableUuid } from "#shared/platform/ids.js";
+import { periodInvoiceId } from "#shared/store/invoice-keys.js";
 
 type UntaxedFee = Omit<InvoiceFee, "taxCodes" | "taxesAmountCents" | "taxesRate">;
 
@@ -38,14 +39,6 @@ export interface PeriodInvoiceInput {
   readonly now: string;
 }
 
-/** The invoice's id: one per (subscription, period), whichever run builds it. */
-export function periodInvoiceId(
-  subscription: Pick<Subscription, "organizationId" | "id">,
-  period: BillingPeriod,
-): string {
-  return stableUuid("subscription-invoice", subscription.organizationId, subscription.id, period.startsAt);
-}
-
 /**
  * The invoice closing a subscription's period, in arrears: the base fee (prorated by local days
  * when the subscription started or ended inside the period) and one fee per charge. With a grace
@@ -54,7 +47,7 @@ export function periodInvoiceId(
 export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
   const { organization, customer, subscription, plan, window, timezone, now } = input;
   const { period, chargesFrom, toDatetime } = window;
-  const id = periodInvoiceId(subscription, period);
+  const id = periodInvoiceId(subscription.organizationId, subscription.id, period.startsAt);
   const trialEnd = trialEndedAt(subscription, plan);
   const base = inArrearsSubscriptionFee(
     plan,

@@ -5,6 +5,7 @@ import { createQueueConsumer } from "#shared/platform/sqs/queue-consumer.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
 import { EventStore } from "#shared/store/event-store.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
+import { UsageStore } from "#shared/store/usage-store.js";
 import { periodChargeFees } from "#shared/usage/period-charge-fees.js";
 import { eventBridgePublisher } from "../billing/domain-events.js";
 import { type BillingDeps, runDueSubscription } from "../billing/run-due-subscription.js";
@@ -17,12 +18,13 @@ function dependencies(): BillingDeps {
   if (!deps) {
     const catalog = new CatalogStore();
     const events = new EventStore();
+    const usage = new UsageStore();
     deps = {
       catalog,
       organizations: new OrganizationStore(),
       invoices: new InvoiceStore(),
       chargeFees: (subscription, plan, window, timezone) =>
-        periodChargeFees({ catalog, events }, subscription, plan, window, timezone),
+        periodChargeFees({ catalog, events, usage }, subscription, plan, window, timezone),
       publish: eventBridgePublisher(eventBridgeClient(), resourceName(eventBus)),
     };
   }

@@ -8,6 +8,7 @@ import type { Invoice } from "#shared/domain/invoice.js";
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { billingTable, resourceName } from "#shared/platform/resources.js";
 import { cancellationCodes, isConditionFailure } from "#shared/store/errors.js";
+import { invoiceItemKey } from "#shared/store/invoice-keys.js";
 import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { queryAll } from "#shared/store/query.js";
 
@@ -16,6 +17,8 @@ export interface StoredInvoice extends Invoice {
   readonly domainEventPublished?: boolean;
   /** Epoch ms until which one run holds the right to publish it. */
   readonly publicationLeaseUntil?: number;
+  /** A draft whose usage changed since it was made (a late event): to be refreshed. */
+  readonly readyToBeRefreshed?: boolean;
 }
 
 /** How a finalized invoice gets its number: which counter, and how to print the value. */
@@ -28,7 +31,7 @@ export type SaveOutcome =
   | { readonly created: true; readonly invoice: StoredInvoice }
   | { readonly created: false; readonly invoice: StoredInvoice };
 
-const invoiceSk = (id: string) => joinKey("invoice", id);
+const invoiceSk = (id: string) => invoiceItemKey("", id).sk;
 const listPk = (organizationId: string) => joinKey(organizationId, "invoices");
 
 /**

@@ -29,8 +29,8 @@ export function proratedSum(input: AggregationInput): ProratedValues {
   const fieldName = requireFieldName(input.metric);
   const { bounds, window } = input;
   const days = localDays(window, bounds);
-  const ratio = (startMs: number): Decimal =>
-    decimal(inclusiveDays(days, bounds, startMs, days.lastDay)).dividedBy(window.periodDays);
+  const daysFrom = (startMs: number) => inclusiveDays(days, bounds, startMs, days.lastDay);
+  const ratio = (startMs: number): Decimal => decimal(daysFrom(startMs)).dividedBy(window.periodDays);
 
   const numeric = numericEvents(input.history, fieldName);
   const carried = sumValues(
@@ -42,8 +42,15 @@ export function proratedSum(input: AggregationInput): ProratedValues {
 
   // Lago lists the carried-over total as a first per-event row only when it is positive.
   const carriedRow = carried.greaterThan(0);
+  // The total is divided once, from exact value × days products: dividing each row first and adding
+  // the rounded quotients can land a hair above an exact result, which the 5-decimal ceiling then
+  // turns into a whole step (31 units × 5 of 31 days must be 5, not 5.00001).
+  const valueDays = current.reduce(
+    (sum, { event, value }) => sum.plus(value.times(daysFrom(instantMs(event.timestamp)))),
+    carried.times(daysFrom(bounds.fromMs)),
+  );
   return {
-    total: carriedProrated.plus(sumValues(currentProrated)),
+    total: valueDays.dividedBy(window.periodDays),
     fullValues: [...(carriedRow ? [carried] : []), ...current.map(({ value }) => value)],
     proratedValues: [...(carriedRow ? [carriedProrated] : []), ...currentProrated],
   };

@@ -34,9 +34,24 @@ export function toErrorDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetail
   return details;
 }
 
+/**
+ * Parses `input` with `schema`, or describes why not. Inputs are parsed without zod's
+ * `reportInput` (several times faster); only a rejected input is parsed again with it, to tell a
+ * missing value from a wrong one.
+ */
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+): { success: true; data: z.output<T> } | { success: false; errorDetails: ErrorDetails } {
+  const result = schema.safeParse(input);
+  if (result.success) return { success: true, data: result.data };
+  const explained = schema.safeParse(input, { reportInput: true });
+  return { success: false, errorDetails: toErrorDetails((explained.error ?? result.error).issues) };
+}
+
 /** Parses `input` with `schema`, or throws Lago's 422 `validation_errors` naming each bad field. */
 export function parseOrReject<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input, { reportInput: true });
-  if (!result.success) throw validationFailed(toErrorDetails(result.error.issues));
+  const result = parseInput(schema, input);
+  if (!result.success) throw validationFailed(result.errorDetails);
   return result.data;
 }
