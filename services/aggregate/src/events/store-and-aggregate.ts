@@ -197,7 +197,11 @@ export async function storeAndAggregate(
 
   // The unit's record lists its events (GET /events) and marks it complete: written last.
   const bySubscription: Record<string, string[]> = {};
-  for (const event of owned) (bySubscription[event.externalSubscriptionId] ??= []).push(event.transactionId);
+  for (const event of owned) {
+    const ids = bySubscription[event.externalSubscriptionId] ?? [];
+    ids.push(event.transactionId);
+    bySubscription[event.externalSubscriptionId] = ids;
+  }
   await deps.events.recordUnit(organizationId, { ...deliveryUnit, events: bySubscription });
 
   let folded = 0;

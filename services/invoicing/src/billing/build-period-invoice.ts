@@ -8,13 +8,7 @@ import {
   invoiceTotals,
 } from "#shared/domain/invoice.js";
 import { subunitToUnit } from "#shared/domain/money.js";
-import {
-  type BillingPeriod,
-  billingDate,
-  localDate,
-  plusDays,
-  startOfLocalDay,
-} from "#shared/domain/periods.js";
+import { billingDate, localDate, plusDays, startOfLocalDay } from "#shared/domain/periods.js";
 import { inArrearsSubscriptionFee } from "#shared/domain/subscription-fee.js";
 import { trialEndedAt } from "#shared/domain/subscription-lifecycle.js";
 import type { BillingWindow } from "#shared/domain/subscription-periods.js";
