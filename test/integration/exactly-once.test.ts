@@ -146,7 +146,6 @@ const body = (message: EventsMessage) =>
     organizationId: message.organizationId,
     receivedAt: message.events[0]?.receivedAt,
     events: message.events.map((e) => [
-      e.lagoId,
       e.transactionId,
       e.externalSubscriptionId,
       e.code,

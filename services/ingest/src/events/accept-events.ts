@@ -1,17 +1,23 @@
-import { randomUUID } from "node:crypto";
 import type { UsageEvent } from "#shared/domain/usage-event.js";
-import type { EventInput } from "./event-input.js";
+import { type EventInput, timestampMillis } from "./event-input.js";
 
-/** Gives each validated event its id and timestamp; the reception time stands in for a missing one. */
-export function acceptEvent(input: EventInput, receivedAt: string): UsageEvent {
+const text = (value: string | number) => (typeof value === "number" ? String(value) : value.trim());
+
+/**
+ * Gives a validated event its values' canonical forms: ids as trimmed text, the
+ * timestamp as an ISO instant (the reception time for a missing one), amounts as decimal strings.
+ */
+export function acceptEvent(input: EventInput, receivedAt: string): Omit<UsageEvent, "lagoId"> {
+  const millis =
+    input.timestamp === null || input.timestamp === undefined ? null : timestampMillis(input.timestamp);
+  const precise = input.precise_total_amount_cents;
   return {
-    lagoId: randomUUID(),
-    transactionId: input.transaction_id,
-    externalSubscriptionId: input.external_subscription_id,
-    code: input.code,
-    timestamp: input.timestamp ?? receivedAt,
+    transactionId: text(input.transaction_id),
+    externalSubscriptionId: text(input.external_subscription_id),
+    code: text(input.code),
+    timestamp: millis === null ? receivedAt : new Date(millis).toISOString(),
     properties: input.properties ?? {},
-    preciseTotalAmountCents: input.precise_total_amount_cents ?? null,
+    preciseTotalAmountCents: precise === null || precise === undefined ? null : String(precise),
     receivedAt,
   };
 }

@@ -7,8 +7,10 @@ import { createBatchEvents, createEvent, type EventSink } from "../events/ingest
 import { packIntoMessages } from "../events/pack-messages.js";
 import type { IngestRoute } from "../routes.js";
 
-const enqueue: EventSink = async (organizationId, events) => {
-  await enqueueMessages(sqsClient(), resourceName(eventsQueue), packIntoMessages(organizationId, events));
+const enqueue: EventSink = async (organizationId, accepted) => {
+  const { messages, events } = packIntoMessages(organizationId, accepted);
+  await enqueueMessages(sqsClient(), resourceName(eventsQueue), messages);
+  return events;
 };
 
 export const handler = createApiHandler<IngestRoute>({
