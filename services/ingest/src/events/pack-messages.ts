@@ -34,7 +34,7 @@ export function packIntoMessages(
     const envelope = `{"unitId":${JSON.stringify(unitId)},"organizationId":${JSON.stringify(organizationId)},"receivedAt":${JSON.stringify(receivedAt)}`;
     messages.push(`${envelope},"events":[${parts.join(",")}]}`);
     // Built field by field: an object spread here costs more than the rest of the packing.
-    pending.forEach((event, index) =>
+    pending.forEach((event, index) => {
       events.push({
         lagoId: lagoIdOf(unitId, index),
         transactionId: event.transactionId,
@@ -44,8 +44,8 @@ export function packIntoMessages(
         properties: event.properties,
         preciseTotalAmountCents: event.preciseTotalAmountCents,
         receivedAt: event.receivedAt,
-      }),
-    );
+      });
+    });
     pending = [];
     parts = [];
     bytes = 0;
