@@ -5,7 +5,7 @@
  * of the stored raw events (every aggregation type, filters, groups), and every event is stored once.
  */
 import { randomUUID } from "node:crypto";
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { SQSBatchResponse } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type StoreAndAggregateDeps,
@@ -24,6 +24,7 @@ import { OrganizationStore } from "../../shared/src/store/organization-store.js"
 import { type AggregateKey, type DeliveryUnit, UsageStore } from "../../shared/src/store/usage-store.js";
 import { invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
+import { sqsEvent } from "../support/sqs-events.js";
 import { expectAggregatesMatchEvents } from "../support/usage-invariants.js";
 
 let aws: AwsHarness;
@@ -154,24 +155,6 @@ const body = (message: EventsMessage) =>
       e.preciseTotalAmountCents,
     ]),
   });
-const sqsEvent = (bodies: string[]): SQSEvent => ({
-  Records: bodies.map((text, index) => ({
-    messageId: `m${index}-${randomUUID()}`,
-    receiptHandle: "r",
-    body: text,
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: "0",
-      SenderId: "t",
-      ApproximateFirstReceiveTimestamp: "0",
-    },
-    messageAttributes: {},
-    md5OfBody: "",
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:events",
-    awsRegion: "us-east-1",
-  })),
-});
 const deliver = async (bodies: string[]) =>
   (await consumer(sqsEvent(bodies), testContext())) as SQSBatchResponse;
 
@@ -321,5 +304,41 @@ describe("exactly once under faults", () => {
     await storeAndAggregate(message, deps());
     await storeAndAggregate(unit(batch(40, "2026-11-26T00:00:00Z")), deps({ foldEvery: 1_000_000 }));
     await invariant();
+  });
+});
+
+describe("events that cannot be aggregated", () => {
+  it("keeps them, reports each once with its reason, and leaves usage untouched", async () => {
+    const at = "2026-11-27T00:00:00.000Z";
+    const event = (transactionId: string, externalSubscriptionId: string, code: string, timestamp = at) => ({
+      ...batch(1, at)[0],
+      transactionId,
+      externalSubscriptionId,
+      code,
+      timestamp,
+      receivedAt: "2026-12-21T00:00:00.000Z",
+    });
+    const before = await invariant();
+    const message = unit([
+      event("err-metric", SUB, "no_such_metric") as UsageEvent,
+      event("err-sub", "no_such_subscription", "calls") as UsageEvent,
+      event("err-early", SUB, "calls", "2026-10-01T00:00:00.000Z") as UsageEvent,
+    ]);
+    // Delivered twice: the second delivery reports nothing new.
+    for (let round = 0; round < 2; round++)
+      expect((await deliver([body(message)])).batchItemFailures).toEqual([]);
+
+    const reported = await new EventStore().errors(organizationId, "2026-12-21", "2026-12-22");
+    expect(reported.map((e) => [e.transactionId, e.reason]).sort()).toEqual([
+      ["err-early", "outside_subscription"],
+      ["err-metric", "metric_not_found"],
+      ["err-sub", "subscription_not_found"],
+    ]);
+    const kept = await new EventStore().get(organizationId, SUB, "err-metric");
+    expect(kept?.placement).toEqual({ aggregated: false, reason: "metric_not_found" });
+    const after = await invariant();
+    expect(after.map((fees) => fees.map((fee) => fee.units.toString()))).toEqual(
+      before.map((fees) => fees.map((fee) => fee.units.toString())),
+    );
   });
 });

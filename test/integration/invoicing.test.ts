@@ -7,10 +7,11 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { SQSBatchResponse } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeAndAggregate } from "../../services/aggregate/src/events/store-and-aggregate.js";
 import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscription-context.js";
+import { handler as eventsConsumer } from "../../services/aggregate/src/handlers/events-consumer.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { eventBridgePublisher } from "../../services/invoicing/src/billing/domain-events.js";
 import { enqueueDueSubscriptions } from "../../services/invoicing/src/billing/enqueue-due-subscriptions.js";
@@ -24,6 +25,7 @@ import { handler as clock } from "../../services/invoicing/src/handlers/clock.js
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
 import type { BillingJob } from "../../shared/src/contracts/billing-job.js";
 import type { Invoice } from "../../shared/src/domain/invoice.js";
+import { billingWindow, subscriptionPeriodAt } from "../../shared/src/domain/subscription-periods.js";
 import { eventBridgeClient } from "../../shared/src/platform/aws-clients.js";
 import { CatalogStore } from "../../shared/src/store/catalog-store.js";
 import { EventStore } from "../../shared/src/store/event-store.js";
@@ -33,6 +35,7 @@ import { periodChargeFees } from "../../shared/src/usage/period-charge-fees.js";
 import { invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import { seedCatalog } from "../support/catalog-fixture.js";
+import { sqsEvent } from "../support/sqs-events.js";
 
 let aws: AwsHarness;
 let sqs: SQSClient;
@@ -196,24 +199,7 @@ describe("billing clock and workers", () => {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }),
     );
-    const event: SQSEvent = {
-      Records: Messages.map((m) => ({
-        messageId: m.MessageId as string,
-        receiptHandle: m.ReceiptHandle as string,
-        body: m.Body as string,
-        attributes: {
-          ApproximateReceiveCount: "1",
-          SentTimestamp: "0",
-          SenderId: "t",
-          ApproximateFirstReceiveTimestamp: "0",
-        },
-        messageAttributes: {},
-        md5OfBody: "",
-        eventSource: "aws:sqs",
-        eventSourceARN: "arn",
-        awsRegion: "us-east-1",
-      })),
-    };
+    const event = sqsEvent(Messages.map((m) => ({ body: m.Body as string, messageId: m.MessageId })));
     expect(((await worker(event, testContext())) as SQSBatchResponse).batchItemFailures).toEqual([]);
     await sqs.send(
       new DeleteMessageBatchCommand({
@@ -319,6 +305,63 @@ describe("billing clock and workers", () => {
     expect(
       published.filter((e) => e.detail.invoice.lago_id === draft?.id).map((e) => e["detail-type"]),
     ).toEqual(["invoice.drafted"]);
+  });
+
+  it("flags a draft for refresh when a late event lands in its period, and leaves finalized invoices alone", async () => {
+    const drafted = await seedCatalog({
+      name: "Drafty",
+      subscriptionAt: "2026-07-01T00:00:00Z",
+      gracePeriodDays: 3,
+    });
+    const finalized = await seedCatalog({ name: "Final", subscriptionAt: "2026-07-01T00:00:00Z" });
+    for (const seeded of [drafted, finalized]) {
+      const [job] = await dueJobs("2026-08-01T00:00:00.000Z", seeded.organizationId);
+      await runDueSubscription(job as BillingJob, closeDeps());
+    }
+    const julyInvoice = async (organizationId: string) => (await new InvoiceStore().list(organizationId))[0];
+    // Through the events consumer, as deployed: August usage first, then a late July event.
+    const deliver = async (organizationId: string, externalSubscriptionId: string, timestamp: string) => {
+      const body = JSON.stringify({
+        unitId: randomUUID(),
+        organizationId,
+        receivedAt: "2026-08-02T00:00:00.000Z",
+        events: [[randomUUID(), externalSubscriptionId, "usage", timestamp, {}, null]],
+      });
+      const answer = (await eventsConsumer(sqsEvent([body]), testContext())) as SQSBatchResponse;
+      expect(answer.batchItemFailures).toEqual([]);
+    };
+
+    await deliver(drafted.organizationId, drafted.externalSubscriptionId, "2026-08-01T12:00:00.000Z");
+    expect(await julyInvoice(drafted.organizationId)).toMatchObject({ status: "draft" });
+    expect((await julyInvoice(drafted.organizationId))?.readyToBeRefreshed).toBeUndefined();
+
+    await deliver(drafted.organizationId, drafted.externalSubscriptionId, "2026-07-20T12:00:00.000Z");
+    expect(await julyInvoice(drafted.organizationId)).toMatchObject({
+      status: "draft",
+      readyToBeRefreshed: true,
+    });
+
+    await deliver(finalized.organizationId, finalized.externalSubscriptionId, "2026-07-20T12:00:00.000Z");
+    const final = await julyInvoice(finalized.organizationId);
+    expect(final).toMatchObject({ status: "finalized" });
+    expect(final?.readyToBeRefreshed).toBeUndefined();
+    // The late event still counts in July's usage (past_usage shows it), not in August's.
+    const catalog = new CatalogStore();
+    const subscription = await catalog.getSubscription(
+      finalized.organizationId,
+      finalized.externalSubscriptionId,
+    );
+    const plan = subscription && (await catalog.planOf(subscription));
+    if (!subscription || !plan) throw new Error("seeded subscription missing");
+    const july = subscriptionPeriodAt(subscription, plan, "UTC", "2026-07-15T00:00:00.000Z");
+    const julyFees = await periodChargeFees(
+      { catalog, events: new EventStore(), usage: new UsageStore() },
+      subscription,
+      plan,
+      billingWindow(subscription, july, "UTC"),
+      "UTC",
+    );
+    expect(julyFees.map((fee) => fee.units.toString())).toEqual(["1"]);
   });
 });
 

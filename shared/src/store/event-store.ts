@@ -244,7 +244,8 @@ export class EventStore {
         KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
         ExpressionAttributeValues: {
           ":pk": joinKey(organizationId, "received"),
-          ":from": options.receivedFrom ?? "",
+          // Key values cannot be empty strings: "0000" sorts before every reception instant.
+          ":from": options.receivedFrom ?? "0000",
           ":to": `${options.receivedTo ?? "9999"}~`,
         },
         ScanIndexForward: false,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ApiRequest } from "#shared/platform/http/api-handler.js";
-import { notFound } from "#shared/platform/http/errors.js";
+import { invalid, notFound } from "#shared/platform/http/errors.js";
 import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
@@ -22,6 +22,7 @@ const eventFilters = z.object({
   code: z.string().min(1).optional(),
   timestamp_from: instant.optional(),
   timestamp_to: instant.optional(),
+  timestamp_from_started_at: z.enum(["true", "false"]).optional(),
 });
 
 /** The event as Lago's API shows it, with the customer and subscription it was counted for. */
@@ -79,14 +80,34 @@ export async function listEvents(request: ApiRequest, deps: EventReadDeps): Prom
   const filters = parseOrReject(eventFilters, Object.fromEntries(request.query.entries()));
   const page = pageOf(request.query);
   const organizationId = request.organization.id;
-  const candidates = filters.external_subscription_id
-    ? await deps.events.listForSubscription(organizationId, filters.external_subscription_id)
+  const externalSubscriptionId = filters.external_subscription_id;
+  if (filters.timestamp_from_started_at === "true" && !externalSubscriptionId) {
+    throw invalid("external_subscription_id", "value_is_mandatory");
+  }
+  const candidates = externalSubscriptionId
+    ? await deps.events.listForSubscription(organizationId, externalSubscriptionId)
     : await organizationEvents(deps.events, organizationId);
+  // Lago's timestamp_from_started_at: only events from the subscription's start on.
+  const startedAt =
+    filters.timestamp_from_started_at === "true" && externalSubscriptionId
+      ? ((await deps.catalog.getSubscription(organizationId, externalSubscriptionId))?.startedAt ?? undefined)
+      : undefined;
+  const from = [filters.timestamp_from, startedAt]
+    .filter((t): t is string => !!t)
+    .sort()
+    .at(-1);
   const matching = candidates
     .filter((event) => !filters.code || event.code === filters.code)
-    .filter((event) => !filters.timestamp_from || event.timestamp >= filters.timestamp_from)
+    .filter((event) => !from || event.timestamp >= from)
     .filter((event) => !filters.timestamp_to || event.timestamp <= filters.timestamp_to)
-    .sort((a, b) => b.timestamp.localeCompare(a.timestamp) || b.receivedAt.localeCompare(a.receivedAt));
+    // The transaction id breaks ties so that pages never repeat or skip an event.
+    .sort(
+      (a, b) =>
+        b.timestamp.localeCompare(a.timestamp) ||
+        b.receivedAt.localeCompare(a.receivedAt) ||
+        b.transactionId.localeCompare(a.transactionId) ||
+        b.externalSubscriptionId.localeCompare(a.externalSubscriptionId),
+    );
   const { items, meta } = paginate(matching, page);
   return ok({ events: await serializeEvents(items, deps.catalog), meta });
 }
