@@ -34,17 +34,19 @@ beforeAll(async () => {
   runtime = await startLocalRuntime({ port: 0, clock: "manual", retryDelaySeconds: 0, log: () => undefined });
   lago = lagoClient(runtime);
   stranger = await otherOrganization(runtime);
-  await lago.billableMetrics.createBillableMetric({
-    billable_metric: {
-      name: "API calls",
-      code: "api_calls",
-      aggregation_type: "sum_agg",
-      field_name: "count",
-    },
-  });
-  await lago.billableMetrics.createBillableMetric({
-    billable_metric: { name: "Logins", code: "logins", aggregation_type: "count_agg" },
-  });
+  const metric = async (name: string, code: string, extra: { field_name?: string } = {}) =>
+    (
+      await lago.billableMetrics.createBillableMetric({
+        billable_metric: {
+          name,
+          code,
+          aggregation_type: extra.field_name ? "sum_agg" : "count_agg",
+          ...extra,
+        },
+      })
+    ).data.billable_metric.lago_id;
+  const apiCalls = await metric("API calls", "api_calls", { field_name: "count" });
+  const logins = await metric("Logins", "logins");
   await lago.plans.createPlan({
     plan: {
       name: "Metered",
@@ -54,8 +56,8 @@ beforeAll(async () => {
       amount_currency: "EUR",
       pay_in_advance: false,
       charges: [
-        { billable_metric_code: "api_calls", charge_model: "standard", properties: { amount: "0.01" } },
-        { billable_metric_code: "logins", charge_model: "standard", properties: { amount: "1" } },
+        { billable_metric_id: apiCalls, charge_model: "standard", properties: { amount: "0.01" } },
+        { billable_metric_id: logins, charge_model: "standard", properties: { amount: "1" } },
       ],
     },
   });
@@ -211,9 +213,13 @@ describe("GET /events/{transaction_id}", () => {
       properties: { count: 7 },
       lago_subscription_id: subscriptionId,
     });
-    const direct = (await lago.events.findEvent("late-1", { query: { external_subscription_id: "ev-sub" } }))
-      .data;
-    expect(direct.event).toMatchObject({ transaction_id: "late-1", properties: { count: 100 } });
+    // Lago's client has no parameter for it: with external_subscription_id, the event is read directly.
+    const direct = await fetch(`${runtime.apiUrl}/events/late-1?external_subscription_id=ev-sub`, {
+      headers: { authorization: `Bearer ${runtime.apiKey}` },
+    });
+    expect(await direct.json()).toMatchObject({
+      event: { transaction_id: "late-1", properties: { count: 100 } },
+    });
   });
 
   it("answers event_not_found for an unknown transaction id or another organization's event", async () => {
