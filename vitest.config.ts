@@ -1,6 +1,16 @@
 import { defineConfig } from "vitest/config";
 
 /**
+ * The contract suite runs again with the runtime's clock on days where date arithmetic breaks:
+ * the 1st of a month just after midnight, a 31st just before it, and a 29 February.
+ */
+const contractClockDays = {
+  "contract@1st": "2027-03-01T00:30:00.000Z",
+  "contract@31st": "2026-12-31T23:10:00.000Z",
+  "contract@feb29": "2028-02-29T12:00:00.000Z",
+};
+
+/**
  * Test layers (DESIGN.md): unit tests sit beside the code; integration tests talk to a real
  * moto_server started by the harness; contract tests drive the local runtime with Lago's official
  * client; infra tests assert the synthesized stack; the deploy proof deploys it into moto.
@@ -34,6 +44,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      ...Object.entries(contractClockDays).map(([name, clock]) => ({
+        extends: true as const,
+        test: {
+          name,
+          include: ["test/contract/**/*.test.ts"],
+          // npm start runs on the wall clock; its own tests do not read the contract clock.
+          exclude: ["test/contract/npm-start.test.ts"],
+          env: { BILLING_CONTRACT_CLOCK: clock },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      })),
       {
         extends: true,
         test: {

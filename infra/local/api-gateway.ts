@@ -61,9 +61,11 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** `now`: when "API Gateway" received the request, from the runtime's clock. */
 export async function toApiGatewayEvent(
   request: IncomingMessage,
   match: RouteMatch,
+  now: number,
 ): Promise<APIGatewayProxyEventV2> {
   const url = new URL(request.url ?? "/", "http://localhost");
   const headers: Record<string, string> = {};
@@ -76,7 +78,6 @@ export async function toApiGatewayEvent(
       name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
   }
   const body = await readBody(request);
-  const now = Date.now();
   return {
     version: "2.0",
     routeKey: match.route.routeKey,

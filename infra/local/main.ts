@@ -17,6 +17,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535)
   fail(`PORT must be a port number, not "${process.env.PORT}"`);
 const clock = process.env.BILLING_CLOCK ?? "auto";
 if (clock !== "auto" && clock !== "manual") fail(`BILLING_CLOCK must be "auto" or "manual", not "${clock}"`);
+const clockStart = process.env.BILLING_CLOCK_START || undefined;
+if (clockStart !== undefined && (clock !== "manual" || Number.isNaN(Date.parse(clockStart))))
+  fail(`BILLING_CLOCK_START must be an ISO instant, with BILLING_CLOCK=manual, not "${clockStart}"`);
 
 let runtime: LocalRuntime | undefined;
 try {
@@ -25,6 +28,7 @@ try {
     host: process.env.HOST ?? "127.0.0.1",
     awsEndpoint: process.env.AWS_ENDPOINT_URL || undefined,
     clock,
+    clockStart,
     apiKey: process.env.BILLING_API_KEY || undefined,
     resourcePrefix: process.env.BILLING_RESOURCE_PREFIX || undefined,
   });
@@ -39,7 +43,7 @@ console.log(
     `  API:          ${runtime.apiUrl}`,
     `  API key:      ${runtime.apiKey}   (organization ${runtime.organizationId})`,
     `  AWS emulator: ${runtime.awsEndpoint}${process.env.AWS_ENDPOINT_URL ? "" : " (moto_server, started here)"}`,
-    `  Billing clock: ${clock === "auto" ? "every 15 minutes" : 'manual: POST /_local/tick {"now": "<ISO instant>"}'}`,
+    `  Billing clock: ${clock === "auto" ? "every 15 minutes" : `manual, at ${runtime.now()}: POST /_local/tick {"now": "<ISO instant>"} moves it`}`,
     "Press Ctrl-C to stop.",
   ].join("\n"),
 );

@@ -16,6 +16,7 @@ import { type LambdaHandler, lambdaContext, loadHandler } from "./lambda-context
 import { type RunningEmulator, startMotoServer } from "./moto.js";
 import { provisionResources } from "./provision.js";
 import { QueuePoller } from "./queue-poller.js";
+import { manualClock, type RuntimeClock, wallClock } from "./runtime-clock.js";
 
 export interface LocalRuntimeOptions {
   /** Port of the API; 0 picks a free one. */
@@ -23,8 +24,13 @@ export interface LocalRuntimeOptions {
   readonly host?: string;
   /** An emulator already running (LocalStack, moto); without one, moto_server is started here. */
   readonly awsEndpoint?: string;
-  /** "auto" runs the billing jobs every 15 minutes; "manual" only on POST /_local/tick. */
+  /**
+   * "auto" runs the billing jobs every 15 minutes on the wall clock; "manual" only on POST
+   * /_local/tick, and the runtime's time is then the instant of the last tick.
+   */
   readonly clock?: "auto" | "manual";
+  /** Where a manual clock stands before the first tick (ISO instant); the wall clock's time by default. */
+  readonly clockStart?: string;
   /** The default organization's API key; a new one is generated when absent. */
   readonly apiKey?: string;
   /** Prefix of every resource name, so several runtimes can share one emulator. */
@@ -47,6 +53,8 @@ export interface LocalRuntime {
   readonly awsEndpoint: string;
   readonly apiKey: string;
   readonly organizationId: string;
+  /** The runtime's current instant (ISO), as the API and the jobs see it. */
+  now(): string;
   drain(timeoutMs?: number): Promise<void>;
   tick(now: string): Promise<TickSummary>;
   stop(): Promise<void>;
@@ -70,6 +78,8 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const clock = clockOf(options);
+  const clockNow = () => new Date(clock.now()).toISOString();
   const emulator: RunningEmulator | undefined = options.awsEndpoint ? undefined : await startMotoServer();
   const awsEndpoint = options.awsEndpoint ?? (emulator as RunningEmulator).endpoint;
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -89,7 +99,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const { organization, apiKey } = await createOrganization(new OrganizationStore(), {
       name: "Default",
       apiKey: options.apiKey,
-      now: new Date().toISOString(),
+      now: clockNow(),
     });
 
     const sqs = new SQSClient({});
@@ -159,6 +169,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     /** Runs every scheduled function as the scheduler would at `now`, then drains what they queued. */
     async function tick(now: string): Promise<TickSummary> {
+      clock.moveTo(Date.parse(now));
       const jobs: Array<{ function: string; result: unknown }> = [];
       for (const fn of functions) {
         if (!fn.scheduled) continue;
@@ -210,7 +221,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         }
         const created = await createOrganization(new OrganizationStore(), {
           name,
-          now: new Date().toISOString(),
+          now: clockNow(),
         });
         return sendJson(response, 200, {
           organization: {
@@ -231,7 +242,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         : (async () => {
             const match = matchRoute(routes, request.method ?? "GET", path);
             if (!match) return sendJson(response, 404, { status: 404, error: "Not Found" });
-            const event = await toApiGatewayEvent(request, match);
+            const event = await toApiGatewayEvent(request, match, clock.now());
             writeResult(response, await handlerOf(match.route.fn)(event, lambdaContext(match.route.fn)));
           })();
       work.catch((error: unknown) => {
@@ -253,7 +264,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const address = server.address() as AddressInfo;
     const url = `http://${options.host ?? "127.0.0.1"}:${address.port}`;
 
-    if ((options.clock ?? "auto") === "auto") {
+    if (clock.mode === "auto") {
       const stopClock = startBillingClock(BILLING_CLOCK_MINUTES, async (now) => {
         try {
           const summary = await tick(now);
@@ -272,6 +283,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       awsEndpoint,
       apiKey,
       organizationId: organization.id,
+      now: clockNow,
       drain,
       tick,
       stop: async () => {
@@ -286,4 +298,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await emulator?.stop();
     throw error;
   }
+}
+
+function clockOf(options: LocalRuntimeOptions): RuntimeClock {
+  if ((options.clock ?? "auto") === "auto") return wallClock();
+  const start = options.clockStart === undefined ? Date.now() : Date.parse(options.clockStart);
+  if (Number.isNaN(start)) throw new Error(`clock start "${options.clockStart}" is not an ISO instant`);
+  return manualClock(start);
 }

@@ -4,14 +4,13 @@
  * several models, filters, groups and taxes, in current usage and on the invoice.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalRuntime, startLocalRuntime } from "../../infra/local/runtime.js";
+import type { LocalRuntime } from "../../infra/local/runtime.js";
 import {
   control,
   type Lago,
-  lagoClient,
   lagoError,
   notFoundError,
-  otherOrganization,
+  startContractRuntime,
   validationError,
 } from "../support/lago.js";
 
@@ -20,9 +19,7 @@ let lago: Lago;
 let stranger: Lago;
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, clock: "manual", retryDelaySeconds: 0, log: () => undefined });
-  lago = lagoClient(runtime);
-  stranger = await otherOrganization(runtime);
+  ({ runtime, lago, stranger } = await startContractRuntime());
 });
 afterAll(() => runtime?.stop());
 

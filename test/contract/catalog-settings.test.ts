@@ -4,13 +4,12 @@
  */
 import { createPublicKey } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalRuntime, startLocalRuntime } from "../../infra/local/runtime.js";
+import type { LocalRuntime } from "../../infra/local/runtime.js";
 import {
   type Lago,
-  lagoClient,
   lagoError,
   notFoundError,
-  otherOrganization,
+  startContractRuntime,
   validationError,
 } from "../support/lago.js";
 
@@ -19,9 +18,7 @@ let lago: Lago;
 let stranger: Lago;
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, clock: "manual", retryDelaySeconds: 0, log: () => undefined });
-  lago = lagoClient(runtime);
-  stranger = await otherOrganization(runtime);
+  ({ runtime, lago, stranger } = await startContractRuntime());
 });
 afterAll(() => runtime?.stop());
 

@@ -4,14 +4,16 @@
  * billing clock moves it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalRuntime, startLocalRuntime } from "../../infra/local/runtime.js";
+import type { LocalRuntime } from "../../infra/local/runtime.js";
 import {
+  CONTRACT_CLOCK_START,
   control,
+  daysFrom,
   type Lago,
-  lagoClient,
   lagoError,
   notFoundError,
-  otherOrganization,
+  startContractRuntime,
+  utcMonthStart,
   validationError,
 } from "../support/lago.js";
 
@@ -20,9 +22,7 @@ let lago: Lago;
 let stranger: Lago;
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, clock: "manual", retryDelaySeconds: 0, log: () => undefined });
-  lago = lagoClient(runtime);
-  stranger = await otherOrganization(runtime);
+  ({ runtime, lago, stranger } = await startContractRuntime());
   await lago.billableMetrics.createBillableMetric({
     billable_metric: { name: "Calls", code: "calls", aggregation_type: "count_agg" },
   });
@@ -120,15 +120,15 @@ describe("subscriptions", () => {
         external_customer_id: "cus_b",
         plan_code: "basic",
         external_id: "sub_active",
-        subscription_at: "2026-01-15T10:00:00Z",
+        subscription_at: daysFrom(CONTRACT_CLOCK_START, -150),
       },
     });
     expect(active.data.subscription).toMatchObject({
       status: "active",
-      started_at: "2026-01-15T10:00:00.000Z",
+      started_at: daysFrom(CONTRACT_CLOCK_START, -150),
       plan_code: "basic",
     });
-    const future = new Date(Date.now() + 40 * 86_400_000).toISOString();
+    const future = daysFrom(runtime.now(), 40);
     const pending = await lago.subscriptions.createSubscription({
       subscription: {
         external_customer_id: "cus_c",
@@ -213,7 +213,8 @@ describe("subscriptions", () => {
         external_customer_id: "cus_up",
         plan_code: "basic",
         external_id: "sub_up",
-        subscription_at: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+        // Within the current period, so the upgrade bills that one period.
+        subscription_at: utcMonthStart(runtime.now()),
       },
     });
     const upgraded = await lago.subscriptions.createSubscription({
@@ -232,14 +233,20 @@ describe("subscriptions", () => {
   });
 
   it("downgrades when the current period ends, and ends at ending_at", async () => {
+    // From this month's first instant, downgraded at next month's, ended on the 10th of the month after.
+    const thisMonth = utcMonthStart(runtime.now());
+    const nextMonth = utcMonthStart(thisMonth, 1);
+    const lastMonth = utcMonthStart(thisMonth, 2);
+    const endingAt = daysFrom(lastMonth, 9.5);
+    const lastMonthDays = (Date.parse(utcMonthStart(thisMonth, 3)) - Date.parse(lastMonth)) / 86_400_000;
     await lago.customers.createCustomer({ customer: { external_id: "cus_down", currency: "USD" } });
     await lago.subscriptions.createSubscription({
       subscription: {
         external_customer_id: "cus_down",
         plan_code: "premium",
         external_id: "sub_down",
-        subscription_at: "2026-11-01T00:00:00Z",
-        ending_at: "2027-01-10T12:00:00Z",
+        subscription_at: thisMonth,
+        ending_at: endingAt,
       },
     });
     const downgrade = await lago.subscriptions.createSubscription({
@@ -248,10 +255,10 @@ describe("subscriptions", () => {
     expect(downgrade.data.subscription).toMatchObject({
       plan_code: "premium",
       next_plan_code: "starter",
-      downgrade_plan_date: "2026-12-01",
+      downgrade_plan_date: nextMonth.slice(0, 10),
     });
 
-    await tick("2026-12-01T00:05:00Z");
+    await tick(daysFrom(nextMonth, 5 / 1440));
     const afterSwitch = (await lago.subscriptions.findSubscription("sub_down")).data.subscription;
     expect(afterSwitch).toMatchObject({
       plan_code: "starter",
@@ -259,15 +266,15 @@ describe("subscriptions", () => {
       status: "active",
     });
 
-    await tick("2027-01-10T12:00:00Z");
+    await tick(endingAt);
     const ended = (await lago.subscriptions.findSubscription("sub_down")).data.subscription;
-    expect(ended).toMatchObject({ status: "terminated", terminated_at: "2027-01-10T12:00:00.000Z" });
+    expect(ended).toMatchObject({ status: "terminated", terminated_at: endingAt });
     const invoices = (await lago.invoices.findAllInvoices({ external_customer_id: "cus_down" })).data
       .invoices as unknown as Invoice[];
-    // November on premium (in full), December on starter, January 1–10 on starter.
+    // This month on premium (in full), next month on starter, days 1–10 of the month after on starter.
     expect(
       invoices.map((invoice) => invoice.fees.find((fee) => fee.item.type === "subscription")?.amount_cents),
-    ).toEqual([Math.round((100 * 10) / 31), 100, 5000]);
+    ).toEqual([Math.round((100 * 10) / lastMonthDays), 100, 5000]);
   });
 
   it("terminates an active subscription and bills its last days at once", async () => {
@@ -277,7 +284,7 @@ describe("subscriptions", () => {
         external_customer_id: "cus_end",
         plan_code: "basic",
         external_id: "sub_end",
-        subscription_at: new Date(Date.now() - 86_400_000).toISOString(),
+        subscription_at: utcMonthStart(runtime.now()),
       },
     });
     const ended = await lago.subscriptions.destroySubscription("sub_end");

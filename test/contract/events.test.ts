@@ -4,14 +4,14 @@
  * of a closed period and current usage of the open one; and other organizations seeing nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalRuntime, startLocalRuntime } from "../../infra/local/runtime.js";
+import type { LocalRuntime } from "../../infra/local/runtime.js";
 import {
+  CONTRACT_CLOCK_START,
   control,
   type Lago,
-  lagoClient,
   lagoError,
   notFoundError,
-  otherOrganization,
+  startContractRuntime,
   validationError,
 } from "../support/lago.js";
 
@@ -22,8 +22,8 @@ let subscriptionId: string;
 let customerId: string;
 
 // The subscription started on the first day of the month before last (UTC): last month's period is
-// closed, this month's is open, whatever day the tests run.
-const now = new Date();
+// closed, this month's is open, whatever day the runtime's clock starts on.
+const now = new Date(CONTRACT_CLOCK_START);
 const monthStart = (monthsBack: number) =>
   new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsBack, 1));
 const startedAt = monthStart(2);
@@ -31,9 +31,7 @@ const lastMonth = monthStart(1);
 const seconds = (date: Date, days: number) => Math.floor(date.getTime() / 1000) + days * 86_400;
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, clock: "manual", retryDelaySeconds: 0, log: () => undefined });
-  lago = lagoClient(runtime);
-  stranger = await otherOrganization(runtime);
+  ({ runtime, lago, stranger } = await startContractRuntime());
   const metric = async (name: string, code: string, extra: { field_name?: string } = {}) =>
     (
       await lago.billableMetrics.createBillableMetric({

@@ -1,6 +1,6 @@
 /** Lago's official client against a local runtime, and the helpers contract tests share. */
 import { Client, getLagoError } from "lago-javascript-client";
-import type { LocalRuntime } from "../../infra/local/runtime.js";
+import { type LocalRuntime, startLocalRuntime } from "../../infra/local/runtime.js";
 
 export type Lago = ReturnType<typeof Client>;
 
@@ -40,3 +40,37 @@ export const notFoundError = (resource: string) => ({
   error: "Not Found",
   code: `${resource}_not_found`,
 });
+
+/**
+ * Where the contract tests' manual clock starts: `BILLING_CONTRACT_CLOCK` (the suite runs again at
+ * the 1st of a month, a 31st and a 29 February, see vitest.config.ts), else a fixed instant. Tests
+ * place every date relative to it, never to the wall clock.
+ */
+export const CONTRACT_CLOCK_START = process.env.BILLING_CONTRACT_CLOCK ?? "2026-06-17T09:30:00.000Z";
+
+/**
+ * A local runtime on a free port with a manual clock, the default organization's client and a
+ * second organization's (for isolation checks): what every contract test starts from.
+ */
+export async function startContractRuntime(): Promise<{ runtime: LocalRuntime; lago: Lago; stranger: Lago }> {
+  const runtime = await startLocalRuntime({
+    port: 0,
+    clock: "manual",
+    clockStart: CONTRACT_CLOCK_START,
+    retryDelaySeconds: 0,
+    log: () => undefined,
+  });
+  return { runtime, lago: lagoClient(runtime), stranger: await otherOrganization(runtime) };
+}
+
+const DAY_MS = 86_400_000;
+
+/** An ISO instant `days` (may be fractional or negative) from `instant`. */
+export const daysFrom = (instant: string, days: number): string =>
+  new Date(Date.parse(instant) + days * DAY_MS).toISOString();
+
+/** The first instant (UTC) of the month `monthsFrom` months from the month of `instant`. */
+export function utcMonthStart(instant: string, monthsFrom = 0): string {
+  const date = new Date(instant);
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + monthsFrom, 1)).toISOString();
+}

@@ -80,6 +80,21 @@ describe("prorated unique_count_agg", () => {
   const event = (timestamp: string, value: number, operation?: string) =>
     usageEvent(timestamp, operation === undefined ? { value } : { value, operation_type: operation });
 
+  it("divides the whole days once: 31 + 28 + 3 days of 31 is exactly 2 units, not 2.00001", () => {
+    const kolkata: ChargesWindow = {
+      from: "2023-02-28T18:30:00.000Z",
+      to: "2023-03-31T18:30:00.000Z",
+      periodDays: 31,
+      timezone: "Asia/Kolkata",
+    };
+    const events = [
+      event("2023-02-14T00:00:00Z", 1),
+      event("2023-03-04T00:00:00Z", 2),
+      event("2023-03-28T18:30:00Z", 3),
+    ];
+    expect(aggregateProratedUsage(unique, events, kolkata).units.toString()).toBe("2");
+  });
+
   it("counts a value removed the day it was added for that day (Lago spec: 71/31 = 2.29)", () => {
     const events = [
       ...baseEvents(),

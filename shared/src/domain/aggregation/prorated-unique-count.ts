@@ -4,7 +4,7 @@ import { compareEvents, instantMs } from "./event-order.js";
 import { inclusiveDays, type LocalDays, localDays } from "./local-days.js";
 import type { ProratedValues } from "./prorated-sum.js";
 import { ceilDecimals } from "./rounding.js";
-import { type AggregationInput, requireFieldName, sumValues } from "./selection.js";
+import { type AggregationInput, requireFieldName } from "./selection.js";
 import { effectiveToggles, eventsByUniqueValue, operationOf, type UniqueToggle } from "./unique-values.js";
 
 /**
@@ -34,8 +34,11 @@ export function proratedUniqueCount(input: AggregationInput): ProratedValues {
   }
   rows.sort((a, b) => compareEvents(a.toggle.event, b.toggle.event));
   const ratios = rows.map((row) => decimal(row.days).dividedBy(input.window.periodDays));
+  // Divided once, from the whole days: a sum of rounded quotients can land a hair above an exact
+  // result, which the 5-decimal ceiling turns into a whole step (62 days of 31 must be 2, not 2.00001).
+  const totalDays = rows.reduce((sum, row) => sum + row.days, 0);
   return {
-    total: sumValues(ratios),
+    total: decimal(totalDays).dividedBy(input.window.periodDays),
     fullValues: rows.map((row) => decimal(row.toggle.operation === "add" ? 1 : -1)),
     proratedValues: ratios.map((ratio) => ceilDecimals(ratio, 5)),
   };
