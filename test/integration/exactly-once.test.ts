@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { SQSBatchResponse } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type DeliveryUnitEvents,
   type StoreAndAggregateDeps,
   storeAndAggregate,
 } from "../../services/aggregate/src/events/store-and-aggregate.js";
@@ -15,7 +16,6 @@ import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscr
 import { handler as consumer } from "../../services/aggregate/src/handlers/events-consumer.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
-import type { EventsMessage } from "../../shared/src/contracts/events-message.js";
 import type { UsageEvent } from "../../shared/src/domain/usage-event.js";
 import { documentClient } from "../../shared/src/platform/aws-clients.js";
 import { CatalogStore } from "../../shared/src/store/catalog-store.js";
@@ -140,8 +140,8 @@ function batch(size: number, at: string): UsageEvent[] {
   });
 }
 
-const unit = (events: UsageEvent[]): EventsMessage => ({ unitId: randomUUID(), organizationId, events });
-const body = (message: EventsMessage) =>
+const unit = (events: UsageEvent[]): DeliveryUnitEvents => ({ unitId: randomUUID(), organizationId, events });
+const body = (message: DeliveryUnitEvents) =>
   JSON.stringify({
     unitId: message.unitId,
     organizationId: message.organizationId,

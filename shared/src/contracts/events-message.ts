@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { UsageEvent } from "../domain/usage-event.js";
+import { stringifyJson } from "../platform/json/json-text.js";
 
 /**
  * The message the ingest API puts on the events queue: a delivery unit of accepted events.
@@ -10,31 +11,63 @@ import type { UsageEvent } from "../domain/usage-event.js";
  * their Lago ids derived from the unit id: the body is about half the size of plain objects, which
  * is less to write, escape, sign and bill.
  */
+/** A JSON object, checked without copying it (a copy would drop a `__proto__` key, losing data). */
+const jsonObject = z.custom<Record<string, unknown>>(
+  (value) => value !== null && typeof value === "object" && !Array.isArray(value),
+);
+
 const eventTuple = z.tuple([
   z.string(), // transactionId
   z.string(), // externalSubscriptionId
   z.string(), // code
   z.string(), // timestamp
-  z.record(z.string(), z.unknown()), // properties
+  jsonObject, // properties
   z.string().nullable(), // preciseTotalAmountCents
 ]);
 
+/** What a tuple that does not parse still tells of its event, so it can be reported. */
+export interface MalformedEvent {
+  readonly lagoId: string;
+  readonly transactionId: string | null;
+  readonly externalSubscriptionId: string | null;
+  readonly code: string | null;
+}
+
+const textAt = (tuple: unknown, index: number): string | null => {
+  const value = Array.isArray(tuple) ? tuple[index] : undefined;
+  return typeof value === "string" ? value : null;
+};
+
+/**
+ * The envelope must parse, or the message is not ours; each event is parsed on its own, so that
+ * one event that does not (which only a bug could produce) is reported, not the whole message lost.
+ */
 export const eventsMessage = z
   .object({
     unitId: z.string().min(1),
     organizationId: z.string().min(1),
     receivedAt: z.string().min(1),
-    events: z.array(eventTuple).min(1),
+    events: z.array(z.unknown()).min(1),
   })
-  .transform(({ unitId, organizationId, receivedAt, events }) => ({
-    unitId,
-    organizationId,
-    events: events.map(
-      (
-        [transactionId, externalSubscriptionId, code, timestamp, properties, preciseTotalAmountCents],
-        index,
-      ): UsageEvent => ({
-        lagoId: lagoIdOf(unitId, index),
+  .transform(({ unitId, organizationId, receivedAt, events }) => {
+    const parsed: UsageEvent[] = [];
+    const malformed: MalformedEvent[] = [];
+    events.forEach((raw, index) => {
+      const lagoId = lagoIdOf(unitId, index);
+      const tuple = eventTuple.safeParse(raw);
+      if (!tuple.success) {
+        malformed.push({
+          lagoId,
+          transactionId: textAt(raw, 0),
+          externalSubscriptionId: textAt(raw, 1),
+          code: textAt(raw, 2),
+        });
+        return;
+      }
+      const [transactionId, externalSubscriptionId, code, timestamp, properties, preciseTotalAmountCents] =
+        tuple.data;
+      parsed.push({
+        lagoId,
         transactionId,
         externalSubscriptionId,
         code,
@@ -42,9 +75,10 @@ export const eventsMessage = z
         properties,
         preciseTotalAmountCents,
         receivedAt,
-      }),
-    ),
-  }));
+      });
+    });
+    return { unitId, organizationId, receivedAt, events: parsed, malformed };
+  });
 
 export type EventsMessage = z.output<typeof eventsMessage>;
 
@@ -57,14 +91,21 @@ export function lagoIdOf(unitId: string, index: number): string {
   return `${unitId.slice(0, 32)}${index.toString(16).padStart(4, "0")}`;
 }
 
-/** One event as it travels in a message (see `eventsMessage`); its Lago id is not sent. */
-export function eventTupleJson(event: Omit<UsageEvent, "lagoId">): string {
-  return JSON.stringify([
-    event.transactionId,
-    event.externalSubscriptionId,
-    event.code,
-    event.timestamp,
-    event.properties,
-    event.preciseTotalAmountCents,
-  ]);
+/**
+ * One event as it travels in a message (see `eventsMessage`); its Lago id is not sent.
+ * `exactNumbers`: its properties may hold `LosslessNumber`s, written as the numbers they are (the
+ * consumer parses messages with `parseJson`, which reads them back exactly).
+ */
+export function eventTupleJson(event: Omit<UsageEvent, "lagoId">, exactNumbers = false): string {
+  return stringifyJson(
+    [
+      event.transactionId,
+      event.externalSubscriptionId,
+      event.code,
+      event.timestamp,
+      event.properties,
+      event.preciseTotalAmountCents,
+    ],
+    exactNumbers,
+  );
 }

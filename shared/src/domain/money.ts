@@ -42,10 +42,27 @@ export function subunitToUnit(currency: string): number {
   return 10 ** currencyExponent(currency);
 }
 
+/**
+ * An amount in minor units beyond ±(2^53 − 1), which no JSON client reads exactly (Lago's bigint
+ * columns stop at 9.2e18): such an amount cannot be billed, and is never rounded into one.
+ */
+export class AmountOutOfRangeError extends RangeError {
+  constructor(readonly minorUnits: string) {
+    super(`an amount of ${minorUnits} minor units is beyond what can be billed`);
+    this.name = "AmountOutOfRangeError";
+  }
+}
+
+function exactMinorUnits(value: Decimal): number {
+  const units = value.toNumber();
+  if (!Number.isSafeInteger(units)) throw new AmountOutOfRangeError(value.toFixed());
+  return units;
+}
+
 /** Amount in currency units → integer minor units, rounded half-up (away from zero for halves). */
 export function toMinorUnits(amount: Decimal.Value, currency: string): number {
   const rounded = new Money(amount).toDecimalPlaces(currencyExponent(currency), Decimal.ROUND_HALF_UP);
-  return rounded.times(subunitToUnit(currency)).toNumber();
+  return exactMinorUnits(rounded.times(subunitToUnit(currency)));
 }
 
 /** The unrounded amount in minor units, as Lago's `precise_*_amount_cents` fields show it. */
@@ -59,5 +76,5 @@ export function decimal(value: Decimal.Value): Decimal {
 
 /** Rounds to a whole number half-up: minor-unit amounts computed from minor units (base fees). */
 export function roundHalfUp(value: Decimal.Value): number {
-  return new Money(value).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
+  return exactMinorUnits(new Money(value).toDecimalPlaces(0, Decimal.ROUND_HALF_UP));
 }

@@ -11,12 +11,23 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { UsageBucket } from "../domain/pre-aggregation/types.js";
 import type { UsageEvent } from "../domain/usage-event.js";
 import { documentClient } from "../platform/aws-clients.js";
+import { parseJson, stringifyJson } from "../platform/json/json-text.js";
 import { eventsTable, resourceName } from "../platform/resources.js";
 import { isConditionFailure } from "./errors.js";
 import { joinKey, keyPart, withoutStorageAttributes } from "./keys.js";
 import { queryAll } from "./query.js";
 
-export type NotAggregatedReason = "subscription_not_found" | "metric_not_found" | "outside_subscription";
+/**
+ * Why an event is not billed: no such subscription or metric, a timestamp outside the subscription,
+ * an event the consumer could not read (`invalid_event`, which only a bug can produce) or one
+ * DynamoDB refused to store (`event_not_storable`; its error record keeps its properties).
+ */
+export type NotAggregatedReason =
+  | "subscription_not_found"
+  | "metric_not_found"
+  | "outside_subscription"
+  | "invalid_event"
+  | "event_not_storable";
 
 /** Where a stored event's usage went, decided once when the event is first stored. */
 export type EventPlacement =
@@ -73,6 +84,27 @@ export interface EventError {
   readonly timestamp: string;
   readonly receivedAt: string;
   readonly reason: NotAggregatedReason;
+  /** The event's properties as JSON, kept here when the event itself could not be stored. */
+  readonly propertiesJson?: string;
+}
+
+/**
+ * An event as an item. Properties are kept as their JSON text, not as a DynamoDB map: a map cannot
+ * hold numbers beyond 38 digits or 10^125, nests at most 32 levels, and the document client
+ * refuses integers beyond 2^53; text holds every JSON value Lago accepts, exactly.
+ */
+function toItem(event: StoredEvent): Record<string, unknown> {
+  const { properties, ...rest } = event;
+  return { ...rest, propertiesJson: stringifyJson(properties) };
+}
+
+function fromItem(item: Record<string, unknown>): StoredEvent {
+  const { propertiesJson, ...rest } = withoutStorageAttributes<Record<string, unknown>>(item);
+  const properties = typeof propertiesJson === "string" ? parseJson(propertiesJson) : {};
+  return {
+    ...(rest as Omit<StoredEvent, "properties">),
+    properties: properties as StoredEvent["properties"],
+  };
 }
 
 /**
@@ -105,7 +137,7 @@ export class EventStore {
         new PutCommand({
           TableName: this.table,
           Item: {
-            ...event,
+            ...toItem(event),
             ...this.key(event.organizationId, event.externalSubscriptionId, event.transactionId),
           },
           ConditionExpression: "attribute_not_exists(pk)",
@@ -119,7 +151,7 @@ export class EventStore {
       const raw = (error as Error & { Item?: Record<string, AttributeValue> }).Item;
       const existing = raw ? unmarshall(raw) : undefined;
       if (existing?.unitId === event.unitId) {
-        return { kind: "stored", event: withoutStorageAttributes<StoredEvent>(existing) };
+        return { kind: "stored", event: fromItem(existing) };
       }
       return { kind: "duplicate" };
     }
@@ -136,7 +168,7 @@ export class EventStore {
         Key: this.key(organizationId, externalSubscriptionId, transactionId),
       }),
     );
-    return Item ? withoutStorageAttributes<StoredEvent>(Item) : undefined;
+    return Item ? fromItem(Item) : undefined;
   }
 
   /** Several events by key, in one or a few batch reads; missing ones are left out. */
@@ -153,8 +185,7 @@ export class EventStore {
         const result = await this.client.send(
           new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }),
         );
-        for (const item of result.Responses?.[this.table] ?? [])
-          found.push(withoutStorageAttributes<StoredEvent>(item));
+        for (const item of result.Responses?.[this.table] ?? []) found.push(fromItem(item));
         pending = (result.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
       }
     }
@@ -174,7 +205,7 @@ export class EventStore {
         }),
       ),
     );
-    return partitions.flat().map((item) => withoutStorageAttributes<StoredEvent>(item));
+    return partitions.flat().map(fromItem);
   }
 
   private unitKey(organizationId: string, unit: { unitId: string; receivedAt: string }) {

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { ApiRequest } from "#shared/platform/http/api-handler.js";
 import { invalid, notFound } from "#shared/platform/http/errors.js";
+import { MAX_ID_LENGTH } from "#shared/platform/http/limits.js";
 import { pageOf, paginate } from "#shared/platform/http/pagination.js";
-import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
+import { type HttpResponse, json } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
+import { stringifyJson } from "#shared/platform/json/json-text.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { EventStore, StoredEvent } from "#shared/store/event-store.js";
 
@@ -18,12 +20,15 @@ const instant = z
   .transform((value) => new Date(value).toISOString());
 
 const eventFilters = z.object({
-  external_subscription_id: z.string().min(1).optional(),
+  external_subscription_id: z.string().min(1).max(MAX_ID_LENGTH, { message: "value_is_too_long" }).optional(),
   code: z.string().min(1).optional(),
   timestamp_from: instant.optional(),
   timestamp_to: instant.optional(),
   timestamp_from_started_at: z.enum(["true", "false"]).optional(),
 });
+
+/** Properties keep integers beyond 2^53 exact: they are written as the numbers they came as. */
+const eventsAnswer = (body: unknown): HttpResponse => json(200, body, (value) => stringifyJson(value));
 
 /** The event as Lago's API shows it, with the customer and subscription it was counted for. */
 async function serializeEvents(events: readonly StoredEvent[], catalog: CatalogStore) {
@@ -109,7 +114,7 @@ export async function listEvents(request: ApiRequest, deps: EventReadDeps): Prom
         b.externalSubscriptionId.localeCompare(a.externalSubscriptionId),
     );
   const { items, meta } = paginate(matching, page);
-  return ok({ events: await serializeEvents(items, deps.catalog), meta });
+  return eventsAnswer({ events: await serializeEvents(items, deps.catalog), meta });
 }
 
 /**
@@ -121,6 +126,8 @@ export async function getEvent(request: ApiRequest, deps: EventReadDeps): Promis
   const organizationId = request.organization.id;
   const transactionId = request.params.transaction_id ?? "";
   const externalSubscriptionId = request.query.get("external_subscription_id");
+  // No stored id is longer (nor could it be a key): nothing to look up.
+  if ((externalSubscriptionId?.length ?? 0) > MAX_ID_LENGTH) throw notFound("event");
   let event: StoredEvent | undefined;
   if (externalSubscriptionId) {
     event = await deps.events.get(organizationId, externalSubscriptionId, transactionId);
@@ -138,5 +145,5 @@ export async function getEvent(request: ApiRequest, deps: EventReadDeps): Promis
   }
   if (!event) throw notFound("event");
   const [serialized] = await serializeEvents([event], deps.catalog);
-  return ok({ event: serialized });
+  return eventsAnswer({ event: serialized });
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { EventsMessage } from "#shared/contracts/events-message.js";
+import type { EventsMessage, MalformedEvent } from "#shared/contracts/events-message.js";
 import type { BillableMetric } from "#shared/domain/catalog.js";
 import { planGroupKeys } from "#shared/domain/charge-fees.js";
 import {
@@ -12,7 +12,8 @@ import {
 } from "#shared/domain/pre-aggregation/index.js";
 import { isWithinSubscription, subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
 import type { UsageEvent } from "#shared/domain/usage-event.js";
-import type { EventPlacement, EventStore, StoredEvent } from "#shared/store/event-store.js";
+import { stringifyJson } from "#shared/platform/json/json-text.js";
+import type { EventPlacement, EventStore, StoredEvent, StoreOutcome } from "#shared/store/event-store.js";
 import type { AggregateKey, UsageStore } from "#shared/store/usage-store.js";
 import type { CatalogLookups } from "./subscription-context.js";
 
@@ -35,6 +36,8 @@ export interface StoreAndAggregateDeps {
 export interface UnitOutcome {
   readonly stored: number;
   readonly duplicates: number;
+  /** Events reported instead of stored: unreadable, or refused by DynamoDB. */
+  readonly refused: number;
   readonly notAggregated: number;
   readonly deltasWritten: number;
   readonly folded: number;
@@ -92,6 +95,57 @@ function foldsAfterWriting(unitId: string, every: number): boolean {
   return createHash("sha256").update(unitId).digest().readUInt32BE(0) % every === 0;
 }
 
+/** A delivery unit as the consumer gets it (`malformed`: events whose tuple did not parse). */
+export type DeliveryUnitEvents = Pick<EventsMessage, "unitId" | "organizationId" | "events"> & {
+  readonly receivedAt?: string;
+  readonly malformed?: readonly MalformedEvent[];
+};
+
+/**
+ * DynamoDB refused the item itself (too large, an invalid value): retrying can never store it.
+ * Throttling, timeouts and every other failure are transient, and fail the message for a retry.
+ */
+function isUnstorableItem(error: unknown): boolean {
+  return error instanceof Error && error.name === "ValidationException";
+}
+
+/**
+ * Stores one event once, placed. One event never fails its unit: an event whose placement cannot
+ * be computed is stored unbilled (`invalid_event`); one DynamoDB refuses is reported with its
+ * properties (`event_not_storable`) and the rest of the unit goes on.
+ */
+async function storeEvent(
+  unit: DeliveryUnitEvents,
+  event: UsageEvent,
+  deps: StoreAndAggregateDeps,
+): Promise<StoreOutcome | { readonly kind: "refused" }> {
+  const { organizationId } = unit;
+  let placement: EventPlacement;
+  try {
+    placement = await placementOf(organizationId, event, deps.catalog);
+  } catch (error) {
+    // Catalog reads fail transiently; the pure steps (periods, buckets) only on data of this event.
+    if (error instanceof Error && "$metadata" in error) throw error;
+    placement = { aggregated: false, reason: "invalid_event" };
+  }
+  try {
+    return await deps.events.storeOnce({ ...event, organizationId, unitId: unit.unitId, placement });
+  } catch (error) {
+    if (!isUnstorableItem(error)) throw error;
+    await deps.events.recordError({
+      organizationId,
+      transactionId: event.transactionId,
+      externalSubscriptionId: event.externalSubscriptionId,
+      code: event.code,
+      timestamp: event.timestamp,
+      receivedAt: event.receivedAt,
+      reason: "event_not_storable",
+      propertiesJson: stringifyJson(event.properties),
+    });
+    return { kind: "refused" };
+  }
+}
+
 interface Aggregate {
   readonly key: AggregateKey;
   readonly metric: BillableMetric;
@@ -115,22 +169,31 @@ interface Aggregate {
  * still runs (the queue's visibility timeout is six times the function's timeout).
  */
 export async function storeAndAggregate(
-  unit: EventsMessage,
+  unit: DeliveryUnitEvents,
   deps: StoreAndAggregateDeps,
 ): Promise<UnitOutcome> {
   const concurrency = deps.writeConcurrency ?? 25;
   const { organizationId } = unit;
   const events = firstOfEachKey(unit.events);
-  const outcomes = await inBatches(events, concurrency, async (event) => {
-    const placement = await placementOf(organizationId, event, deps.catalog);
-    return deps.events.storeOnce({ ...event, organizationId, unitId: unit.unitId, placement });
-  });
-  const owned = outcomes.flatMap((outcome) => (outcome.kind === "stored" ? [outcome.event] : []));
-
   const receivedAt = events.reduce(
     (latest, event) => (event.receivedAt > latest ? event.receivedAt : latest),
-    "",
+    unit.receivedAt ?? "",
   );
+  // Rewritten identically on a retry: error records are keyed by the event.
+  await inBatches(unit.malformed ?? [], concurrency, (event) =>
+    deps.events.recordError({
+      organizationId,
+      transactionId: event.transactionId ?? event.lagoId,
+      externalSubscriptionId: event.externalSubscriptionId ?? "",
+      code: event.code ?? "",
+      timestamp: receivedAt,
+      receivedAt,
+      reason: "invalid_event",
+    }),
+  );
+  const outcomes = await inBatches(events, concurrency, (event) => storeEvent(unit, event, deps));
+  const owned = outcomes.flatMap((outcome) => (outcome.kind === "stored" ? [outcome.event] : []));
+
   const deliveryUnit = { unitId: unit.unitId, receivedAt };
   // A unit that completed before (its record exists) has all of its deltas written already, some
   // maybe folded away since: writing them again would count twice.
@@ -225,7 +288,9 @@ export async function storeAndAggregate(
 
   return {
     stored: owned.length,
-    duplicates: unit.events.length - owned.length,
+    duplicates:
+      outcomes.filter((outcome) => outcome.kind === "duplicate").length + unit.events.length - events.length,
+    refused: outcomes.filter((outcome) => outcome.kind === "refused").length + (unit.malformed?.length ?? 0),
     notAggregated: rejected.length,
     deltasWritten: written.filter(Boolean).length,
     folded,

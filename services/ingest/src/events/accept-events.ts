@@ -1,7 +1,5 @@
 import type { UsageEvent } from "#shared/domain/usage-event.js";
-import { type EventInput, timestampMillis } from "./event-input.js";
-
-const text = (value: string | number) => (typeof value === "number" ? String(value) : value.trim());
+import { type EventInput, identifierText as text, timestampMillis } from "./event-input.js";
 
 /**
  * Gives a validated event its values' canonical forms: ids as trimmed text, the

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isWithinSupportedDates, MAX_ID_LENGTH } from "#shared/platform/http/limits.js";
+import { LosslessNumber } from "#shared/platform/json/json-text.js";
 
 /**
  * One event as Lago's API v1 takes it; unknown keys are ignored, as Lago's strong params do.
@@ -13,14 +15,18 @@ export function timestampMillis(value: number | string): number | null {
   const seconds =
     typeof value === "number" ? value : /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
   const millis = Math.floor(seconds * 1000);
-  return Number.isFinite(seconds) && seconds >= 0 && Number.isFinite(new Date(millis).getTime())
-    ? millis
-    : null;
+  return Number.isFinite(seconds) && seconds >= 0 && isWithinSupportedDates(millis) ? millis : null;
+}
+
+/** An id as text: a number (an integer beyond 2^53 included, kept exact) is its decimal text. */
+export function identifierText(value: string | number | LosslessNumber): string {
+  return typeof value === "string" ? value.trim() : value.toString();
 }
 
 const identifier = z
-  .union([z.string(), z.number()])
-  .refine((value) => typeof value === "number" || value.trim().length > 0, { message: "value_is_mandatory" });
+  .union([z.string(), z.number(), z.instanceof(LosslessNumber)])
+  .refine((value) => identifierText(value).length > 0, { message: "value_is_mandatory" })
+  .refine((value) => identifierText(value).length <= MAX_ID_LENGTH, { message: "value_is_too_long" });
 
 export const eventInput = z.object({
   transaction_id: identifier,

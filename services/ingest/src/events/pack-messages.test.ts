@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import { eventsMessage } from "#shared/contracts/events-message.js";
 import type { UsageEvent } from "#shared/domain/usage-event.js";
+import { encodeEvent } from "./encode-event.js";
 import { MAX_MESSAGE_BYTES, packIntoMessages } from "./pack-messages.js";
 
 const event = (i: number, blob = ""): Omit<UsageEvent, "lagoId"> => ({
@@ -18,7 +19,7 @@ it("writes messages that parse back to the events, with the same Lago ids, each 
   let unit = 0;
   const { messages, events } = packIntoMessages(
     "org",
-    accepted,
+    accepted.map((e) => encodeEvent(e, false)),
     () => `${String(unit++).padStart(8, "0")}-0000-4000-8000-000000000000`,
   );
   expect(messages.length).toBe(4);
@@ -36,9 +37,9 @@ it("writes messages that parse back to the events, with the same Lago ids, each 
 });
 
 it("keeps events received at different times in different messages", () => {
-  const { messages } = packIntoMessages("org", [
-    event(1),
-    { ...event(2), receivedAt: "2026-01-01T00:00:01.000Z" },
-  ]);
+  const { messages } = packIntoMessages(
+    "org",
+    [event(1), { ...event(2), receivedAt: "2026-01-01T00:00:01.000Z" }].map((e) => encodeEvent(e, false)),
+  );
   expect(messages).toHaveLength(2);
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type EventsMessage, eventTupleJson, lagoIdOf } from "#shared/contracts/events-message.js";
+import { type EventsMessage, lagoIdOf } from "#shared/contracts/events-message.js";
 import type { UsageEvent } from "#shared/domain/usage-event.js";
+import type { EncodedEvent } from "./encode-event.js";
 
 /** SQS's message size limit (256 KiB), minus room for the envelope's own fields. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 - 1024;
@@ -14,12 +15,13 @@ export interface PackedEvents {
 /**
  * Packs events into as few queue messages as the size limit allows. Each message is a delivery
  * unit with its own id, chosen here once so every redelivery of it carries the same id; an event's
- * Lago id follows from its unit and place in it. Each event is serialized once, as a tuple, and the
- * message assembled from those: what keeps the ingest path cheap per event.
+ * Lago id follows from its unit and place in it. Each event was serialized once, as a tuple, and the
+ * message is assembled from those: what keeps the ingest path cheap per event. Every event fits a
+ * message on its own (MAX_EVENT_BYTES is below MAX_MESSAGE_BYTES).
  */
 export function packIntoMessages(
   organizationId: string,
-  accepted: readonly Omit<UsageEvent, "lagoId">[],
+  accepted: readonly EncodedEvent[],
   newUnitId: () => string = randomUUID,
 ): PackedEvents {
   const messages: string[] = [];
@@ -50,7 +52,7 @@ export function packIntoMessages(
     parts = [];
     bytes = 0;
   };
-  for (const event of accepted) {
+  for (const { event, json } of accepted) {
     // A message carries one reception time: events received apart go in different messages.
     if (
       parts.length > 0 &&
@@ -58,7 +60,6 @@ export function packIntoMessages(
     ) {
       flush();
     }
-    const json = eventTupleJson(event);
     const size = Buffer.byteLength(json) + 1;
     if (bytes + size > MAX_MESSAGE_BYTES) flush();
     pending.push(event);

@@ -1,4 +1,5 @@
 import type Decimal from "decimal.js";
+import { isLosslessNumber, stringify } from "lossless-json";
 import { decimal } from "../money.js";
 
 /**
@@ -11,7 +12,9 @@ export function propertyText(value: unknown): string | null {
   // Plain notation, as jsonb prints numbers (1e21 is "1000000000000000000000", not "1e+21").
   if (typeof value === "number") return Number.isFinite(value) ? decimal(value).toFixed() : null;
   if (typeof value === "boolean") return value ? "true" : "false";
-  return JSON.stringify(value);
+  // An integer beyond 2^53 (or a number beyond doubles), kept as its own digits: exact, plain notation.
+  if (isLosslessNumber(value)) return decimal(value.value).toFixed();
+  return stringify(value) as string;
 }
 
 // Lago's numeric_condition: an optional minus, digits, optional fraction. "+1", "1e3", ".5" and

@@ -28,6 +28,10 @@ export const forbidden = (code: string): LagoHttpError =>
 export const notFound = (resource: string): LagoHttpError =>
   new LagoHttpError(404, { status: 404, error: "Not Found", code: `${resource}_not_found` });
 
+/** A request body over the API's limit (MAX_BODY_BYTES, docs/limits.md). */
+export const payloadTooLarge = (): LagoHttpError =>
+  new LagoHttpError(413, { status: 413, error: "Payload Too Large", code: "request_body_too_large" });
+
 export const methodNotAllowed = (code: string): LagoHttpError =>
   new LagoHttpError(405, { status: 405, error: "Method Not Allowed", code });
 

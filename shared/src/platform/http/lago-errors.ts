@@ -1,7 +1,8 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { LagoHttpError } from "./errors.js";
+import { AmountOutOfRangeError } from "../../domain/money.js";
+import { LagoHttpError, validationFailed } from "./errors.js";
 import { type HttpResponse, json } from "./responses.js";
 
 /**
@@ -14,6 +15,12 @@ export function lagoErrors(logger: Logger): middy.MiddlewareObj<APIGatewayProxyE
       const { error } = request;
       if (error instanceof LagoHttpError) {
         request.response = json(error.status, error.body);
+        return;
+      }
+      // Usage so large that its price cannot be written (docs/limits.md): the data's limit, not a fault.
+      if (error instanceof AmountOutOfRangeError) {
+        const refused = validationFailed({ amount_cents: ["value_is_out_of_range"] });
+        request.response = json(refused.status, refused.body);
         return;
       }
       logger.error("unhandled error", { error, routeKey: request.event.routeKey });

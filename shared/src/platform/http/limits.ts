@@ -14,6 +14,12 @@ export const MAX_JSON_DEPTH = 32;
 /** Identifiers and codes (external ids, codes, transaction ids), in characters. */
 export const MAX_ID_LENGTH = 255;
 
+/**
+ * One event as it travels to the consumer (its ids, timestamp and properties as JSON), in bytes:
+ * far above any real event, and small enough that one SQS message always holds it.
+ */
+export const MAX_EVENT_BYTES = 64 * 1024;
+
 /** The earliest instant any date or timestamp may name (inclusive). */
 export const EARLIEST_INSTANT = "1970-01-01T00:00:00.000Z";
 

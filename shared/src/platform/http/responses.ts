@@ -4,8 +4,13 @@ const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" } as co
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
-export function json(statusCode: number, body: unknown): HttpResponse {
-  return { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+/** `serialize`: how the body becomes text (`stringifyJson` where it may hold exact big numbers). */
+export function json(
+  statusCode: number,
+  body: unknown,
+  serialize: (body: unknown) => string = JSON.stringify,
+): HttpResponse {
+  return { statusCode, headers: { ...JSON_HEADERS }, body: serialize(body) };
 }
 
 export const ok = (body: unknown): HttpResponse => json(200, body);

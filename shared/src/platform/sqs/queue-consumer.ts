@@ -3,6 +3,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { z } from "zod";
+import { parseJson } from "../json/json-text.js";
 import { createLogger } from "../logger.js";
 
 export interface QueueConsumerOptions<Schema extends z.ZodType> {
@@ -20,7 +21,8 @@ export interface QueueConsumerOptions<Schema extends z.ZodType> {
 export function createQueueConsumer<Schema extends z.ZodType>(options: QueueConsumerOptions<Schema>) {
   const logger = createLogger(options.service);
   const handleRecord = async (record: SQSRecord): Promise<void> => {
-    const body: unknown = JSON.parse(record.body);
+    // Exactly: events carry integers beyond 2^53 as their own digits (see json-text.ts).
+    const body = parseJson(record.body);
     const message = options.message.parse(body);
     try {
       await options.handleMessage(message, record);
