@@ -78,7 +78,9 @@ function killAllOnExit(): void {
 /**
  * moto_server runs under a small shell that watches this process: if we die without cleaning up
  * (SIGKILL, a crashed test worker), the shell stops moto within a second. It also stops it on
- * SIGTERM/SIGINT, which is how `stop()` ends it.
+ * SIGTERM/SIGINT, which is how `stop()` ends it. The shell leads a process group of its own: Ctrl-C
+ * in a terminal signals the whole foreground group, and moto must outlive that signal until the
+ * runtime has read its tables into the data folder.
  */
 const WATCHDOG = `
 "$MOTO_COMMAND" -H "$MOTO_HOST" -p "$MOTO_PORT" &
@@ -97,6 +99,7 @@ export async function startMotoServer(
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? (await freePort());
   const child = spawn("sh", ["-c", WATCHDOG], {
+    detached: true,
     stdio: ["ignore", "ignore", "pipe"],
     env: {
       ...process.env,
