@@ -411,6 +411,8 @@ export class BillingStack extends Stack {
     for (const [id, { queue, deadLetterQueue }] of this.queues) {
       new CfnOutput(this, `${pascal(id)}QueueUrl`, { value: queue.queueUrl });
       new CfnOutput(this, `${pascal(id)}DeadLetterQueueUrl`, { value: deadLetterQueue.queueUrl });
+      // What `aws sqs start-message-move-task --source-arn` takes to redrive the queue.
+      new CfnOutput(this, `${pascal(id)}DeadLetterQueueArn`, { value: deadLetterQueue.queueArn });
     }
     new CfnOutput(this, "EventBusName", { value: this.eventBusName() });
     new CfnOutput(this, "DocumentsBucketName", { value: this.documentsBucket.bucketName });

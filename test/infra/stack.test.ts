@@ -463,6 +463,7 @@ describe("outputs", () => {
     ...resources.queues.flatMap((q) => [
       `${pascalCase(q.id)}QueueUrl`,
       `${pascalCase(q.id)}DeadLetterQueueUrl`,
+      `${pascalCase(q.id)}DeadLetterQueueArn`,
     ]),
     "EventBusName",
     "DocumentsBucketName",
@@ -474,6 +475,14 @@ describe("outputs", () => {
     const apiUrl = JSON.stringify(json.Outputs?.ApiUrl?.Value);
     expect(apiUrl).toContain(logicalId(stack.api));
     expect(apiUrl).toContain("/api/v1");
+  });
+
+  it("gives each dead-letter queue's ARN, which SQS's redrive (start-message-move-task) takes", () => {
+    for (const spec of resources.queues) {
+      expect(json.Outputs?.[`${pascalCase(spec.id)}DeadLetterQueueArn`]?.Value).toEqual(
+        arnOf(queueOf(spec.id).deadLetterQueue),
+      );
+    }
   });
 
   it("emulator mode only leaves out outputs referencing resources moto skips", () => {
