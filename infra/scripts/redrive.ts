@@ -3,6 +3,8 @@
  * source queue (POST /_local/redrive on http://127.0.0.1:${PORT:-3000}). On AWS, SQS redrives a
  * dead-letter queue itself; without a local runtime this says how.
  */
+export {}; // a module, for top-level await
+
 const port = process.env.PORT || "3000";
 const url = `http://127.0.0.1:${port}/_local/redrive`;
 
