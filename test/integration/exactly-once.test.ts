@@ -342,3 +342,54 @@ describe("events that cannot be aggregated", () => {
     );
   });
 });
+
+describe("one event never fails its delivery unit", () => {
+  it("reports an event DynamoDB refuses, with its properties, and aggregates the rest of the unit once", async () => {
+    const events = batch(30, "2026-11-28T00:00:00Z").map((e) => ({
+      ...e,
+      receivedAt: "2026-12-22T00:00:00.000Z",
+    }));
+    const refused = events[7] as UsageEvent;
+    class RefusingEvents extends EventStore {
+      override async storeOnce(event: StoredEvent) {
+        if (event.transactionId === refused.transactionId) {
+          throw Object.assign(new Error("Item size has exceeded the maximum allowed size"), {
+            name: "ValidationException",
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return super.storeOnce(event);
+      }
+    }
+    const message = unit(events);
+    // Delivered twice: the refused event is reported, never counted, and the rest counted once.
+    const outcome = await storeAndAggregate(message, deps({ events: new RefusingEvents() }));
+    await storeAndAggregate(message, deps({ events: new RefusingEvents() }));
+    expect(outcome).toMatchObject({ stored: 29, refused: 1 });
+    const reported = await new EventStore().errors(organizationId, "2026-12-22", "2026-12-23");
+    expect(reported).toEqual([
+      expect.objectContaining({
+        transactionId: refused.transactionId,
+        reason: "event_not_storable",
+        propertiesJson: JSON.stringify(refused.properties),
+      }),
+    ]);
+    expect(await new EventStore().get(organizationId, SUB, refused.transactionId)).toBeUndefined();
+    await invariant();
+  });
+
+  it("reports an event whose tuple does not parse, and aggregates the rest of its message", async () => {
+    const events = batch(5, "2026-11-29T00:00:00Z").map((e) => ({
+      ...e,
+      receivedAt: "2026-12-23T00:00:00.000Z",
+    }));
+    const message = JSON.parse(body(unit(events))) as { events: unknown[] };
+    message.events.push(["broken-1", SUB, "calls", 12, "not an object", null]);
+    expect((await deliver([JSON.stringify(message)])).batchItemFailures).toEqual([]);
+    const reported = await new EventStore().errors(organizationId, "2026-12-23", "2026-12-24");
+    expect(reported.map((e) => [e.transactionId, e.reason])).toEqual([["broken-1", "invalid_event"]]);
+    for (const event of events)
+      expect(await new EventStore().get(organizationId, SUB, event.transactionId)).toBeDefined();
+    await invariant();
+  });
+});
