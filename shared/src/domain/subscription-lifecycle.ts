@@ -27,16 +27,42 @@ export function closingInstant(subscription: Pick<Subscription, "endingAt">, per
   return endingAt && endingAt < period.endsAt ? endingAt : period.endsAt;
 }
 
-/** The due instant of a subscription that has just become active (created or activated). */
+/**
+ * The first period billed for a subscription recorded as active at `recordedAt`, which may be
+ * long after it started (a subscription_at in the past). Lago's clock bills a period only on its
+ * billing day, the local day after the period's last, and never a subscription before it exists:
+ * a period whose billing day had passed when the subscription was recorded is never invoiced.
+ * So the first period billed is the one holding the start, or the local day before the one it was
+ * recorded on, whichever is later: a subscription recorded on a billing day still has the period
+ * that just closed billed, as Lago's runs of that day bill it.
+ */
+export function firstBilledPeriod(
+  subscription: Pick<Subscription, "startedAt" | "billingTime" | "subscriptionAt">,
+  plan: Pick<Plan, "interval">,
+  timezone: string,
+  recordedAt: string,
+): BillingPeriod {
+  if (!subscription.startedAt) throw new Error("an active subscription has a start");
+  const recordedDay = startOfLocalDay(localDate(recordedAt, timezone), timezone);
+  const dayBefore = new Date(Date.parse(recordedDay) - 1).toISOString();
+  const from = subscription.startedAt > dayBefore ? subscription.startedAt : dayBefore;
+  return subscriptionPeriodAt(subscription, plan, timezone, from);
+}
+
+/**
+ * The due instant of a subscription that has just become active (created or activated), recorded
+ * as such at `recordedAt` (by default when it started: activated by the clock, or created now).
+ */
 export function firstClosing(
   subscription: Pick<Subscription, "startedAt" | "endingAt" | "billingTime" | "subscriptionAt">,
   plan: Pick<Plan, "interval">,
   timezone: string,
+  recordedAt?: string,
 ): string {
   if (!subscription.startedAt) throw new Error("an active subscription has a start");
   return closingInstant(
     subscription,
-    subscriptionPeriodAt(subscription, plan, timezone, subscription.startedAt),
+    firstBilledPeriod(subscription, plan, timezone, recordedAt ?? subscription.startedAt),
   );
 }
 

@@ -183,6 +183,22 @@ async function step(
     return false;
   }
 
+  // A period that closed before the subscription was created (a subscription_at in the past) is
+  // never billed, as in Lago, whose clock bills a period on its billing day only: the clock moves
+  // on to the first period billed without invoicing this one.
+  const firstDue = subscription.startedAt
+    ? firstClosing(subscription, plan, timezone, subscription.createdAt)
+    : dueAt;
+  if (dueAt < firstDue) {
+    const { terminatedAt } = subscription;
+    await deps.catalog.saveSubscription(
+      record,
+      subscription,
+      terminatedAt && terminatedAt < firstDue ? terminatedAt : firstDue,
+    );
+    return false;
+  }
+
   // A period closed in full (a terminated subscription may still have one before its last).
   const period = periodClosingAt(subscription, plan, timezone, dueAt);
   const created = await invoiceWindow(
