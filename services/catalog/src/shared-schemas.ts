@@ -1,6 +1,15 @@
 import { z } from "zod";
 import type { LegalDetails } from "#shared/domain/catalog.js";
 import { isValidTimezone } from "#shared/domain/periods.js";
+import {
+  boundedInteger,
+  identifier,
+  MAX_DECIMAL_LENGTH,
+  MAX_EMAILS_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_URL_LENGTH,
+  text,
+} from "./catalog-limits.js";
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
@@ -9,23 +18,43 @@ export const currencyCode = z
   .string()
   .refine((code) => CURRENCIES.has(code), { message: "value_is_invalid" });
 
-export const timezoneName = z.string().refine(isValidTimezone, { message: "invalid_timezone" });
+export const timezoneName = text(64).refine(isValidTimezone, { message: "invalid_timezone" });
 
-export const code = z.string().trim().min(1, { message: "value_is_mandatory" });
+export const code = identifier;
 
-export const requiredName = z.string().trim().min(1, { message: "value_is_mandatory" });
+export const requiredName = z
+  .string()
+  .trim()
+  .min(1, { message: "value_is_mandatory" })
+  .max(MAX_NAME_LENGTH, { message: "value_is_too_long" });
 
 /** A decimal amount as Lago's API carries unit prices: a string (or number) of a non-negative decimal. */
-export const decimalAmount = z
-  .union([z.string(), z.number().transform(String)])
-  .pipe(z.string().regex(/^\d+(\.\d+)?$/, { message: "invalid_amount" }));
+export const decimalAmount = z.union([z.string(), z.number().transform(String)]).pipe(
+  z
+    .string()
+    .max(MAX_DECIMAL_LENGTH, { message: "value_is_too_long" })
+    .regex(/^\d+(\.\d+)?$/, { message: "invalid_amount" }),
+);
 
-export const gracePeriodDays = z.number().int().min(0).max(365);
+/** Lago's grace period, in days; a year at most. */
+export const gracePeriodDays = boundedInteger(0, 365);
 
-export const optionalText = z.string().nullable().optional();
+/** Optional free text of at most `max` characters (a name's length unless said otherwise). */
+export const optionalText = (max: number = MAX_NAME_LENGTH) => text(max).nullable().optional();
 
-const email = z
-  .string()
+/** A webhook URL: http(s), as Lago's `url` validation accepts it. */
+export const webhookUrl = text(MAX_URL_LENGTH).refine(
+  (value) => {
+    try {
+      return ["http:", "https:"].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { message: "url_is_invalid" },
+);
+
+const email = text(MAX_EMAILS_LENGTH)
   .regex(/^[^\s@,]+@[^\s@,]+\.[^\s@,]+(\s*,\s*[^\s@,]+@[^\s@,]+\.[^\s@,]+)*$/, {
     message: "invalid_email_format",
   })
@@ -35,14 +64,14 @@ const email = z
 /** Contact and legal fields shared by organizations and customers. */
 export const legalDetailsInput = {
   email,
-  legal_name: optionalText,
-  legal_number: optionalText,
-  tax_identification_number: optionalText,
-  address_line1: optionalText,
-  address_line2: optionalText,
-  city: optionalText,
-  state: optionalText,
-  zipcode: optionalText,
+  legal_name: optionalText(),
+  legal_number: optionalText(),
+  tax_identification_number: optionalText(),
+  address_line1: optionalText(),
+  address_line2: optionalText(),
+  city: optionalText(),
+  state: optionalText(),
+  zipcode: optionalText(),
   country: z
     .string()
     .regex(/^[A-Z]{2}$/, { message: "not_a_valid_country_code" })

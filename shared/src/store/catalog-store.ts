@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type {
@@ -66,6 +67,91 @@ export class ConcurrentChangeError extends Error {
   }
 }
 
+/** An item would pass DynamoDB's 400 KB limit: the caller refuses the request (a 422, not a 500). */
+export class ItemTooLargeError extends Error {
+  constructor(readonly kind: string) {
+    super(`${kind} is too large to store`);
+    this.name = "ItemTooLargeError";
+  }
+}
+
+/**
+ * The largest catalog item we write: DynamoDB's 400 KB limit, less a margin for our own estimate
+ * of its accounting.
+ */
+export const MAX_ITEM_BYTES = 400 * 1024 - 1024;
+
+/** What one TransactWriteItems may hold (AWS's limits: 100 actions, 4 MB in all). */
+const MAX_TRANSACTION_WRITES = 100;
+const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024 - 64 * 1024;
+
+const utf8Bytes = (text: string) => Buffer.byteLength(text, "utf8");
+
+/** A number's size by DynamoDB's rule: about one byte per two significant digits, plus one. */
+function numberBytes(value: number): number {
+  const digits = String(Math.abs(value)).replace(/e.*$/, "").replace(/\D/g, "").replace(/^0+/, "");
+  return Math.min(21, Math.ceil(Math.max(digits.length, 1) / 2) + 1);
+}
+
+function valueBytes(value: unknown): number {
+  if (typeof value === "string") return utf8Bytes(value);
+  if (typeof value === "number") return numberBytes(value);
+  if (typeof value === "bigint") return numberBytes(Number(value));
+  if (value === null || typeof value === "boolean") return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value)) {
+    // A list: 3 bytes, and one per element besides the element itself.
+    return value.reduce((sum: number, item) => (item === undefined ? sum : sum + 1 + valueBytes(item)), 3);
+  }
+  if (value instanceof Set) return [...value].reduce((sum: number, item) => sum + valueBytes(item), 3);
+  if (typeof value === "object") return 3 + attributesBytes(value as Record<string, unknown>, 1);
+  return 0;
+}
+
+function attributesBytes(attributes: Record<string, unknown>, perEntry: number): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== undefined) bytes += utf8Bytes(name) + valueBytes(value) + perEntry;
+  }
+  return bytes;
+}
+
+/** An item's size as DynamoDB counts it against the 400 KB limit (attribute names included). */
+export function itemBytes(item: Record<string, unknown>): number {
+  return attributesBytes(item, 0);
+}
+
+type WriteAction = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+/**
+ * One item write of a catalog change. A change is a list of them, written all or nothing: in one
+ * TransactWriteItems, or one plain conditional write when it is a single item.
+ */
+export interface CatalogWrite {
+  readonly action: WriteAction;
+  /** What it means when this write's condition does not hold. */
+  readonly onConditionFailure: () => Error;
+}
+
+function writeBytes(write: CatalogWrite): number {
+  const { Put, Delete, Update, ConditionCheck } = write.action;
+  if (Put) return itemBytes(Put.Item ?? {});
+  const key = Delete?.Key ?? Update?.Key ?? ConditionCheck?.Key ?? {};
+  // Keys and expressions only: small, and never near a limit.
+  return itemBytes(key) + 512;
+}
+
+function checkItemSizes(writes: readonly CatalogWrite[]): void {
+  for (const write of writes) {
+    const item = write.action.Put?.Item;
+    if (item && itemBytes(item) > MAX_ITEM_BYTES) throw new ItemTooLargeError(String(item.kind ?? "item"));
+  }
+}
+
+const fitsOneTransaction = (writes: readonly CatalogWrite[]) =>
+  writes.length <= MAX_TRANSACTION_WRITES &&
+  writes.reduce((sum, write) => sum + writeBytes(write), 0) <= MAX_TRANSACTION_BYTES;
+
 /** When the billing clock next has work for a subscription, or null for none. */
 export type DueAt = string | null;
 
@@ -105,91 +191,170 @@ export class CatalogStore {
     return Item ? withoutStorageAttributes<T>(Item) : undefined;
   }
 
-  /** Inserts a new item; `AlreadyExistsError` when one with the same natural key is there. */
-  private async insert(
-    organizationId: string,
-    kind: Kind,
-    naturalKey: string,
-    data: object,
-    extra: object = {},
-  ): Promise<void> {
+  /**
+   * Writes a change all or nothing: one conditional write for a single item, else one
+   * TransactWriteItems. Every item is checked against DynamoDB's size limit first
+   * (`ItemTooLargeError`); a failed condition throws what its write says it means, and a
+   * transaction that met a concurrent one throws `ConcurrentChangeError`. Nothing is written then.
+   */
+  async write(writes: readonly CatalogWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    checkItemSizes(writes);
+    const [only] = writes;
+    if (writes.length === 1 && only && !only.action.ConditionCheck) return this.writeOne(only);
+    if (!fitsOneTransaction(writes)) throw new Error("a catalog change too large for one transaction");
     try {
       await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: this.item(organizationId, kind, [naturalKey], data, extra),
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
+        new TransactWriteCommand({ TransactItems: writes.map((write) => write.action) }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new AlreadyExistsError(kind);
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      const failed = writes[codes.indexOf("ConditionalCheckFailed")];
+      if (failed) throw failed.onConditionFailure();
+      if (codes.includes("TransactionConflict")) throw new ConcurrentChangeError("catalog");
       throw error;
     }
   }
 
-  /** Replaces an item, only if it is still the entity `id` (not deleted and re-created meanwhile). */
-  private async replace(
-    organizationId: string,
-    kind: Kind,
-    naturalKey: string,
-    data: { id: string },
-    extra: object = {},
-  ): Promise<void> {
+  private async writeOne(write: CatalogWrite): Promise<void> {
+    const { Put, Delete, Update } = write.action;
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: this.item(organizationId, kind, [naturalKey], data, extra),
-          ConditionExpression: "attribute_exists(pk) AND id = :id",
-          ExpressionAttributeValues: { ":id": data.id },
-        }),
-      );
+      if (Put) await this.client.send(new PutCommand(Put));
+      else if (Delete) await this.client.send(new DeleteCommand(Delete));
+      else if (Update) await this.client.send(new UpdateCommand(Update));
     } catch (error) {
-      if (isConditionFailure(error)) throw new ConcurrentChangeError(kind);
+      if (isConditionFailure(error)) throw write.onConditionFailure();
       throw error;
     }
   }
 
   /**
-   * Replaces an item whose natural key may have changed (a renamed code): the old key is removed and
-   * the new one must be free, in one transaction.
+   * A change that may be larger than one transaction (ending every subscription of a plan, say):
+   * `writes` in transactions of at most 100 items and 4 MB, and `last` in the final one. Each
+   * write is conditional on what was read, so a change interrupted between two transactions is
+   * finished by the same request made again; a change that fits is written all or nothing.
    */
-  private async saveUnderKey(
+  async writeInChunks(writes: readonly CatalogWrite[], last: readonly CatalogWrite[]): Promise<void> {
+    const all = [...writes, ...last];
+    checkItemSizes(all);
+    if (fitsOneTransaction(all)) return this.write(all);
+    let chunk: CatalogWrite[] = [];
+    for (const write of writes) {
+      if (!fitsOneTransaction([...chunk, write])) {
+        await this.write(chunk);
+        chunk = [];
+      }
+      chunk.push(write);
+    }
+    if (!fitsOneTransaction([...chunk, ...last])) {
+      await this.write(chunk);
+      chunk = [];
+    }
+    await this.write([...chunk, ...last]);
+  }
+
+  private put(
+    item: Record<string, unknown>,
+    onConditionFailure: () => Error,
+    condition?: { expression: string; values?: Record<string, unknown> },
+  ): CatalogWrite {
+    return {
+      action: {
+        Put: {
+          TableName: this.table,
+          Item: item,
+          ...(condition
+            ? {
+                ConditionExpression: condition.expression,
+                ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+              }
+            : {}),
+        },
+      },
+      onConditionFailure,
+    };
+  }
+
+  /** A new item; `conflict` when one with the same natural key is there. */
+  private insertion(
+    organizationId: string,
+    kind: Kind,
+    naturalKey: string,
+    data: object,
+    conflict: () => Error = () => new AlreadyExistsError(kind),
+  ): CatalogWrite {
+    return this.put(this.item(organizationId, kind, [naturalKey], data), conflict, {
+      expression: "attribute_not_exists(pk)",
+    });
+  }
+
+  /** An item replaced, only if it is still the entity `id` (not deleted and re-created meanwhile). */
+  private replacement(organizationId: string, kind: Kind, naturalKey: string, data: { id: string }) {
+    return this.put(
+      this.item(organizationId, kind, [naturalKey], data),
+      () => new ConcurrentChangeError(kind),
+      { expression: "attribute_exists(pk) AND id = :id", values: { ":id": data.id } },
+    );
+  }
+
+  /** An item removed, only if it is still the entity `id`. */
+  private removal(organizationId: string, kind: Kind, naturalKey: string, id: string): CatalogWrite {
+    return {
+      action: {
+        Delete: {
+          TableName: this.table,
+          Key: this.key(organizationId, kind, naturalKey),
+          ConditionExpression: "id = :id",
+          ExpressionAttributeValues: { ":id": id },
+        },
+      },
+      onConditionFailure: () => new ConcurrentChangeError(kind),
+    };
+  }
+
+  /** No write: the change holds only if the item is still the entity `id`. */
+  private check(organizationId: string, kind: Kind, naturalKey: string, id: string): CatalogWrite {
+    return {
+      action: {
+        ConditionCheck: {
+          TableName: this.table,
+          Key: this.key(organizationId, kind, naturalKey),
+          ConditionExpression: "id = :id",
+          ExpressionAttributeValues: { ":id": id },
+        },
+      },
+      onConditionFailure: () => new ConcurrentChangeError(kind),
+    };
+  }
+
+  /**
+   * An item whose natural key may have changed (a renamed code): the old key removed and the new
+   * one required free, together.
+   */
+  private saveUnderKey(
     organizationId: string,
     kind: Kind,
     previousKey: string,
     newKey: string,
     data: { id: string },
-  ): Promise<void> {
-    if (previousKey === newKey) return this.replace(organizationId, kind, newKey, data);
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: this.table,
-                Key: this.key(organizationId, kind, previousKey),
-                ConditionExpression: "id = :id",
-                ExpressionAttributeValues: { ":id": data.id },
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: this.item(organizationId, kind, [newKey], data),
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes?.[1] === "ConditionalCheckFailed") throw new AlreadyExistsError(kind);
-      if (codes) throw new ConcurrentChangeError(kind);
-      throw error;
-    }
+  ): CatalogWrite[] {
+    if (previousKey === newKey) return [this.replacement(organizationId, kind, newKey, data)];
+    return [
+      this.removal(organizationId, kind, previousKey, data.id),
+      this.insertion(organizationId, kind, newKey, data),
+    ];
+  }
+
+  /** A live item moved to its tombstone, so no reader sees it twice or not at all. */
+  private tombstoning(organizationId: string, live: [Kind, string], tombstone: Kind, data: { id: string }) {
+    return [
+      this.removal(organizationId, live[0], live[1], data.id),
+      this.put(
+        this.item(organizationId, tombstone, [data.id], data),
+        () => new ConcurrentChangeError(tombstone),
+      ),
+    ];
   }
 
   private async list<T>(organizationId: string, kind: Kind): Promise<T[]> {
@@ -201,60 +366,19 @@ export class CatalogStore {
     return items.map((item) => withoutStorageAttributes<T>(item));
   }
 
-  /** Moves a live item to its tombstone in one transaction, so no reader sees it twice or not at all. */
-  private async moveToTombstone(
-    organizationId: string,
-    live: [Kind, string],
-    tombstone: Kind,
-    data: { id: string },
-  ): Promise<void> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: this.table,
-                Key: this.key(organizationId, ...live),
-                ConditionExpression: "id = :id",
-                ExpressionAttributeValues: { ":id": data.id },
-              },
-            },
-            { Put: { TableName: this.table, Item: this.item(organizationId, tombstone, [data.id], data) } },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (cancellationCodes(error)) throw new ConcurrentChangeError(live[0]);
-      throw error;
-    }
-  }
-
   // Billable metrics, by code.
   getMetric(organizationId: string, code: string): Promise<BillableMetric | undefined> {
     return this.getItem(organizationId, "metric", code);
   }
   createMetric(metric: BillableMetric): Promise<void> {
-    return this.insert(metric.organizationId, "metric", metric.code, metric);
+    return this.write([this.insertion(metric.organizationId, "metric", metric.code, metric)]);
   }
   /** Saves a metric; when its code changed, the old key goes and the new one must be free. */
   updateMetric(metric: BillableMetric, previousCode: string): Promise<void> {
-    return this.saveUnderKey(metric.organizationId, "metric", previousCode, metric.code, metric);
+    return this.write(this.saveUnderKey(metric.organizationId, "metric", previousCode, metric.code, metric));
   }
-  async deleteMetric(metric: BillableMetric): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: this.key(metric.organizationId, "metric", metric.code),
-          ConditionExpression: "id = :id",
-          ExpressionAttributeValues: { ":id": metric.id },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new ConcurrentChangeError("metric");
-      throw error;
-    }
+  metricRemoval(metric: BillableMetric): CatalogWrite {
+    return this.removal(metric.organizationId, "metric", metric.code, metric.id);
   }
   listMetrics(organizationId: string): Promise<BillableMetric[]> {
     return this.list(organizationId, "metric");
@@ -265,14 +389,21 @@ export class CatalogStore {
     return this.getItem(organizationId, "plan", code);
   }
   createPlan(plan: Plan): Promise<void> {
-    return this.insert(plan.organizationId, "plan", plan.code, plan);
+    return this.write([this.insertion(plan.organizationId, "plan", plan.code, plan)]);
   }
   /** Saves a plan; with `previousCode`, under its new code (which must be free). */
   updatePlan(plan: Plan, previousCode: string = plan.code): Promise<void> {
+    return this.write(this.planSave(plan, previousCode));
+  }
+  planSave(plan: Plan, previousCode: string = plan.code): CatalogWrite[] {
     return this.saveUnderKey(plan.organizationId, "plan", previousCode, plan.code, plan);
   }
-  deletePlan(plan: Plan): Promise<void> {
-    return this.moveToTombstone(plan.organizationId, ["plan", plan.code], "deleted_plan", plan);
+  /** The plan still live as read (a change made on it holds only then). */
+  planCheck(plan: Plan): CatalogWrite {
+    return this.check(plan.organizationId, "plan", plan.code, plan.id);
+  }
+  planRemoval(plan: Plan): CatalogWrite[] {
+    return this.tombstoning(plan.organizationId, ["plan", plan.code], "deleted_plan", plan);
   }
   listPlans(organizationId: string): Promise<Plan[]> {
     return this.list(organizationId, "plan");
@@ -290,15 +421,32 @@ export class CatalogStore {
   getCustomer(organizationId: string, externalId: string): Promise<Customer | undefined> {
     return this.getItem(organizationId, "customer", externalId);
   }
-  createCustomer(customer: Customer): Promise<void> {
-    return this.insert(customer.organizationId, "customer", customer.externalId, customer);
+  /**
+   * A new customer. Created by another request meanwhile: a concurrent change, so the request
+   * reads again and updates it instead.
+   */
+  customerInsertion(customer: Customer): CatalogWrite {
+    return this.insertion(
+      customer.organizationId,
+      "customer",
+      customer.externalId,
+      customer,
+      () => new ConcurrentChangeError("customer"),
+    );
   }
-  /** Replaces an existing customer; its identity and sequential id never change. */
+  /** An existing customer replaced; its identity and sequential id never change. */
+  customerReplacement(customer: Customer): CatalogWrite {
+    return this.replacement(customer.organizationId, "customer", customer.externalId, customer);
+  }
   updateCustomer(customer: Customer): Promise<void> {
-    return this.replace(customer.organizationId, "customer", customer.externalId, customer);
+    return this.write([this.customerReplacement(customer)]);
   }
-  deleteCustomer(customer: Customer): Promise<void> {
-    return this.moveToTombstone(
+  /** The customer still live as read. */
+  customerCheck(customer: Customer): CatalogWrite {
+    return this.check(customer.organizationId, "customer", customer.externalId, customer.id);
+  }
+  customerRemoval(customer: Customer): CatalogWrite[] {
+    return this.tombstoning(
       customer.organizationId,
       ["customer", customer.externalId],
       "deleted_customer",
@@ -322,15 +470,13 @@ export class CatalogStore {
     return this.getItem(organizationId, "tax", code);
   }
   createTax(tax: Tax): Promise<void> {
-    return this.insert(tax.organizationId, "tax", tax.code, tax);
+    return this.write([this.insertion(tax.organizationId, "tax", tax.code, tax)]);
   }
-  updateTax(tax: Tax, previousCode: string): Promise<void> {
+  taxSave(tax: Tax, previousCode: string): CatalogWrite[] {
     return this.saveUnderKey(tax.organizationId, "tax", previousCode, tax.code, tax);
   }
-  async deleteTax(tax: Tax): Promise<void> {
-    await this.client.send(
-      new DeleteCommand({ TableName: this.table, Key: this.key(tax.organizationId, "tax", tax.code) }),
-    );
+  taxRemoval(tax: Tax): CatalogWrite {
+    return this.removal(tax.organizationId, "tax", tax.code, tax.id);
   }
   listTaxes(organizationId: string): Promise<Tax[]> {
     return this.list(organizationId, "tax");
@@ -340,11 +486,14 @@ export class CatalogStore {
   getWebhookEndpoint(organizationId: string, id: string): Promise<WebhookEndpoint | undefined> {
     return this.getItem(organizationId, "webhook_endpoint", id);
   }
+  webhookEndpointInsertion(endpoint: WebhookEndpoint): CatalogWrite {
+    return this.insertion(endpoint.organizationId, "webhook_endpoint", endpoint.id, endpoint);
+  }
   createWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void> {
-    return this.insert(endpoint.organizationId, "webhook_endpoint", endpoint.id, endpoint);
+    return this.write([this.webhookEndpointInsertion(endpoint)]);
   }
   updateWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void> {
-    return this.replace(endpoint.organizationId, "webhook_endpoint", endpoint.id, endpoint);
+    return this.write([this.replacement(endpoint.organizationId, "webhook_endpoint", endpoint.id, endpoint)]);
   }
   async deleteWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void> {
     await this.client.send(
@@ -437,94 +586,74 @@ export class CatalogStore {
   }
 
   /**
-   * Stores a new subscription. `dueAt` puts it in the billing clock's due index: the instant its
-   * open period closes, or a pending one starts.
+   * A new subscription, the current one of its external id. `dueAt` puts it in the billing clock's
+   * due index: the instant its open period closes, or a pending one starts. Another request
+   * taking the external id meanwhile is a concurrent change: read again, decide again.
    */
-  async createSubscription(subscription: Subscription, dueAt: DueAt): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: this.subscriptionItem(subscription, "current", dueAt, 1),
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new AlreadyExistsError("subscription");
-      throw error;
-    }
+  subscriptionInsertion(subscription: Subscription, dueAt: DueAt): CatalogWrite {
+    return this.put(
+      this.subscriptionItem(subscription, "current", dueAt, 1),
+      () => new ConcurrentChangeError("subscription"),
+      { expression: "attribute_not_exists(pk)" },
+    );
   }
 
   /**
-   * Saves a changed subscription with its next due instant (null: out of the index), only if it is
+   * A changed subscription with its next due instant (null: out of the index), only if it is
    * still at the revision read: two runs or requests can never overwrite each other's change.
    */
+  subscriptionSave(record: SubscriptionRecord, subscription: Subscription, dueAt: DueAt): CatalogWrite {
+    return this.put(
+      this.subscriptionItem(subscription, record.location, dueAt, record.revision + 1),
+      () => new ConcurrentChangeError("subscription"),
+      {
+        expression: "id = :id AND revision = :revision",
+        values: { ":id": subscription.id, ":revision": record.revision },
+      },
+    );
+  }
+
   async saveSubscription(
     record: SubscriptionRecord,
     subscription: Subscription,
     dueAt: DueAt,
   ): Promise<SubscriptionRecord> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: this.subscriptionItem(subscription, record.location, dueAt, record.revision + 1),
-          ConditionExpression: "id = :id AND revision = :revision",
-          ExpressionAttributeValues: { ":id": subscription.id, ":revision": record.revision },
-        }),
-      );
-      return { subscription, dueAt, revision: record.revision + 1, location: record.location };
-    } catch (error) {
-      if (isConditionFailure(error)) throw new ConcurrentChangeError("subscription");
-      throw error;
-    }
+    await this.write([this.subscriptionSave(record, subscription, dueAt)]);
+    return { subscription, dueAt, revision: record.revision + 1, location: record.location };
   }
 
   /**
-   * Puts a successor in place of the current subscription of an external id (upgrade, downgrade),
-   * moving the replaced one, as it now is, to the history: one transaction, conditional on the
-   * revision read.
+   * A successor in place of the current subscription of an external id (upgrade, downgrade, a
+   * new subscription on a freed external id), the replaced one, as it now is, moved to the
+   * history: conditional on the revision read.
    */
-  async replaceSubscription(
+  subscriptionReplacement(
+    record: SubscriptionRecord,
+    replaced: { subscription: Subscription; dueAt: DueAt },
+    successor: { subscription: Subscription; dueAt: DueAt },
+  ): CatalogWrite[] {
+    return [
+      this.put(
+        this.subscriptionItem(successor.subscription, "current", successor.dueAt, record.revision + 1),
+        () => new ConcurrentChangeError("subscription"),
+        {
+          expression: "id = :id AND revision = :revision",
+          values: { ":id": replaced.subscription.id, ":revision": record.revision },
+        },
+      ),
+      this.put(
+        this.subscriptionItem(replaced.subscription, "history", replaced.dueAt, record.revision + 1),
+        () => new ConcurrentChangeError("subscription"),
+      ),
+    ];
+  }
+
+  replaceSubscription(
     record: SubscriptionRecord,
     replaced: { subscription: Subscription; dueAt: DueAt },
     successor: { subscription: Subscription; dueAt: DueAt },
   ): Promise<void> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: this.subscriptionItem(
-                  successor.subscription,
-                  "current",
-                  successor.dueAt,
-                  record.revision + 1,
-                ),
-                ConditionExpression: "id = :id AND revision = :revision",
-                ExpressionAttributeValues: { ":id": replaced.subscription.id, ":revision": record.revision },
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: this.subscriptionItem(
-                  replaced.subscription,
-                  "history",
-                  replaced.dueAt,
-                  record.revision + 1,
-                ),
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (cancellationCodes(error)) throw new ConcurrentChangeError("subscription");
-      throw error;
-    }
+    return this.write(this.subscriptionReplacement(record, replaced, successor));
   }
 
   /** Subscriptions due at or before `now`, in one shard of the due index. */
@@ -546,18 +675,36 @@ export class CatalogStore {
     }));
   }
 
-  /** Next value of an organization-wide counter (customer sequential ids). Gaps are harmless here. */
-  async nextSequence(organizationId: string, name: string): Promise<number> {
-    const { Attributes } = await this.client.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: organizationId, sk: joinKey("counter", name) },
-        UpdateExpression: "ADD #value :one SET kind = :kind",
-        ExpressionAttributeNames: { "#value": "value" },
-        ExpressionAttributeValues: { ":one": 1, ":kind": "counter" },
-        ReturnValues: "UPDATED_NEW",
-      }),
+  /**
+   * The next value of an organization-wide counter (customer sequential ids), and the write that
+   * takes it: conditional on the value read, so it goes in the same change as the item numbered
+   * with it, and two changes can never take the same value.
+   */
+  async nextSequence(organizationId: string, name: string): Promise<{ value: number; write: CatalogWrite }> {
+    const key = { pk: organizationId, sk: joinKey("counter", name) };
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
     );
-    return Number(Attributes?.value);
+    const read = Item ? Number(Item.value) : 0;
+    return {
+      value: read + 1,
+      write: {
+        action: {
+          Update: {
+            TableName: this.table,
+            Key: key,
+            UpdateExpression: "SET #value = :next, kind = :kind",
+            ConditionExpression: Item ? "#value = :read" : "attribute_not_exists(pk)",
+            ExpressionAttributeNames: { "#value": "value" },
+            ExpressionAttributeValues: {
+              ":next": read + 1,
+              ":kind": "counter",
+              ...(Item ? { ":read": read } : {}),
+            },
+          },
+        },
+        onConditionFailure: () => new ConcurrentChangeError("counter"),
+      },
+    };
   }
 }

@@ -1,12 +1,14 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Organization } from "../domain/catalog.js";
 import { documentClient } from "../platform/aws-clients.js";
 import { billingTable, resourceName } from "../platform/resources.js";
+import {
+  type CatalogWrite,
+  ConcurrentChangeError,
+  ItemTooLargeError,
+  itemBytes,
+  MAX_ITEM_BYTES,
+} from "./catalog-store.js";
 import { cancellationCodes } from "./errors.js";
 import { withoutStorageAttributes } from "./keys.js";
 
@@ -29,8 +31,15 @@ export class OrganizationStore {
     private readonly table: string = resourceName(billingTable),
   ) {}
 
+  private organizationItem(organization: Organization): Record<string, unknown> {
+    const item = { pk: organization.id, sk: ORGANIZATION_SK, kind: "organization", ...organization };
+    if (itemBytes(item) > MAX_ITEM_BYTES) throw new ItemTooLargeError("organization");
+    return item;
+  }
+
   /** Creates the organization and its first API key together, or neither. */
   async create(organization: Organization, apiKeyHash: string): Promise<void> {
+    const item = this.organizationItem(organization);
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -38,7 +47,7 @@ export class OrganizationStore {
             {
               Put: {
                 TableName: this.table,
-                Item: { pk: organization.id, sk: ORGANIZATION_SK, kind: "organization", ...organization },
+                Item: item,
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
@@ -70,14 +79,18 @@ export class OrganizationStore {
     return Item ? withoutStorageAttributes<Organization>(Item) : undefined;
   }
 
-  async put(organization: Organization): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { pk: organization.id, sk: ORGANIZATION_SK, kind: "organization", ...organization },
-        ConditionExpression: "attribute_exists(pk)",
-      }),
-    );
+  /** The organization replaced, as one write of a catalog change (CatalogStore.write). */
+  replacement(organization: Organization): CatalogWrite {
+    return {
+      action: {
+        Put: {
+          TableName: this.table,
+          Item: this.organizationItem(organization),
+          ConditionExpression: "attribute_exists(pk)",
+        },
+      },
+      onConditionFailure: () => new ConcurrentChangeError("organization"),
+    };
   }
 
   async findByApiKeyHash(apiKeyHash: string): Promise<Organization | undefined> {

@@ -7,6 +7,7 @@ import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import { AlreadyExistsError, type CatalogStore } from "#shared/store/catalog-store.js";
 import { newestFirst, patch } from "../shared-schemas.js";
+import { deleteBillableMetric as remove } from "./delete-billable-metric.js";
 import { metricCreate, metricRuleErrors, metricUpdate } from "./metric-input.js";
 import { serializeBillableMetric } from "./serialize.js";
 
@@ -97,16 +98,10 @@ export async function updateBillableMetric(request: ApiRequest, store: CatalogSt
   return ok({ billable_metric: serializeBillableMetric(updated) });
 }
 
-/** DELETE /billable_metrics/{code}: the metric goes, and so do the charges pricing it (as in Lago). */
+/** DELETE /billable_metrics/{code}: the metric and the charges pricing it go. */
 export async function deleteBillableMetric(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
   const metric = await existing(request, store);
-  for (const plan of await plansUsing(store, metric)) {
-    await store.updatePlan({
-      ...plan,
-      charges: plan.charges.filter((charge) => charge.billableMetricId !== metric.id),
-    });
-  }
-  await store.deleteMetric(metric);
+  await remove(store, metric);
   return ok({ billable_metric: serializeBillableMetric(metric) });
 }
 

@@ -1,14 +1,26 @@
 import { z } from "zod";
 import { AGGREGATION_TYPES, ROUNDING_FUNCTIONS } from "#shared/domain/catalog.js";
+import {
+  identifier,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_FILTER_KEYS,
+  MAX_FILTER_VALUES,
+  MAX_ID_LENGTH,
+  text,
+} from "../catalog-limits.js";
 import { code, requiredName } from "../shared-schemas.js";
 
 const filters = z
   .array(
     z.object({
-      key: z.string().trim().min(1, { message: "value_is_mandatory" }),
-      values: z.array(z.string().min(1)).min(1, { message: "value_is_mandatory" }),
+      key: identifier,
+      values: z
+        .array(text(MAX_ID_LENGTH).min(1))
+        .min(1, { message: "value_is_mandatory" })
+        .max(MAX_FILTER_VALUES, { message: "too_many_values" }),
     }),
   )
+  .max(MAX_FILTER_KEYS, { message: "too_many_filters" })
   .superRefine((list, ctx) => {
     const keys = list.map((filter) => filter.key);
     if (new Set(keys).size !== keys.length) ctx.addIssue({ code: "custom", message: "value_already_exist" });
@@ -22,16 +34,21 @@ const filters = z
 const metricFields = {
   name: requiredName,
   code,
-  description: z.string().nullable().optional(),
+  description: text(MAX_DESCRIPTION_LENGTH).nullable().optional(),
   aggregation_type: z.enum(AGGREGATION_TYPES, { message: "value_is_invalid" }),
-  field_name: z.string().trim().min(1).nullable().optional(),
+  field_name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_ID_LENGTH, { message: "value_is_too_long" })
+    .nullable()
+    .optional(),
   recurring: z.boolean().optional(),
   rounding_function: z.enum(ROUNDING_FUNCTIONS, { message: "value_is_invalid" }).nullable().optional(),
   rounding_precision: z.number().int().min(-15).max(15).nullable().optional(),
   weighted_interval: z.enum(["seconds"], { message: "value_is_invalid" }).nullable().optional(),
   // Lago's computed-property formulas are not supported: refused rather than silently ignored.
-  expression: z
-    .string()
+  expression: text(MAX_DESCRIPTION_LENGTH)
     .nullable()
     .optional()
     .refine((value) => !value, { message: "expression_not_supported" }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { codeList, dayCount, identifier, MAX_TAX_CODES, MAX_URL_LENGTH, text } from "../catalog-limits.js";
 import {
   currencyCode,
   gracePeriodDays,
@@ -8,7 +9,7 @@ import {
 } from "../shared-schemas.js";
 
 const metadataEntry = z.object({
-  id: z.string().optional(),
+  id: text(64).optional(),
   key: z.string().trim().min(1, { message: "value_is_mandatory" }).max(20, { message: "value_is_too_long" }),
   value: z
     .union([z.string(), z.number().transform(String)])
@@ -18,18 +19,18 @@ const metadataEntry = z.object({
 
 /** Lago's customer fields; unknown keys (payment provider settings, integrations) are ignored. */
 export const customerInput = z.object({
-  external_id: z.string().trim().min(1, { message: "value_is_mandatory" }),
-  name: optionalText,
-  firstname: optionalText,
-  lastname: optionalText,
+  external_id: identifier,
+  name: optionalText(),
+  firstname: optionalText(),
+  lastname: optionalText(),
   customer_type: z.enum(["company", "individual"], { message: "value_is_invalid" }).nullable().optional(),
-  phone: optionalText,
-  url: optionalText,
+  phone: optionalText(),
+  url: optionalText(MAX_URL_LENGTH),
   ...legalDetailsInput,
   currency: currencyCode.nullable().optional(),
   timezone: timezoneName.nullable().optional(),
-  net_payment_term: z.number().int().min(0).nullable().optional(),
-  tax_codes: z.array(z.string().min(1)).optional(),
+  net_payment_term: dayCount().nullable().optional(),
+  tax_codes: codeList(MAX_TAX_CODES, "too_many_tax_codes").optional(),
   metadata: z
     .array(metadataEntry)
     .max(5, { message: "exceeded_limit" })
@@ -40,7 +41,7 @@ export const customerInput = z.object({
   billing_configuration: z
     .object({
       invoice_grace_period: gracePeriodDays.nullable().optional(),
-      document_locale: z.string().min(2).max(5).nullable().optional(),
+      document_locale: text(5).min(2).nullable().optional(),
     })
     .optional(),
 });

@@ -4,17 +4,18 @@ import { notFound } from "#shared/platform/http/errors.js";
 import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
+import type { CatalogDeps } from "../catalog-deps.js";
 import { newestFirst } from "../shared-schemas.js";
-import { endSubscription, type SubscriptionDeps } from "../subscriptions/subscription-routes.js";
 import { customerInput } from "./customer-input.js";
+import { deleteCustomer as remove } from "./delete-customer.js";
 import { serializeCustomer } from "./serialize.js";
 import { upsertCustomer } from "./upsert-customer.js";
 
-async function organizationOf(request: ApiRequest, deps: SubscriptionDeps): Promise<Organization> {
+async function organizationOf(request: ApiRequest, deps: CatalogDeps): Promise<Organization> {
   return (await deps.organizations.get(request.organization.id)) ?? request.organization;
 }
 
-async function present(request: ApiRequest, deps: SubscriptionDeps, customers: readonly Customer[]) {
+async function present(request: ApiRequest, deps: CatalogDeps, customers: readonly Customer[]) {
   const [organization, taxes] = await Promise.all([
     organizationOf(request, deps),
     customers.some((customer) => customer.taxCodes.length > 0)
@@ -24,13 +25,13 @@ async function present(request: ApiRequest, deps: SubscriptionDeps, customers: r
   return customers.map((customer) => serializeCustomer(customer, organization, taxes));
 }
 
-export async function createCustomer(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+export async function createCustomer(request: ApiRequest, deps: CatalogDeps): Promise<HttpResponse> {
   const input = parseOrReject(customerInput, rootParam(request.body, "customer"));
   const customer = await upsertCustomer(deps.catalog, request.organization.id, input, request.receivedAt);
   return ok({ customer: (await present(request, deps, [customer]))[0] });
 }
 
-async function existing(request: ApiRequest, deps: SubscriptionDeps): Promise<Customer> {
+async function existing(request: ApiRequest, deps: CatalogDeps): Promise<Customer> {
   const customer = await deps.catalog.getCustomer(
     request.organization.id,
     request.params.external_customer_id ?? "",
@@ -39,26 +40,19 @@ async function existing(request: ApiRequest, deps: SubscriptionDeps): Promise<Cu
   return customer;
 }
 
-export async function getCustomer(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+export async function getCustomer(request: ApiRequest, deps: CatalogDeps): Promise<HttpResponse> {
   return ok({ customer: (await present(request, deps, [await existing(request, deps)]))[0] });
 }
 
 /** DELETE /customers/{external_customer_id}: its subscriptions end (and are billed), then it goes. */
-export async function deleteCustomer(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+export async function deleteCustomer(request: ApiRequest, deps: CatalogDeps): Promise<HttpResponse> {
   const customer = await existing(request, deps);
-  const subscriptions = (await deps.catalog.listSubscriptions(customer.organizationId)).filter(
-    (s) => s.customerId === customer.id && (s.status === "active" || s.status === "pending"),
-  );
-  for (const subscription of subscriptions) {
-    const record = await deps.catalog.subscriptionRecord(customer.organizationId, subscription.externalId);
-    if (record) await endSubscription(deps, record, request.receivedAt);
-  }
-  await deps.catalog.deleteCustomer(customer);
+  await remove(deps, customer, request.receivedAt);
   return ok({ customer: (await present(request, deps, [customer]))[0] });
 }
 
 /** GET /customers, newest first; `search_term` matches name, external id, email or legal name. */
-export async function listCustomers(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+export async function listCustomers(request: ApiRequest, deps: CatalogDeps): Promise<HttpResponse> {
   const term = request.query.get("search_term")?.toLowerCase();
   const customers = (await deps.catalog.listCustomers(request.organization.id))
     .filter(

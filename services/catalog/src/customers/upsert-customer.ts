@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { type Customer, type CustomerMetadata, EMPTY_LEGAL_DETAILS } from "#shared/domain/catalog.js";
 import { invalid } from "#shared/platform/http/errors.js";
-import { AlreadyExistsError, type CatalogStore } from "#shared/store/catalog-store.js";
+import type { CatalogStore, CatalogWrite } from "#shared/store/catalog-store.js";
 import { applyLegalDetails, patch } from "../shared-schemas.js";
-import { requireTaxes } from "../taxes/tax-routes.js";
+import { requireTaxes } from "../taxes/require-taxes.js";
 import type { CustomerInput } from "./customer-input.js";
 
 /** Metadata entries are replaced by the list sent; an entry keeps its id when its key stays. */
@@ -44,16 +44,48 @@ function applyInput(customer: Customer, input: Partial<CustomerInput>, now: stri
   );
 }
 
+/** A customer with nothing but its identity, as Lago creates one for a subscription. */
+export function newCustomer(
+  organizationId: string,
+  externalId: string,
+  sequentialId: number,
+  now: string,
+): Customer {
+  return {
+    ...EMPTY_LEGAL_DETAILS,
+    id: randomUUID(),
+    organizationId,
+    externalId,
+    sequentialId,
+    name: null,
+    firstname: null,
+    lastname: null,
+    customerType: null,
+    phone: null,
+    url: null,
+    currency: null,
+    timezone: null,
+    invoiceGracePeriodDays: null,
+    netPaymentTermDays: null,
+    documentLocale: null,
+    taxCodes: [],
+    metadata: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 /**
- * Creates a customer, or updates the one with this external_id: Lago's create is an upsert. A
- * customer's currency is fixed once it has a subscription.
+ * The change of a customer upsert (Lago's create is an upsert): the new or updated customer and
+ * its writes, with every check made first. A customer's currency is fixed once it has a
+ * subscription.
  */
-export async function upsertCustomer(
+export async function customerUpsert(
   store: CatalogStore,
   organizationId: string,
   input: Partial<CustomerInput> & { external_id: string },
   now: string,
-): Promise<Customer> {
+): Promise<{ customer: Customer; writes: CatalogWrite[] }> {
   if (input.tax_codes?.length) await requireTaxes(store, organizationId, input.tax_codes);
   const existing = await store.getCustomer(organizationId, input.external_id);
   if (existing) {
@@ -65,41 +97,26 @@ export async function upsertCustomer(
       );
       if (bound) throw invalid("currency", "currencies_does_not_match");
     }
-    await store.updateCustomer(updated);
-    return updated;
+    return { customer: updated, writes: [store.customerReplacement(updated)] };
   }
+  // The sequence is taken in the same change as the customer: a refused change takes no number.
+  const sequence = await store.nextSequence(organizationId, "customer");
   const customer = applyInput(
-    {
-      ...EMPTY_LEGAL_DETAILS,
-      id: randomUUID(),
-      organizationId,
-      externalId: input.external_id,
-      sequentialId: await store.nextSequence(organizationId, "customer"),
-      name: null,
-      firstname: null,
-      lastname: null,
-      customerType: null,
-      phone: null,
-      url: null,
-      currency: null,
-      timezone: null,
-      invoiceGracePeriodDays: null,
-      netPaymentTermDays: null,
-      documentLocale: null,
-      taxCodes: [],
-      metadata: [],
-      createdAt: now,
-      updatedAt: now,
-    },
+    newCustomer(organizationId, input.external_id, sequence.value, now),
     input,
     now,
   );
-  try {
-    await store.createCustomer(customer);
-    return customer;
-  } catch (error) {
-    // Another request created it in between: this one becomes the update.
-    if (error instanceof AlreadyExistsError) return upsertCustomer(store, organizationId, input, now);
-    throw error;
-  }
+  return { customer, writes: [sequence.write, store.customerInsertion(customer)] };
+}
+
+/** Creates a customer, or updates the one with this external_id, all or nothing. */
+export async function upsertCustomer(
+  store: CatalogStore,
+  organizationId: string,
+  input: Partial<CustomerInput> & { external_id: string },
+  now: string,
+): Promise<Customer> {
+  const { customer, writes } = await customerUpsert(store, organizationId, input, now);
+  await store.write(writes);
+  return customer;
 }

@@ -1,12 +1,14 @@
 import type { BillingJob } from "#shared/contracts/billing-job.js";
 import { sqsClient } from "#shared/platform/aws-clients.js";
-import { createApiHandler } from "#shared/platform/http/api-handler.js";
+import { createApiHandler, type RouteHandler } from "#shared/platform/http/api-handler.js";
+import { invalid, LagoHttpError } from "#shared/platform/http/errors.js";
 import { billingJobsQueue, resourceName } from "#shared/platform/resources.js";
 import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
-import { CatalogStore } from "#shared/store/catalog-store.js";
+import { CatalogStore, ConcurrentChangeError, ItemTooLargeError } from "#shared/store/catalog-store.js";
 import { apiKeyResolver, OrganizationStore } from "#shared/store/organization-store.js";
 import { SigningKeyStore } from "#shared/store/signing-key-store.js";
 import * as metrics from "../billable-metrics/billable-metric-routes.js";
+import type { CatalogDeps } from "../catalog-deps.js";
 import * as customers from "../customers/customer-routes.js";
 import * as organizations from "../organizations/organization-routes.js";
 import * as plans from "../plans/plan-routes.js";
@@ -15,61 +17,92 @@ import * as subscriptions from "../subscriptions/subscription-routes.js";
 import * as taxes from "../taxes/tax-routes.js";
 import * as webhooks from "../webhook-endpoints/webhook-endpoint-routes.js";
 
-interface CatalogDeps extends subscriptions.SubscriptionDeps {
+interface HandlerDeps extends CatalogDeps {
   readonly signingKeys: SigningKeyStore;
 }
 
-let built: CatalogDeps | undefined;
+let built: HandlerDeps | undefined;
 
 /** Built on first use, so resource names come from the environment the function runs in. */
-function deps(): CatalogDeps {
+function deps(): HandlerDeps {
   built ??= {
     catalog: new CatalogStore(),
     organizations: new OrganizationStore(),
     signingKeys: new SigningKeyStore(),
-    requestBilling: async (job: BillingJob) => {
-      await enqueueMessages(sqsClient(), resourceName(billingJobsQueue), [JSON.stringify(job)]);
+    requestBilling: async (jobs: readonly BillingJob[]) => {
+      await enqueueMessages(
+        sqsClient(),
+        resourceName(billingJobsQueue),
+        jobs.map((job) => JSON.stringify(job)),
+      );
     },
   };
   return built;
 }
 
+/** Attempts of a change that keeps meeting concurrent ones before the client is told so. */
+const MAX_ATTEMPTS = 4;
+
+/**
+ * What every catalog route shares. A change that met a concurrent one wrote nothing (each is all
+ * or nothing, conditional on what it read), so it is made again from a fresh read. An item that
+ * would pass DynamoDB's size limit is Lago's 422, never a 500.
+ */
+function guarded(route: RouteHandler): RouteHandler {
+  return async (request) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await route(request);
+      } catch (error) {
+        if (error instanceof ItemTooLargeError) throw invalid(error.kind, "value_is_too_long");
+        if (!(error instanceof ConcurrentChangeError)) throw error;
+        if (attempt >= MAX_ATTEMPTS)
+          throw new LagoHttpError(409, { status: 409, error: "Conflict", code: "concurrent_change" });
+      }
+    }
+  };
+}
+
+const routes: Record<CatalogRoute, RouteHandler> = {
+  "GET /api/v1/organizations": (r) => organizations.getOrganization(r, deps()),
+  "PUT /api/v1/organizations": (r) => organizations.updateOrganization(r, deps()),
+  "POST /api/v1/webhook_endpoints": (r) => webhooks.createWebhookEndpoint(r, deps().catalog),
+  "GET /api/v1/webhook_endpoints": (r) => webhooks.listWebhookEndpoints(r, deps().catalog),
+  "GET /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.getWebhookEndpoint(r, deps().catalog),
+  "PUT /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.updateWebhookEndpoint(r, deps().catalog),
+  "DELETE /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.deleteWebhookEndpoint(r, deps().catalog),
+  "GET /api/v1/webhooks/public_key": () => webhooks.webhookPublicKey(deps().signingKeys),
+  "GET /api/v1/webhooks/json_public_key": () => webhooks.webhookJsonPublicKey(deps().signingKeys),
+  "POST /api/v1/taxes": (r) => taxes.createTax(r, deps().catalog),
+  "GET /api/v1/taxes": (r) => taxes.listTaxes(r, deps().catalog),
+  "GET /api/v1/taxes/{code}": (r) => taxes.getTax(r, deps().catalog),
+  "PUT /api/v1/taxes/{code}": (r) => taxes.updateTax(r, deps().catalog),
+  "DELETE /api/v1/taxes/{code}": (r) => taxes.deleteTax(r, deps().catalog),
+  "POST /api/v1/billable_metrics": (r) => metrics.createBillableMetric(r, deps().catalog),
+  "GET /api/v1/billable_metrics": (r) => metrics.listBillableMetrics(r, deps().catalog),
+  "GET /api/v1/billable_metrics/{code}": (r) => metrics.getBillableMetric(r, deps().catalog),
+  "PUT /api/v1/billable_metrics/{code}": (r) => metrics.updateBillableMetric(r, deps().catalog),
+  "DELETE /api/v1/billable_metrics/{code}": (r) => metrics.deleteBillableMetric(r, deps().catalog),
+  "POST /api/v1/plans": (r) => plans.createPlan(r, deps()),
+  "GET /api/v1/plans": (r) => plans.listPlans(r, deps()),
+  "GET /api/v1/plans/{code}": (r) => plans.getPlan(r, deps()),
+  "PUT /api/v1/plans/{code}": (r) => plans.updatePlan(r, deps()),
+  "DELETE /api/v1/plans/{code}": (r) => plans.deletePlan(r, deps()),
+  "POST /api/v1/customers": (r) => customers.createCustomer(r, deps()),
+  "GET /api/v1/customers": (r) => customers.listCustomers(r, deps()),
+  "GET /api/v1/customers/{external_customer_id}": (r) => customers.getCustomer(r, deps()),
+  "DELETE /api/v1/customers/{external_customer_id}": (r) => customers.deleteCustomer(r, deps()),
+  "POST /api/v1/subscriptions": (r) => subscriptions.createSubscription(r, deps()),
+  "GET /api/v1/subscriptions": (r) => subscriptions.listSubscriptions(r, deps()),
+  "GET /api/v1/subscriptions/{external_id}": (r) => subscriptions.getSubscription(r, deps()),
+  "PUT /api/v1/subscriptions/{external_id}": (r) => subscriptions.updateSubscription(r, deps()),
+  "DELETE /api/v1/subscriptions/{external_id}": (r) => subscriptions.terminateSubscription(r, deps()),
+};
+
 export const handler = createApiHandler<CatalogRoute>({
   service: "catalog-api",
   resolveApiKey: apiKeyResolver(),
-  routes: {
-    "GET /api/v1/organizations": (r) => organizations.getOrganization(r, deps()),
-    "PUT /api/v1/organizations": (r) => organizations.updateOrganization(r, deps()),
-    "POST /api/v1/webhook_endpoints": (r) => webhooks.createWebhookEndpoint(r, deps().catalog),
-    "GET /api/v1/webhook_endpoints": (r) => webhooks.listWebhookEndpoints(r, deps().catalog),
-    "GET /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.getWebhookEndpoint(r, deps().catalog),
-    "PUT /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.updateWebhookEndpoint(r, deps().catalog),
-    "DELETE /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.deleteWebhookEndpoint(r, deps().catalog),
-    "GET /api/v1/webhooks/public_key": () => webhooks.webhookPublicKey(deps().signingKeys),
-    "GET /api/v1/webhooks/json_public_key": () => webhooks.webhookJsonPublicKey(deps().signingKeys),
-    "POST /api/v1/taxes": (r) => taxes.createTax(r, deps().catalog),
-    "GET /api/v1/taxes": (r) => taxes.listTaxes(r, deps().catalog),
-    "GET /api/v1/taxes/{code}": (r) => taxes.getTax(r, deps().catalog),
-    "PUT /api/v1/taxes/{code}": (r) => taxes.updateTax(r, deps().catalog),
-    "DELETE /api/v1/taxes/{code}": (r) => taxes.deleteTax(r, deps().catalog),
-    "POST /api/v1/billable_metrics": (r) => metrics.createBillableMetric(r, deps().catalog),
-    "GET /api/v1/billable_metrics": (r) => metrics.listBillableMetrics(r, deps().catalog),
-    "GET /api/v1/billable_metrics/{code}": (r) => metrics.getBillableMetric(r, deps().catalog),
-    "PUT /api/v1/billable_metrics/{code}": (r) => metrics.updateBillableMetric(r, deps().catalog),
-    "DELETE /api/v1/billable_metrics/{code}": (r) => metrics.deleteBillableMetric(r, deps().catalog),
-    "POST /api/v1/plans": (r) => plans.createPlan(r, deps()),
-    "GET /api/v1/plans": (r) => plans.listPlans(r, deps()),
-    "GET /api/v1/plans/{code}": (r) => plans.getPlan(r, deps()),
-    "PUT /api/v1/plans/{code}": (r) => plans.updatePlan(r, deps()),
-    "DELETE /api/v1/plans/{code}": (r) => plans.deletePlan(r, deps()),
-    "POST /api/v1/customers": (r) => customers.createCustomer(r, deps()),
-    "GET /api/v1/customers": (r) => customers.listCustomers(r, deps()),
-    "GET /api/v1/customers/{external_customer_id}": (r) => customers.getCustomer(r, deps()),
-    "DELETE /api/v1/customers/{external_customer_id}": (r) => customers.deleteCustomer(r, deps()),
-    "POST /api/v1/subscriptions": (r) => subscriptions.createSubscription(r, deps()),
-    "GET /api/v1/subscriptions": (r) => subscriptions.listSubscriptions(r, deps()),
-    "GET /api/v1/subscriptions/{external_id}": (r) => subscriptions.getSubscription(r, deps()),
-    "PUT /api/v1/subscriptions/{external_id}": (r) => subscriptions.updateSubscription(r, deps()),
-    "DELETE /api/v1/subscriptions/{external_id}": (r) => subscriptions.terminateSubscription(r, deps()),
-  },
+  routes: Object.fromEntries(
+    Object.entries(routes).map(([route, handle]) => [route, guarded(handle)]),
+  ) as Record<CatalogRoute, RouteHandler>,
 });

@@ -4,8 +4,7 @@ import { type ApiRequest, rootParam } from "#shared/platform/http/api-handler.js
 import { notFound } from "#shared/platform/http/errors.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
-import type { CatalogStore } from "#shared/store/catalog-store.js";
-import type { OrganizationStore } from "#shared/store/organization-store.js";
+import { dayCount, MAX_NAME_LENGTH } from "../catalog-limits.js";
 import {
   applyLegalDetails,
   currencyCode,
@@ -13,28 +12,26 @@ import {
   legalDetailsInput,
   patch,
   timezoneName,
+  webhookUrl,
 } from "../shared-schemas.js";
-import { addWebhookEndpoint } from "../webhook-endpoints/webhook-endpoint-routes.js";
+import type { OrganizationDeps } from "./organization-deps.js";
 import { serializeOrganization } from "./serialize.js";
+import { updateOrganization as update } from "./update-organization.js";
 
 const organizationUpdate = z.object({
-  name: z.string().trim().min(1).optional(),
+  name: z.string().trim().min(1).max(MAX_NAME_LENGTH, { message: "value_is_too_long" }).optional(),
   ...legalDetailsInput,
   default_currency: currencyCode.optional(),
   timezone: timezoneName.optional(),
-  net_payment_term: z.number().int().min(0).optional(),
+  net_payment_term: dayCount().optional(),
   document_numbering: z
     .enum(["per_customer", "per_organization"], { message: "value_is_invalid" })
     .optional(),
   document_number_prefix: z.string().trim().min(1).max(10, { message: "value_is_too_long" }).optional(),
-  webhook_url: z.string().nullable().optional(),
+  // An empty webhook_url adds nothing.
+  webhook_url: z.literal("").or(webhookUrl).nullable().optional(),
   billing_configuration: z.object({ invoice_grace_period: gracePeriodDays.optional() }).optional(),
 });
-
-export interface OrganizationDeps {
-  readonly organizations: OrganizationStore;
-  readonly catalog: CatalogStore;
-}
 
 /** Reads the organization afresh: the one the API key resolved to may be a cached copy. */
 async function current(request: ApiRequest, deps: OrganizationDeps): Promise<Organization> {
@@ -74,18 +71,6 @@ export async function updateOrganization(request: ApiRequest, deps: Organization
     },
     input,
   );
-  // Lago's legacy single webhook_url: setting one adds it as an endpoint unless it is one already.
-  if (input.webhook_url) {
-    const endpoints = await deps.catalog.listWebhookEndpoints(organization.id);
-    if (!endpoints.some((endpoint) => endpoint.webhookUrl === input.webhook_url)) {
-      await addWebhookEndpoint(
-        deps.catalog,
-        organization.id,
-        { webhook_url: input.webhook_url },
-        request.receivedAt,
-      );
-    }
-  }
-  await deps.organizations.put(updated);
+  await update(deps, updated, input.webhook_url, request.receivedAt);
   return ok(await present(deps, updated));
 }

@@ -9,57 +9,82 @@ import {
 } from "#shared/domain/catalog.js";
 import { PLAN_INTERVALS } from "#shared/domain/periods.js";
 import { notFound, validationFailed } from "#shared/platform/http/errors.js";
+import {
+  amountCents,
+  boundedProperties,
+  codeList,
+  dayCount,
+  MAX_CHARGES_PER_PLAN,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_FILTER_KEYS,
+  MAX_FILTER_VALUES,
+  MAX_FILTERS_PER_CHARGE,
+  MAX_ID_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_TAX_CODES,
+  text,
+} from "../catalog-limits.js";
 import { code, currencyCode, requiredName } from "../shared-schemas.js";
 import { checkCharge } from "./charge-validation.js";
 
 /** Matches any declared value of a metric filter key. */
 export const ALL_FILTER_VALUES = "__ALL_FILTER_VALUES__";
 
-const properties = z.record(z.string(), z.unknown());
+/** Charge model properties: free-form, so bounded as a whole (catalog-limits.ts). */
+const properties = z.record(z.string(), z.unknown()).superRefine(boundedProperties);
+
+const displayName = text(MAX_NAME_LENGTH).nullable().optional();
+const taxCodes = codeList(MAX_TAX_CODES, "too_many_tax_codes").optional();
 
 const chargeFilterInput = z.object({
-  invoice_display_name: z.string().nullable().optional(),
+  invoice_display_name: displayName,
   properties: properties.optional(),
-  values: z.record(z.string(), z.array(z.string()).min(1)),
+  values: z
+    .record(
+      text(MAX_ID_LENGTH),
+      z.array(text(MAX_ID_LENGTH)).min(1).max(MAX_FILTER_VALUES, { message: "too_many_values" }),
+    )
+    .refine((values) => Object.keys(values).length <= MAX_FILTER_KEYS, { message: "too_many_keys" }),
 });
 
 const chargeInput = z.object({
-  id: z.string().optional(),
-  billable_metric_id: z.string().optional(),
-  billable_metric_code: z.string().optional(),
+  id: text(64).optional(),
+  billable_metric_id: text(MAX_ID_LENGTH).optional(),
+  billable_metric_code: text(MAX_ID_LENGTH).optional(),
   charge_model: z.enum(CHARGE_MODELS, { message: "value_is_invalid" }),
   pay_in_advance: z.boolean().optional(),
   invoiceable: z.boolean().optional(),
   regroup_paid_fees: z.enum(["invoice"]).nullable().optional(),
   prorated: z.boolean().optional(),
-  min_amount_cents: z.number().int().min(0).optional(),
-  invoice_display_name: z.string().nullable().optional(),
+  min_amount_cents: amountCents.optional(),
+  invoice_display_name: displayName,
   properties: properties.optional(),
-  filters: z.array(chargeFilterInput).optional(),
-  tax_codes: z.array(z.string().min(1)).optional(),
+  filters: z.array(chargeFilterInput).max(MAX_FILTERS_PER_CHARGE, { message: "too_many_filters" }).optional(),
+  tax_codes: taxCodes,
 });
 
 const planFields = {
   name: requiredName,
   code,
   interval: z.enum(PLAN_INTERVALS, { message: "value_is_invalid" }),
-  description: z.string().nullable().optional(),
-  invoice_display_name: z.string().nullable().optional(),
-  amount_cents: z.number().int().min(0, { message: "value_is_invalid" }),
+  description: text(MAX_DESCRIPTION_LENGTH).nullable().optional(),
+  invoice_display_name: displayName,
+  amount_cents: amountCents,
   amount_currency: currencyCode,
   pay_in_advance: z.boolean().optional(),
-  trial_period: z.number().min(0).optional(),
+  // Lago's trial period is a number of days, fractions allowed.
+  trial_period: dayCount(true).optional(),
   bill_charges_monthly: z.boolean().nullable().optional(),
-  tax_codes: z.array(z.string().min(1)).optional(),
+  tax_codes: taxCodes,
   minimum_commitment: z
     .object({
-      amount_cents: z.number().int().min(0),
-      invoice_display_name: z.string().nullable().optional(),
-      tax_codes: z.array(z.string().min(1)).optional(),
+      amount_cents: amountCents,
+      invoice_display_name: displayName,
+      tax_codes: taxCodes,
     })
     .nullable()
     .optional(),
-  charges: z.array(chargeInput).optional(),
+  charges: z.array(chargeInput).max(MAX_CHARGES_PER_PLAN, { message: "too_many_charges" }).optional(),
 };
 
 export const planCreate = z.object(planFields);

@@ -6,9 +6,10 @@ import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import { AlreadyExistsError } from "#shared/store/catalog-store.js";
+import type { CatalogDeps } from "../catalog-deps.js";
 import { newestFirst, patch } from "../shared-schemas.js";
-import { endSubscription, type SubscriptionDeps } from "../subscriptions/subscription-routes.js";
-import { requireTaxes } from "../taxes/tax-routes.js";
+import { requireTaxes } from "../taxes/require-taxes.js";
+import { deletePlan as remove } from "./delete-plan.js";
 import { buildCharges, minimumCommitmentOf, planCreate, planUpdate, taxCodesOf } from "./plan-input.js";
 import { serializePlan } from "./serialize.js";
 
@@ -16,24 +17,24 @@ import { serializePlan } from "./serialize.js";
 const billsChargesMonthly = (interval: Plan["interval"], requested: boolean | null | undefined) =>
   (interval === "yearly" || interval === "semiannual") && requested === true;
 
-async function present(deps: SubscriptionDeps, plan: Plan) {
+async function present(deps: CatalogDeps, plan: Plan) {
   const taxes = await deps.catalog.listTaxes(plan.organizationId);
   return serializePlan(plan, taxes);
 }
 
-async function existing(request: ApiRequest, deps: SubscriptionDeps): Promise<Plan> {
+async function existing(request: ApiRequest, deps: CatalogDeps): Promise<Plan> {
   const plan = await deps.catalog.getPlan(request.organization.id, request.params.code ?? "");
   if (!plan) throw notFound("plan");
   return plan;
 }
 
-async function subscriptionsOn(deps: SubscriptionDeps, plan: Plan) {
+async function subscriptionsOn(deps: CatalogDeps, plan: Plan) {
   return (await deps.catalog.listSubscriptions(plan.organizationId)).filter(
     (subscription) => subscription.planId === plan.id && ["active", "pending"].includes(subscription.status),
   );
 }
 
-export async function createPlan(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+export async function createPlan(request: ApiRequest, deps: CatalogDeps): Promise<HttpResponse> {
   const input = parseOrReject(planCreate, rootParam(request.body, "plan"));
   const organizationId = request.organization.id;
   await requireTaxes(deps.catalog, organizationId, taxCodesOf(input));
@@ -70,7 +71,7 @@ export async function createPlan(request: ApiRequest, deps: SubscriptionDeps): P
  * billing in advance and trial; its charges' prices, names, filters and taxes may change, and
  * charges may be added or removed (a charge sent with its `id` is the same charge).
  */
-export async function updatePlan(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+export async function updatePlan(request: ApiRequest, deps: CatalogDeps): Promise<HttpResponse> {
   const input = parseOrReject(planUpdate, rootParam(request.body, "plan"));
   const plan = await existing(request, deps);
   await requireTaxes(deps.catalog, plan.organizationId, taxCodesOf(input));
@@ -115,21 +116,17 @@ export async function updatePlan(request: ApiRequest, deps: SubscriptionDeps): P
 }
 
 /** DELETE /plans/{code}: its subscriptions end (and are billed), as in Lago; then the plan goes. */
-export async function deletePlan(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+export async function deletePlan(request: ApiRequest, deps: CatalogDeps): Promise<HttpResponse> {
   const plan = await existing(request, deps);
-  for (const subscription of await subscriptionsOn(deps, plan)) {
-    const record = await deps.catalog.subscriptionRecord(plan.organizationId, subscription.externalId);
-    if (record) await endSubscription(deps, record, request.receivedAt);
-  }
-  await deps.catalog.deletePlan(plan);
+  await remove(deps, plan, request.receivedAt);
   return ok({ plan: await present(deps, plan) });
 }
 
-export async function getPlan(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+export async function getPlan(request: ApiRequest, deps: CatalogDeps): Promise<HttpResponse> {
   return ok({ plan: await present(deps, await existing(request, deps)) });
 }
 
-export async function listPlans(request: ApiRequest, deps: SubscriptionDeps): Promise<HttpResponse> {
+export async function listPlans(request: ApiRequest, deps: CatalogDeps): Promise<HttpResponse> {
   const plans = (await deps.catalog.listPlans(request.organization.id)).sort(newestFirst);
   const { items, meta } = paginate(plans, pageOf(request.query));
   return ok({ plans: await Promise.all(items.map((plan) => present(deps, plan))), meta });

@@ -7,20 +7,28 @@ import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import { AlreadyExistsError, type CatalogStore } from "#shared/store/catalog-store.js";
+import { MAX_DECIMAL_LENGTH, MAX_DESCRIPTION_LENGTH } from "../catalog-limits.js";
 import { code, newestFirst, optionalText, patch, requiredName } from "../shared-schemas.js";
+import { deleteTax as remove } from "./delete-tax.js";
 import { serializeTax } from "./serialize.js";
+import { updateTax as update } from "./update-tax.js";
 
 /** A percentage from 0 to 100, kept as the decimal string it was given. */
 const rate = z
   .union([z.number().transform(String), z.string()])
-  .pipe(z.string().regex(/^\d+(\.\d+)?$/, { message: "invalid_rate" }))
+  .pipe(
+    z
+      .string()
+      .max(MAX_DECIMAL_LENGTH, { message: "value_is_too_long" })
+      .regex(/^\d+(\.\d+)?$/, { message: "invalid_rate" }),
+  )
   .refine((value) => Number(value) <= 100, { message: "invalid_rate" });
 
 const taxFields = {
   name: requiredName,
   code,
   rate,
-  description: optionalText,
+  description: optionalText(MAX_DESCRIPTION_LENGTH),
   applied_to_organization: z.boolean().optional(),
 };
 const taxCreate = z.object(taxFields);
@@ -65,44 +73,17 @@ export async function updateTax(request: ApiRequest, store: CatalogStore): Promi
     appliedToOrganization: patch(input.applied_to_organization, tax.appliedToOrganization),
   };
   try {
-    await store.updateTax(updated, tax.code);
+    await update(store, tax, updated);
   } catch (error) {
     if (error instanceof AlreadyExistsError) throw invalid("code", "value_already_exist");
     throw error;
   }
-  if (updated.code !== tax.code) await renameTaxCode(store, request.organization.id, tax.code, updated.code);
   return ok({ tax: serializeTax(updated) });
-}
-
-/** Customers and plans name taxes by code: a renamed or deleted tax is renamed or removed there too. */
-async function renameTaxCode(store: CatalogStore, organizationId: string, from: string, to: string | null) {
-  const swap = (codes: readonly string[]) =>
-    codes.flatMap((taxCode) => (taxCode === from ? (to ? [to] : []) : [taxCode]));
-  for (const customer of await store.listCustomers(organizationId)) {
-    if (customer.taxCodes.includes(from))
-      await store.updateCustomer({ ...customer, taxCodes: swap(customer.taxCodes) });
-  }
-  for (const plan of await store.listPlans(organizationId)) {
-    const touches =
-      plan.taxCodes.includes(from) ||
-      plan.charges.some((charge) => charge.taxCodes.includes(from)) ||
-      plan.minimumCommitment?.taxCodes.includes(from);
-    if (!touches) continue;
-    await store.updatePlan({
-      ...plan,
-      taxCodes: swap(plan.taxCodes),
-      charges: plan.charges.map((charge) => ({ ...charge, taxCodes: swap(charge.taxCodes) })),
-      minimumCommitment: plan.minimumCommitment
-        ? { ...plan.minimumCommitment, taxCodes: swap(plan.minimumCommitment.taxCodes) }
-        : null,
-    });
-  }
 }
 
 export async function deleteTax(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
   const tax = await existing(request, store);
-  await store.deleteTax(tax);
-  await renameTaxCode(store, request.organization.id, tax.code, null);
+  await remove(store, tax);
   return ok({ tax: serializeTax(tax) });
 }
 
@@ -114,16 +95,4 @@ export async function listTaxes(request: ApiRequest, store: CatalogStore): Promi
   const taxes = (await store.listTaxes(request.organization.id)).sort(newestFirst);
   const { items, meta } = paginate(taxes, pageOf(request.query));
   return ok({ taxes: items.map(serializeTax), meta });
-}
-
-/** Tax codes a request names must exist: Lago answers 404 `tax_not_found` otherwise. */
-export async function requireTaxes(
-  store: CatalogStore,
-  organizationId: string,
-  codes: readonly string[],
-): Promise<void> {
-  const found = await Promise.all(
-    [...new Set(codes)].map((taxCode) => store.getTax(organizationId, taxCode)),
-  );
-  if (found.some((tax) => !tax)) throw notFound("tax");
 }

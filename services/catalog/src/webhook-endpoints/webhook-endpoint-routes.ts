@@ -1,35 +1,22 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { WebhookEndpoint } from "#shared/domain/catalog.js";
 import { type ApiRequest, rootParam } from "#shared/platform/http/api-handler.js";
-import { invalid, notFound } from "#shared/platform/http/errors.js";
+import { notFound } from "#shared/platform/http/errors.js";
 import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok, text } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { SigningKeyStore } from "#shared/store/signing-key-store.js";
-import { newestFirst, patch } from "../shared-schemas.js";
+import { text as boundedText, codeList, MAX_EVENT_TYPES, MAX_NAME_LENGTH } from "../catalog-limits.js";
+import { newestFirst, patch, webhookUrl } from "../shared-schemas.js";
+import { checkWebhookEndpointAllowed, newWebhookEndpoint } from "./add-webhook-endpoint.js";
 import { serializeWebhookEndpoint } from "./serialize.js";
-
-/** Lago's limit on endpoints per organization. */
-export const MAX_WEBHOOK_ENDPOINTS = 10;
-
-const webhookUrl = z.string().refine(
-  (value) => {
-    try {
-      return ["http:", "https:"].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  },
-  { message: "url_is_invalid" },
-);
 
 const endpointFields = {
   webhook_url: webhookUrl,
   signature_algo: z.enum(["jwt", "hmac"], { message: "value_is_invalid" }).optional(),
-  name: z.string().nullable().optional(),
-  event_types: z.array(z.string().min(1)).nullable().optional(),
+  name: boundedText(MAX_NAME_LENGTH).nullable().optional(),
+  event_types: codeList(MAX_EVENT_TYPES, "too_many_event_types").nullable().optional(),
 };
 
 async function existing(request: ApiRequest, store: CatalogStore): Promise<WebhookEndpoint> {
@@ -38,45 +25,10 @@ async function existing(request: ApiRequest, store: CatalogStore): Promise<Webho
   return endpoint;
 }
 
-/** One endpoint per URL in an organization, and at most ten of them. */
-async function checkAllowed(store: CatalogStore, organizationId: string, url: string, except?: string) {
-  const others = (await store.listWebhookEndpoints(organizationId)).filter(
-    (endpoint) => endpoint.id !== except,
-  );
-  if (others.some((endpoint) => endpoint.webhookUrl === url))
-    throw invalid("webhook_url", "value_already_exist");
-  if (!except && others.length >= MAX_WEBHOOK_ENDPOINTS) throw invalid("base", "exceeded_limit");
-}
-
-/** Creates an endpoint; also how `PUT /organizations` with a `webhook_url` adds one. */
-export async function addWebhookEndpoint(
-  store: CatalogStore,
-  organizationId: string,
-  input: {
-    webhook_url: string;
-    signature_algo?: "jwt" | "hmac";
-    name?: string | null;
-    event_types?: string[] | null;
-  },
-  now: string,
-): Promise<WebhookEndpoint> {
-  await checkAllowed(store, organizationId, input.webhook_url);
-  const endpoint: WebhookEndpoint = {
-    id: randomUUID(),
-    organizationId,
-    webhookUrl: input.webhook_url,
-    name: input.name ?? null,
-    signatureAlgo: input.signature_algo ?? "jwt",
-    eventTypes: input.event_types ?? null,
-    createdAt: now,
-  };
-  await store.createWebhookEndpoint(endpoint);
-  return endpoint;
-}
-
 export async function createWebhookEndpoint(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
   const input = parseOrReject(z.object(endpointFields), rootParam(request.body, "webhook_endpoint"));
-  const endpoint = await addWebhookEndpoint(store, request.organization.id, input, request.receivedAt);
+  const endpoint = await newWebhookEndpoint(store, request.organization.id, input, request.receivedAt);
+  await store.createWebhookEndpoint(endpoint);
   return ok({ webhook_endpoint: serializeWebhookEndpoint(endpoint) });
 }
 
@@ -86,7 +38,8 @@ export async function updateWebhookEndpoint(request: ApiRequest, store: CatalogS
     rootParam(request.body, "webhook_endpoint"),
   );
   const endpoint = await existing(request, store);
-  if (input.webhook_url) await checkAllowed(store, request.organization.id, input.webhook_url, endpoint.id);
+  if (input.webhook_url)
+    await checkWebhookEndpointAllowed(store, request.organization.id, input.webhook_url, endpoint.id);
   const updated: WebhookEndpoint = {
     ...endpoint,
     webhookUrl: patch(input.webhook_url, endpoint.webhookUrl),

@@ -1,0 +1,103 @@
+import type { Customer, Plan, Subscription } from "#shared/domain/catalog.js";
+import { invalid, notFound } from "#shared/platform/http/errors.js";
+import type { CatalogStore, CatalogWrite } from "#shared/store/catalog-store.js";
+import { type CatalogInstant, isValidEndingAt, storedInstant } from "../catalog-dates.js";
+import type { CatalogDeps } from "../catalog-deps.js";
+import { newCustomer } from "../customers/upsert-customer.js";
+import { changePlan } from "./change-plan.js";
+import { newSubscription } from "./new-subscription.js";
+import { timezoneOf } from "./subscription-view.js";
+
+export interface SubscriptionCreation {
+  readonly externalCustomerId: string;
+  readonly planCode: string;
+  readonly externalId: string;
+  readonly name: string | null | undefined;
+  readonly subscriptionAt: CatalogInstant | null | undefined;
+  readonly endingAt: CatalogInstant | null | undefined;
+  readonly billingTime: Subscription["billingTime"] | undefined;
+}
+
+/**
+ * The customer a new subscription belongs to, and its part of the change: created when unknown
+ * (as Lago does), given the plan's currency when it has none, else only required to still exist.
+ */
+async function customerFor(
+  catalog: CatalogStore,
+  organizationId: string,
+  externalCustomerId: string,
+  plan: Plan,
+  now: string,
+): Promise<{ customer: Customer; writes: CatalogWrite[] }> {
+  const currency = plan.amountCurrency;
+  const existing = await catalog.getCustomer(organizationId, externalCustomerId);
+  if (existing) {
+    if (existing.currency && existing.currency !== currency)
+      throw invalid("currency", "currencies_does_not_match");
+    if (existing.currency) return { customer: existing, writes: [catalog.customerCheck(existing)] };
+    const withCurrency = { ...existing, currency, updatedAt: now };
+    return { customer: withCurrency, writes: [catalog.customerReplacement(withCurrency)] };
+  }
+  const sequence = await catalog.nextSequence(organizationId, "customer");
+  const customer = { ...newCustomer(organizationId, externalCustomerId, sequence.value, now), currency };
+  return { customer, writes: [sequence.write, catalog.customerInsertion(customer)] };
+}
+
+/**
+ * POST /subscriptions. A new external id starts a subscription (and creates an unknown customer,
+ * as Lago does); a live one on another plan changes plan; the same request again returns it
+ * unchanged. Everything is checked before anything is written, and the customer, the
+ * subscription and the customer's sequence number are written in one transaction: a refused or
+ * failed request changes nothing.
+ */
+export async function createSubscription(
+  deps: CatalogDeps,
+  organizationId: string,
+  input: SubscriptionCreation,
+  now: string,
+): Promise<Subscription> {
+  const plan = await deps.catalog.getPlan(organizationId, input.planCode);
+  if (!plan) throw notFound("plan");
+  const subscriptionAt = input.subscriptionAt ?? storedInstant(now);
+  if (input.endingAt && !isValidEndingAt(input.endingAt, subscriptionAt, now))
+    throw invalid("ending_at", "invalid_date");
+
+  const record = await deps.catalog.subscriptionRecord(organizationId, input.externalId);
+  const current = record?.subscription;
+  if (record && current && (current.status === "active" || current.status === "pending")) {
+    if (current.externalCustomerId !== input.externalCustomerId)
+      throw invalid("external_id", "value_already_exist");
+    if (current.planId === plan.id) return current;
+    return changePlan(deps, record, plan, input.name ?? current.name, now);
+  }
+
+  const { customer, writes } = await customerFor(
+    deps.catalog,
+    organizationId,
+    input.externalCustomerId,
+    plan,
+    now,
+  );
+  const created = newSubscription(
+    {
+      externalId: input.externalId,
+      name: input.name ?? null,
+      subscriptionAt: subscriptionAt.iso,
+      endingAt: input.endingAt?.iso ?? null,
+      billingTime: input.billingTime ?? "calendar",
+    },
+    plan,
+    customer,
+    await timezoneOf(deps, customer),
+    now,
+  );
+  await deps.catalog.write([
+    ...writes,
+    deps.catalog.planCheck(plan),
+    // An external id whose subscription ended is free again: the old one goes to the history.
+    ...(record
+      ? deps.catalog.subscriptionReplacement(record, record, created)
+      : [deps.catalog.subscriptionInsertion(created.subscription, created.dueAt)]),
+  ]);
+  return created.subscription;
+}

@@ -1,0 +1,112 @@
+import type { BillingJob } from "#shared/contracts/billing-job.js";
+import type { Subscription } from "#shared/domain/catalog.js";
+import { canceled, terminated } from "#shared/domain/subscription-lifecycle.js";
+import { methodNotAllowed, notFound } from "#shared/platform/http/errors.js";
+import type { CatalogStore, CatalogWrite, SubscriptionRecord } from "#shared/store/catalog-store.js";
+import type { CatalogDeps } from "../catalog-deps.js";
+
+/**
+ * The due instant of a subscription terminated now: now, unless a period that closed earlier is
+ * still to be billed (the clock has not run since), which comes first.
+ */
+export function dueUntil(record: SubscriptionRecord, now: string): string {
+  return record.dueAt && record.dueAt < now ? record.dueAt : now;
+}
+
+/** A subscription ended now: what it becomes, its write, and the final invoice to ask for. */
+export interface SubscriptionEnding {
+  readonly ended: Subscription;
+  readonly write: CatalogWrite;
+  readonly billing: BillingJob | null;
+}
+
+/**
+ * Ends a subscription now: an active one is terminated and its final partial period billed; a
+ * pending one (or, with `onlyPending`, an active one's pending downgrade) is canceled.
+ */
+export function subscriptionEnding(
+  catalog: CatalogStore,
+  record: SubscriptionRecord,
+  now: string,
+  onlyPending = false,
+): SubscriptionEnding {
+  const { subscription } = record;
+  if (subscription.status === "pending") {
+    const ended = canceled(subscription, now);
+    return { ended, write: catalog.subscriptionSave(record, ended, null), billing: null };
+  }
+  if (subscription.status !== "active") throw methodNotAllowed("subscription_not_active");
+  if (onlyPending) {
+    if (!subscription.nextPlanCode) throw notFound("subscription");
+    const withoutDowngrade = { ...subscription, nextPlanCode: null, updatedAt: now };
+    return {
+      ended: withoutDowngrade,
+      write: catalog.subscriptionSave(record, withoutDowngrade, record.dueAt),
+      billing: null,
+    };
+  }
+  const ended = terminated(subscription, now, "terminated");
+  return {
+    ended,
+    write: catalog.subscriptionSave(record, ended, dueUntil(record, now)),
+    billing: {
+      organizationId: ended.organizationId,
+      externalSubscriptionId: ended.externalId,
+      subscriptionId: ended.id,
+      now,
+    },
+  };
+}
+
+/** Ends one subscription now (see `subscriptionEnding`). */
+export async function endSubscription(
+  deps: CatalogDeps,
+  record: SubscriptionRecord,
+  now: string,
+  onlyPending = false,
+): Promise<Subscription> {
+  const ending = subscriptionEnding(deps.catalog, record, now, onlyPending);
+  await deps.catalog.write([ending.write]);
+  if (ending.billing) await deps.requestBilling([ending.billing]);
+  return ending.ended;
+}
+
+/** The current record of every live (active or pending) subscription matching `belongs`. */
+export async function liveSubscriptionRecords(
+  catalog: CatalogStore,
+  organizationId: string,
+  belongs: (subscription: Subscription) => boolean,
+): Promise<SubscriptionRecord[]> {
+  const live = (await catalog.listSubscriptions(organizationId)).filter(
+    (s) => belongs(s) && (s.status === "active" || s.status === "pending"),
+  );
+  const records = await Promise.all(
+    live.map((s) => catalog.subscriptionRecord(organizationId, s.externalId)),
+  );
+  return records.filter(
+    (record): record is SubscriptionRecord =>
+      record !== undefined &&
+      belongs(record.subscription) &&
+      (record.subscription.status === "active" || record.subscription.status === "pending"),
+  );
+}
+
+/**
+ * Ends every subscription of `records` now together with `last` (a plan's or a customer's
+ * removal): all or nothing when it fits one transaction, else the subscriptions first and `last`
+ * with the final ones, so the same request made again finishes an interrupted change.
+ */
+export async function endSubscriptionsWith(
+  deps: CatalogDeps,
+  records: readonly SubscriptionRecord[],
+  now: string,
+  last: readonly CatalogWrite[],
+): Promise<void> {
+  const endings = records.map((record) => subscriptionEnding(deps.catalog, record, now));
+  await deps.catalog.writeInChunks(
+    endings.map((ending) => ending.write),
+    last,
+  );
+  const jobs = endings.flatMap((ending) => (ending.billing ? [ending.billing] : []));
+  if (jobs.length > 0) await deps.requestBilling(jobs);
+}

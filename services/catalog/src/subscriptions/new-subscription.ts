@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import type { Customer, Plan, Subscription } from "#shared/domain/catalog.js";
+import { activationInstant, firstClosing, startsLater } from "#shared/domain/subscription-lifecycle.js";
+
+export interface NewSubscriptionInput {
+  readonly externalId: string;
+  readonly name: string | null;
+  readonly subscriptionAt: string;
+  readonly endingAt: string | null;
+  readonly billingTime: Subscription["billingTime"];
+}
+
+/**
+ * A new subscription and when the billing clock first has work for it: active from
+ * subscription_at if that is today or earlier (local), else pending until then. One started in
+ * the past is billed from the period its creation day follows, as Lago bills it.
+ */
+export function newSubscription(
+  input: NewSubscriptionInput,
+  plan: Plan,
+  customer: Customer,
+  timezone: string,
+  now: string,
+  previous?: Subscription,
+): { subscription: Subscription; dueAt: string } {
+  const pending = startsLater(input.subscriptionAt, timezone, now);
+  const subscription: Subscription = {
+    id: randomUUID(),
+    organizationId: customer.organizationId,
+    externalId: input.externalId,
+    customerId: customer.id,
+    externalCustomerId: customer.externalId,
+    planId: plan.id,
+    planCode: plan.code,
+    name: input.name,
+    status: pending ? "pending" : "active",
+    billingTime: input.billingTime,
+    subscriptionAt: input.subscriptionAt,
+    startedAt: pending ? null : previous ? now : input.subscriptionAt,
+    endingAt: input.endingAt,
+    terminatedAt: null,
+    canceledAt: null,
+    terminationReason: null,
+    previousSubscriptionId: previous?.id ?? null,
+    previousPlanCode: previous?.planCode ?? null,
+    nextPlanCode: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const dueAt = pending
+    ? activationInstant(input.subscriptionAt, timezone)
+    : firstClosing(subscription, plan, timezone, now);
+  return { subscription, dueAt };
+}

@@ -1,0 +1,40 @@
+import type { CatalogStore, CatalogWrite } from "#shared/store/catalog-store.js";
+
+/**
+ * Customers and plans name taxes by code: the writes that rename `from` to `to` there, or remove
+ * it when `to` is null (a deleted tax).
+ */
+export async function taxCodeReferenceWrites(
+  store: CatalogStore,
+  organizationId: string,
+  from: string,
+  to: string | null,
+): Promise<CatalogWrite[]> {
+  const swap = (codes: readonly string[]) =>
+    codes.flatMap((taxCode) => (taxCode === from ? (to ? [to] : []) : [taxCode]));
+  const [customers, plans] = await Promise.all([
+    store.listCustomers(organizationId),
+    store.listPlans(organizationId),
+  ]);
+  const customerWrites = customers
+    .filter((customer) => customer.taxCodes.includes(from))
+    .map((customer) => store.customerReplacement({ ...customer, taxCodes: swap(customer.taxCodes) }));
+  const planWrites = plans
+    .filter(
+      (plan) =>
+        plan.taxCodes.includes(from) ||
+        plan.charges.some((charge) => charge.taxCodes.includes(from)) ||
+        plan.minimumCommitment?.taxCodes.includes(from),
+    )
+    .flatMap((plan) =>
+      store.planSave({
+        ...plan,
+        taxCodes: swap(plan.taxCodes),
+        charges: plan.charges.map((charge) => ({ ...charge, taxCodes: swap(charge.taxCodes) })),
+        minimumCommitment: plan.minimumCommitment
+          ? { ...plan.minimumCommitment, taxCodes: swap(plan.minimumCommitment.taxCodes) }
+          : null,
+      }),
+    );
+  return [...customerWrites, ...planWrites];
+}
