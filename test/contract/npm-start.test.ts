@@ -1,76 +1,22 @@
 /**
  * `npm start` as a user runs it: it prints the API and key, serves the API with the fixed key, and
- * on SIGTERM or SIGINT stops everything, its moto_server included.
+ * on SIGTERM or SIGINT stops everything, its moto_server included. Every run keeps its data in a
+ * temporary folder, never in the checkout.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { connect } from "node:net";
+import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  bannerField,
+  cleanUpNpmRuns,
+  closesWithin,
+  dataFolder,
+  listening,
+  startNpm,
+} from "../support/npm-start.js";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const children: ChildProcess[] = [];
-
-afterEach(() => {
-  for (const child of children.splice(0)) {
-    try {
-      if (child.pid) process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // the group is already gone
-    }
-  }
-});
-
-function start(env: Record<string, string>, command = ["npm", "start", "--silent"]) {
-  const [bin, ...args] = command as [string, ...string[]];
-  // Its own process group, like a job in a terminal: Ctrl-C signals the whole group.
-  const child = spawn(bin, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  children.push(child);
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<string>((resolve) =>
-    child.once("exit", (code, signal) => resolve(code === null ? `signal ${signal}` : `code ${code}`)),
-  );
-  const banner = async (timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (/Press Ctrl-C to stop/.test(output)) return output;
-      if (child.exitCode !== null) throw new Error(`exited early:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`no banner in time:\n${output}`);
-  };
-  return { child, exited, banner, output: () => output };
-}
-
-function listening(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-async function closesWithin(url: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!(await listening(url))) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
+afterEach(cleanUpNpmRuns);
 
 describe("npm start", () => {
   // Ctrl-C in a terminal sends SIGINT to the whole foreground group; `kill` sends SIGTERM to npm only.
@@ -79,11 +25,18 @@ describe("npm start", () => {
     ["SIGINT", "group"],
   ] as const) {
     it(`serves the API with BILLING_API_KEY and leaves no process behind on ${signal} to the ${target}`, async () => {
-      const run = start({ PORT: "0", BILLING_CLOCK: "manual", BILLING_API_KEY: "lago-local-key" });
+      const dir = await dataFolder();
+      const run = startNpm({
+        PORT: "0",
+        BILLING_CLOCK: "manual",
+        BILLING_API_KEY: "lago-local-key",
+        BILLING_DATA_DIR: dir,
+      });
       const banner = await run.banner();
-      const api = /API:\s+(\S+)/.exec(banner)?.[1] as string;
-      const moto = /AWS emulator:\s+(\S+)/.exec(banner)?.[1] as string;
+      const api = bannerField(banner, /API:\s+(\S+)/);
+      const moto = bannerField(banner, /AWS emulator:\s+(\S+)/);
       expect(banner).toContain("lago-local-key");
+      expect(banner).toContain(`Data:         ${dir} (new, starting clean`);
 
       const organization = await fetch(`${api}/organizations`, {
         headers: { authorization: "Bearer lago-local-key" },
@@ -91,41 +44,73 @@ describe("npm start", () => {
       expect(organization.status).toBe(200);
       expect(await listening(moto)).toBe(true);
 
-      process.kill(target === "group" ? -(run.child.pid as number) : (run.child.pid as number), signal);
+      run.signal(signal, target);
       expect(await run.exited).toMatch(/^(code 0|signal SIG(TERM|INT))$/);
       // npm may exit before its child has finished stopping: give the runtime time to close, and
       // moto_server (a child of the runtime) to go with it.
       expect(await closesWithin(api, 15_000)).toBe(true);
       expect(await closesWithin(moto, 15_000)).toBe(true);
+      expect(await run.gone()).toBe(true);
+      expect(run.output()).toMatch(/Saved \d+ items to /);
+      // The data, and nothing else: the lock is released, no temporary file is left.
+      expect(await readdir(dir)).toEqual(["snapshot.jsonl"]);
     });
   }
 
   it("says how to get an emulator when moto_server is missing and no endpoint is set", async () => {
-    const run = start({ AWS_ENDPOINT_URL: "", MOTO_SERVER_COMMAND: "/nonexistent/moto_server", PORT: "0" });
+    const run = startNpm({
+      AWS_ENDPOINT_URL: "",
+      MOTO_SERVER_COMMAND: "/nonexistent/moto_server",
+      PORT: "0",
+      BILLING_DATA_DIR: await dataFolder(),
+    });
     expect(await run.exited).toBe("code 1");
     expect(run.output()).toContain('pip install "moto[server]"');
     expect(run.output()).toContain("AWS_ENDPOINT_URL");
   });
 
-  it("uses an emulator given in AWS_ENDPOINT_URL instead of starting one", async () => {
-    const first = start({ PORT: "0", BILLING_CLOCK: "manual", BILLING_API_KEY: "first-key" });
-    const moto = /AWS emulator:\s+(\S+)/.exec(await first.banner())?.[1] as string;
-    const second = start({
+  it("refuses a data folder another npm start is using", async () => {
+    const dir = await dataFolder();
+    const first = startNpm({ PORT: "0", BILLING_CLOCK: "manual", BILLING_DATA_DIR: dir });
+    await first.banner();
+    const second = startNpm({ PORT: "0", BILLING_CLOCK: "manual", BILLING_DATA_DIR: dir });
+    expect(await second.exited).toBe("code 1");
+    expect(second.output()).toMatch(/The data folder .* is in use by process \d+/);
+    expect(second.output()).toContain("BILLING_DATA_DIR=<another folder>");
+    first.signal("SIGTERM", "npm");
+    expect(await first.gone()).toBe(true);
+  });
+
+  it("uses an emulator given in AWS_ENDPOINT_URL instead of starting one, and keeps no data itself", async () => {
+    const first = startNpm({
+      PORT: "0",
+      BILLING_CLOCK: "manual",
+      BILLING_API_KEY: "first-key",
+      BILLING_DATA_DIR: await dataFolder(),
+    });
+    const moto = bannerField(await first.banner(), /AWS emulator:\s+(\S+)/);
+    const unused = join(await dataFolder(), "unused");
+    const second = startNpm({
       PORT: "0",
       BILLING_CLOCK: "manual",
       BILLING_API_KEY: "first-key",
       AWS_ENDPOINT_URL: moto,
+      BILLING_DATA_DIR: unused,
     });
     const banner = await second.banner();
     expect(banner).toContain(`AWS emulator: ${moto}`);
     expect(banner).not.toContain("started here");
+    expect(banner).toContain(`Data:         kept by the emulator at ${moto}`);
+    expect(banner).toContain("BILLING_DATA_DIR is not used with AWS_ENDPOINT_URL");
     // Same emulator, same tables: the key made by the first runtime is the same organization.
     const orgOf = (text: string) => /organization ([0-9a-f-]+)/.exec(text)?.[1];
     expect(orgOf(banner)).toBe(orgOf(await first.banner()));
-    second.child.kill("SIGTERM");
+    second.signal("SIGTERM", "npm");
     await second.exited;
+    expect(await second.gone()).toBe(true);
     expect(await listening(moto)).toBe(true);
-    first.child.kill("SIGTERM");
+    expect(existsSync(unused)).toBe(false);
+    first.signal("SIGTERM", "npm");
     await first.exited;
   });
 });
