@@ -7,7 +7,10 @@ describe("catalog dates", () => {
       iso: "2026-03-01T10:00:00.000Z",
       date: "2026-03-01",
     });
-    expect(parseCatalogInstant("2026-03-01")).toEqual({ iso: "2026-03-01T00:00:00.000Z", date: "2026-03-01" });
+    expect(parseCatalogInstant("2026-03-01")).toEqual({
+      iso: "2026-03-01T00:00:00.000Z",
+      date: "2026-03-01",
+    });
     // No offset: UTC, as Lago's Time.zone reads it.
     expect(parseCatalogInstant("2026-03-01T10:00")?.iso).toBe("2026-03-01T10:00:00.000Z");
     // An offset: the instant in UTC, the date as written (what Lago's `to_date` compares).
@@ -35,7 +38,16 @@ describe("catalog dates", () => {
   });
 
   it("refuses what is not a calendar date: times alone, week and ordinal dates, free text", () => {
-    for (const text of ["10:00", "2026-W09-1", "2026-060", "2026-03", "2026", "", " 2026-03-01", "tomorrow"]) {
+    for (const text of [
+      "10:00",
+      "2026-W09-1",
+      "2026-060",
+      "2026-03",
+      "2026",
+      "",
+      " 2026-03-01",
+      "tomorrow",
+    ]) {
       expect(parseCatalogInstant(text), text).toBeUndefined();
     }
     expect(parseCatalogInstant(`2026-03-01T10:00:00.${"1".repeat(200)}Z`)).toBeUndefined();

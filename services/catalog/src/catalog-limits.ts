@@ -95,7 +95,14 @@ export const boundedNumber = (min: number, max: number) =>
 
 /** An integer from `min` to `max`. */
 export const boundedInteger = (min: number, max: number) =>
-  z.preprocess(asNumber, z.number().int().min(min, OUT_OF_RANGE).max(max, OUT_OF_RANGE));
+  z.preprocess(
+    asNumber,
+    z
+      .number()
+      .min(min, OUT_OF_RANGE)
+      .max(max, OUT_OF_RANGE)
+      .refine(Number.isInteger, { message: "value_is_invalid" }),
+  );
 
 /** An amount in cents: a non-negative safe integer. */
 export const amountCents = boundedInteger(0, MAX_AMOUNT_CENTS);
