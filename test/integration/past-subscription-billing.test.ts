@@ -1,0 +1,220 @@
+/**
+ * A subscription created with a subscription_at in the past is billed as Lago bills it. Lago
+ * starts it at once (`started_at` = subscription_at, `Subscriptions::CreateService`) and invoices
+ * nothing then; its clock bills a period only on the period's billing day
+ * (`Subscriptions::OrganizationBillingService`), for the period that just ended
+ * (`Subscriptions::DatesService`): so the first invoice is the period the creation day follows,
+ * in full when the subscription started before it, and every earlier period is never billed.
+ * Amounts are worked out by hand below: a 31.00 EUR monthly plan, 0.50 EUR per event, UTC.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storeAndAggregate } from "../../services/aggregate/src/events/store-and-aggregate.js";
+import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscription-context.js";
+import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
+import { eventBridgePublisher } from "../../services/invoicing/src/billing/domain-events.js";
+import { enqueueDueSubscriptions } from "../../services/invoicing/src/billing/enqueue-due-subscriptions.js";
+import {
+  type BillingDeps,
+  runDueSubscription,
+} from "../../services/invoicing/src/billing/run-due-subscription.js";
+import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
+import type { BillingJob } from "../../shared/src/contracts/billing-job.js";
+import { eventBridgeClient } from "../../shared/src/platform/aws-clients.js";
+import { CatalogStore } from "../../shared/src/store/catalog-store.js";
+import { EventStore } from "../../shared/src/store/event-store.js";
+import { OrganizationStore } from "../../shared/src/store/organization-store.js";
+import { UsageStore } from "../../shared/src/store/usage-store.js";
+import { periodChargeFees } from "../../shared/src/usage/period-charge-fees.js";
+import { invoke } from "../support/api-events.js";
+import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
+import { seedCatalog } from "../support/catalog-fixture.js";
+
+let aws: AwsHarness;
+
+beforeAll(async () => {
+  aws = await startAwsHarness();
+});
+afterAll(() => aws.stop());
+
+const billingDeps = (): BillingDeps => {
+  const catalog = new CatalogStore();
+  const events = new EventStore();
+  return {
+    catalog,
+    organizations: new OrganizationStore(),
+    invoices: new InvoiceStore(),
+    chargeFees: (subscription, plan, window, timezone) =>
+      periodChargeFees({ catalog, events, usage: new UsageStore() }, subscription, plan, window, timezone),
+    publish: eventBridgePublisher(eventBridgeClient(), process.env.EVENT_BUS_NAME as string),
+  };
+};
+
+/** Runs the billing clock at `now` for one organization, and each job it hands out. */
+async function tick(now: string, organizationId: string): Promise<number> {
+  const jobs: BillingJob[] = [];
+  await enqueueDueSubscriptions(now, new CatalogStore(), async (batch) => {
+    jobs.push(...batch.filter((job) => job.organizationId === organizationId));
+  });
+  for (const job of jobs) await runDueSubscription(job, billingDeps());
+  return jobs.length;
+}
+
+async function sendUsage(organizationId: string, externalSubscriptionId: string, timestamps: string[]) {
+  await storeAndAggregate(
+    {
+      unitId: randomUUID(),
+      organizationId,
+      events: timestamps.map((timestamp) => ({
+        lagoId: randomUUID(),
+        transactionId: randomUUID(),
+        externalSubscriptionId,
+        code: "usage",
+        timestamp,
+        properties: {},
+        preciseTotalAmountCents: null,
+        receivedAt: timestamp,
+      })),
+    },
+    {
+      events: new EventStore(),
+      usage: new UsageStore(),
+      catalog: cachedCatalogLookups(new CatalogStore(), new OrganizationStore()),
+      flagDraftForRefresh: async () => undefined,
+    },
+  );
+}
+
+/** Each invoice of the organization as [period start, base fee, charge fee, total], oldest first. */
+async function invoicesOf(organizationId: string) {
+  const invoices = await new InvoiceStore().list(organizationId);
+  return invoices
+    .sort((a, b) => a.periodStartsAt.localeCompare(b.periodStartsAt))
+    .map((invoice) => [
+      invoice.periodStartsAt.slice(0, 10),
+      invoice.fees.find((fee) => fee.feeType === "subscription")?.amountCents,
+      invoice.fees.find((fee) => fee.feeType === "charge")?.amountCents ?? 0,
+      invoice.totalAmountCents,
+    ]);
+}
+
+const PLAN = { planAmountCents: 3100, unitPrice: "0.5" } as const;
+
+describe("a subscription_at in the past", () => {
+  it("starts then, and is first billed for the period it was created in, in full", async () => {
+    // Created on March 15 with a start on January 10.
+    const seeded = await seedCatalog({
+      ...PLAN,
+      name: "Backdated",
+      subscriptionAt: "2026-01-10T00:00:00Z",
+      at: "2026-03-15T12:00:00Z",
+    });
+    await sendUsage(seeded.organizationId, seeded.externalSubscriptionId, [
+      "2026-01-20T00:00:00.000Z",
+      "2026-02-10T00:00:00.000Z",
+      "2026-03-05T00:00:00.000Z",
+      "2026-03-20T00:00:00.000Z",
+    ]);
+    const subscription = await invoke(catalogApi, "GET /api/v1/subscriptions/{external_id}", {
+      apiKey: seeded.apiKey,
+      params: { external_id: seeded.externalSubscriptionId },
+      at: "2026-03-15T12:00:00Z",
+    });
+    expect(subscription.body.subscription).toMatchObject({
+      status: "active",
+      started_at: "2026-01-10T00:00:00.000Z",
+      current_billing_period_started_at: "2026-03-01T00:00:00.000Z",
+    });
+
+    // January and February closed before it existed: nothing is due for them, ever.
+    expect(await tick("2026-03-15T12:15:00.000Z", seeded.organizationId)).toBe(0);
+    expect(await tick("2026-03-31T23:59:59.999Z", seeded.organizationId)).toBe(0);
+    expect(await tick("2026-04-01T00:15:00.000Z", seeded.organizationId)).toBe(1);
+    // March in full (31/31 × 31.00 EUR), and its two events (March 5, March 20) × 0.50 EUR.
+    expect(await invoicesOf(seeded.organizationId)).toEqual([["2026-03-01", 3100, 100, 3200]]);
+
+    // Then every period as usual.
+    expect(await tick("2026-05-01T00:15:00.000Z", seeded.organizationId)).toBe(1);
+    expect(await invoicesOf(seeded.organizationId)).toEqual([
+      ["2026-03-01", 3100, 100, 3200],
+      ["2026-04-01", 3100, 0, 3100],
+    ]);
+  });
+
+  it("created on a billing day, the period that just closed is billed (prorated from the start)", async () => {
+    // Created on March 1 at 10:00 with a start on February 10: Lago's clock runs of March 1
+    // bill February, from the 10th.
+    const seeded = await seedCatalog({
+      ...PLAN,
+      name: "Billing Day",
+      subscriptionAt: "2026-02-10T00:00:00Z",
+      at: "2026-03-01T10:00:00Z",
+    });
+    await sendUsage(seeded.organizationId, seeded.externalSubscriptionId, ["2026-02-15T00:00:00.000Z"]);
+    expect(await tick("2026-03-01T10:15:00.000Z", seeded.organizationId)).toBe(1);
+    // February 10–28: 19 of 28 days × 31.00 EUR = 21.0357… → 21.04 EUR; one event, 0.50 EUR.
+    expect(await invoicesOf(seeded.organizationId)).toEqual([["2026-02-01", 2104, 50, 2154]]);
+    expect(await tick("2026-03-31T00:00:00.000Z", seeded.organizationId)).toBe(0);
+    expect(await tick("2026-04-01T00:15:00.000Z", seeded.organizationId)).toBe(1);
+    expect((await invoicesOf(seeded.organizationId))[1]).toEqual(["2026-03-01", 3100, 0, 3100]);
+  });
+
+  it("anniversary periods: the period holding the creation day is the first billed, in full", async () => {
+    const seeded = await seedCatalog({
+      ...PLAN,
+      name: "Anniversary",
+      subscriptionAt: "2026-03-05T00:00:00Z",
+      at: "2026-03-05T08:00:00Z",
+    });
+    // A second subscription of the same customer, anniversary from January 20, created March 5.
+    const created = await invoke(catalogApi, "POST /api/v1/subscriptions", {
+      apiKey: seeded.apiKey,
+      at: "2026-03-05T08:00:00Z",
+      body: {
+        subscription: {
+          external_customer_id: seeded.externalCustomerId,
+          plan_code: "pro",
+          external_id: "sub_anniversary",
+          billing_time: "anniversary",
+          subscription_at: "2026-01-20T00:00:00Z",
+        },
+      },
+    });
+    expect(created.body.subscription).toMatchObject({
+      current_billing_period_started_at: "2026-02-20T00:00:00.000Z",
+      current_billing_period_ending_at: "2026-03-19T23:59:59.000Z",
+    });
+    expect(await tick("2026-03-20T00:15:00.000Z", seeded.organizationId)).toBe(1);
+    const invoices = await new InvoiceStore().list(seeded.organizationId);
+    const anniversary = invoices.filter((invoice) => invoice.externalSubscriptionId === "sub_anniversary");
+    // February 20 – March 19 in full; January 20 – February 19 is never billed.
+    expect(
+      anniversary.map((invoice) => [
+        invoice.periodStartsAt,
+        invoice.fees[0]?.amountCents,
+        invoice.totalAmountCents,
+      ]),
+    ).toEqual([["2026-02-20T00:00:00.000Z", 3100, 3100]]);
+  });
+
+  it("a subscription stored before this rule, due for a period that closed before it existed, skips it", async () => {
+    const seeded = await seedCatalog({
+      ...PLAN,
+      name: "Legacy",
+      subscriptionAt: "2026-01-10T00:00:00Z",
+      at: "2026-03-15T12:00:00Z",
+    });
+    // As the catch-up used to leave it: due at the end of its first (January) period.
+    const catalog = new CatalogStore();
+    const record = await catalog.subscriptionRecord(seeded.organizationId, seeded.externalSubscriptionId);
+    if (!record) throw new Error("no subscription");
+    await catalog.saveSubscription(record, record.subscription, "2026-02-01T00:00:00.000Z");
+
+    expect(await tick("2026-03-16T00:00:00.000Z", seeded.organizationId)).toBe(1);
+    expect(await invoicesOf(seeded.organizationId)).toEqual([]);
+    const moved = await catalog.subscriptionRecord(seeded.organizationId, seeded.externalSubscriptionId);
+    expect(moved?.dueAt).toBe("2026-04-01T00:00:00.000Z");
+    expect(await tick("2026-04-01T00:15:00.000Z", seeded.organizationId)).toBe(1);
+    expect(await invoicesOf(seeded.organizationId)).toEqual([["2026-03-01", 3100, 0, 3100]]);
+  });
+});
