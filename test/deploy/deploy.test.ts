@@ -206,7 +206,11 @@ describe("deployed into moto with the CDK CLI", () => {
   it("has every stack output but the API URL (the HTTP API is not emulated)", () => {
     const expected = [
       ...resources.tables.map((t) => `${pascal(t.id)}TableName`),
-      ...resources.queues.flatMap((q) => [`${pascal(q.id)}QueueUrl`, `${pascal(q.id)}DeadLetterQueueUrl`]),
+      ...resources.queues.flatMap((q) => [
+        `${pascal(q.id)}QueueUrl`,
+        `${pascal(q.id)}DeadLetterQueueUrl`,
+        `${pascal(q.id)}DeadLetterQueueArn`,
+      ]),
       "EventBusName",
       "DocumentsBucketName",
       "AlarmTopicArn",
