@@ -346,3 +346,29 @@ describe("subscriptions", () => {
     );
   });
 });
+
+describe("concurrent creations", () => {
+  it("creates customers and subscriptions concurrently, each customer with its own sequential id", async () => {
+    const created = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2
+          ? lago.customers.createCustomer({ customer: { external_id: `cus_par_${i}`, currency: "USD" } })
+          : lago.subscriptions.createSubscription({
+              subscription: {
+                external_customer_id: `cus_par_${i}`,
+                plan_code: "basic",
+                external_id: `sub_par_${i}`,
+              },
+            }),
+      ),
+    );
+    expect(created.every((answer) => answer.ok)).toBe(true);
+    const ids = await Promise.all(
+      Array.from(
+        { length: 12 },
+        async (_, i) => (await lago.customers.findCustomer(`cus_par_${i}`)).data.customer.sequential_id,
+      ),
+    );
+    expect(new Set(ids).size).toBe(12);
+  });
+});

@@ -99,14 +99,10 @@ export async function customerUpsert(
     }
     return { customer: updated, writes: [store.customerReplacement(updated)] };
   }
-  // The sequence is taken in the same change as the customer: a refused change takes no number.
-  const sequence = await store.nextSequence(organizationId, "customer");
-  const customer = applyInput(
-    newCustomer(organizationId, input.external_id, sequence.value, now),
-    input,
-    now,
-  );
-  return { customer, writes: [sequence.write, store.customerInsertion(customer)] };
+  // Everything is checked by now: the number is taken only for a change about to be written.
+  const sequentialId = await store.takeSequence(organizationId, "customer");
+  const customer = applyInput(newCustomer(organizationId, input.external_id, sequentialId, now), input, now);
+  return { customer, writes: [store.customerInsertion(customer)] };
 }
 
 /** Creates a customer, or updates the one with this external_id, all or nothing. */

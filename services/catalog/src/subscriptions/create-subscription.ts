@@ -38,17 +38,17 @@ async function customerFor(
     const withCurrency = { ...existing, currency, updatedAt: now };
     return { customer: withCurrency, writes: [catalog.customerReplacement(withCurrency)] };
   }
-  const sequence = await catalog.nextSequence(organizationId, "customer");
-  const customer = { ...newCustomer(organizationId, externalCustomerId, sequence.value, now), currency };
-  return { customer, writes: [sequence.write, catalog.customerInsertion(customer)] };
+  const sequentialId = await catalog.takeSequence(organizationId, "customer");
+  const customer = { ...newCustomer(organizationId, externalCustomerId, sequentialId, now), currency };
+  return { customer, writes: [catalog.customerInsertion(customer)] };
 }
 
 /**
  * POST /subscriptions. A new external id starts a subscription (and creates an unknown customer,
  * as Lago does); a live one on another plan changes plan; the same request again returns it
- * unchanged. Everything is checked before anything is written, and the customer, the
- * subscription and the customer's sequence number are written in one transaction: a refused or
- * failed request changes nothing.
+ * unchanged. Everything is checked before anything is written, and the customer and the
+ * subscription are written in one transaction: a refused or failed request changes nothing (a new
+ * customer's sequential id may then stay unused).
  */
 export async function createSubscription(
   deps: CatalogDeps,
