@@ -13,7 +13,14 @@ import {
 import { isWithinSubscription, subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
 import type { UsageEvent } from "#shared/domain/usage-event.js";
 import { stringifyJson } from "#shared/platform/json/json-text.js";
-import type { EventPlacement, EventStore, StoredEvent, StoreOutcome } from "#shared/store/event-store.js";
+import type {
+  EventError,
+  EventPlacement,
+  EventStore,
+  NotAggregatedReason,
+  StoredEvent,
+  StoreOutcome,
+} from "#shared/store/event-store.js";
 import type { AggregateKey, UsageStore } from "#shared/store/usage-store.js";
 import type { CatalogLookups } from "./subscription-context.js";
 
@@ -101,6 +108,19 @@ export type DeliveryUnitEvents = Pick<EventsMessage, "unitId" | "organizationId"
   readonly malformed?: readonly MalformedEvent[];
 };
 
+/** The error record of an event that is not billed, for `events.errors`. */
+function errorOf(organizationId: string, event: UsageEvent, reason: NotAggregatedReason): EventError {
+  return {
+    organizationId,
+    transactionId: event.transactionId,
+    externalSubscriptionId: event.externalSubscriptionId,
+    code: event.code,
+    timestamp: event.timestamp,
+    receivedAt: event.receivedAt,
+    reason,
+  };
+}
+
 /**
  * DynamoDB refused the item itself (too large, an invalid value): retrying can never store it.
  * Throttling, timeouts and every other failure are transient, and fail the message for a retry.
@@ -133,13 +153,7 @@ async function storeEvent(
   } catch (error) {
     if (!isUnstorableItem(error)) throw error;
     await deps.events.recordError({
-      organizationId,
-      transactionId: event.transactionId,
-      externalSubscriptionId: event.externalSubscriptionId,
-      code: event.code,
-      timestamp: event.timestamp,
-      receivedAt: event.receivedAt,
-      reason: "event_not_storable",
+      ...errorOf(organizationId, event, "event_not_storable"),
       propertiesJson: stringifyJson(event.properties),
     });
     return { kind: "refused" };
@@ -201,15 +215,13 @@ export async function storeAndAggregate(
 
   const rejected = owned.filter((event) => !event.placement.aggregated);
   await inBatches(rejected, concurrency, (event) =>
-    deps.events.recordError({
-      organizationId,
-      transactionId: event.transactionId,
-      externalSubscriptionId: event.externalSubscriptionId,
-      code: event.code,
-      timestamp: event.timestamp,
-      receivedAt: event.receivedAt,
-      reason: event.placement.aggregated ? "outside_subscription" : event.placement.reason,
-    }),
+    deps.events.recordError(
+      errorOf(
+        organizationId,
+        event,
+        event.placement.aggregated ? "outside_subscription" : event.placement.reason,
+      ),
+    ),
   );
 
   const aggregates = new Map<string, Aggregate>();
