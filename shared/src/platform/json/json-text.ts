@@ -31,36 +31,96 @@ export interface JsonInspection {
   readonly inexactNumbers: boolean;
 }
 
+const TOO_DEEP = 1;
+const INVALID_UNICODE = 2;
+const OUT_OF_RANGE = 4;
+const INEXACT = 8;
+
 /**
- * Walks parsed JSON once. Depth-first with its own stack, and never past `maxDepth`, so a body
- * nested 10,000 deep cannot exhaust the call stack here or in any later recursive step.
+ * What a value holds, as flags, in one pass that allocates nothing (it runs on every request body,
+ * the ingest hot path included). Never deeper than `maxDepth` + 1 calls, however deep the value.
+ */
+function flagsOf(value: unknown, depth: number, maxDepth: number): number {
+  if (typeof value === "number") {
+    if (Number.isSafeInteger(value)) return 0;
+    if (!Number.isFinite(value)) return OUT_OF_RANGE | INEXACT;
+    return Number.isInteger(value) ? INEXACT : 0;
+  }
+  if (typeof value === "string") return value.isWellFormed() ? 0 : INVALID_UNICODE;
+  if (value === null || typeof value !== "object") return 0;
+  if (depth > maxDepth) return TOO_DEEP;
+  let flags = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) flags |= flagsOf(value[i], depth + 1, maxDepth);
+    return flags;
+  }
+  const record = value as Record<string, unknown>;
+  // Parsed JSON has own properties only; `for…in` walks them without building a key list.
+  for (const key in record) {
+    if (!key.isWellFormed()) flags |= INVALID_UNICODE;
+    flags |= flagsOf(record[key], depth + 1, maxDepth);
+  }
+  return flags;
+}
+
+/** The path of the first value for which `found` holds, depth-first (only run once something was). */
+function pathOf(
+  root: unknown,
+  maxDepth: number,
+  found: (value: unknown, key: string | undefined, depth: number) => boolean,
+): string {
+  const stack: Array<{ value: unknown; path: string; key?: string; depth: number }> = [
+    { value: root, path: "", depth: 1 },
+  ];
+  while (stack.length > 0) {
+    const { value, path, key, depth } = stack.pop() as (typeof stack)[number];
+    if (found(value, key, depth)) return path || "base";
+    if (value === null || typeof value !== "object" || depth > maxDepth) continue;
+    const entries = Object.entries(value).reverse();
+    for (const [childKey, child] of entries)
+      stack.push({
+        value: child,
+        key: childKey,
+        path: path ? `${path}.${childKey}` : childKey,
+        depth: depth + 1,
+      });
+  }
+  return "base";
+}
+
+/**
+ * Walks parsed JSON. Never past `maxDepth`, so a body nested 10,000 deep cannot exhaust the call
+ * stack here or in any later recursive step. Paths are found only for what is wrong.
  */
 export function inspectJson(root: unknown, maxDepth: number): JsonInspection {
-  let inexactNumbers = false;
-  let invalidUnicodeAt: string | undefined;
-  let outOfRangeAt: string | undefined;
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: "", depth: 1 }];
-  while (stack.length > 0) {
-    const { value, path, depth } = stack.pop() as { value: unknown; path: string; depth: number };
-    if (typeof value === "number") {
-      if (isInexactNumber(value)) inexactNumbers = true;
-      if (outOfRangeAt === undefined && !Number.isFinite(value)) outOfRangeAt = path || "base";
-    } else if (typeof value === "string") {
-      if (invalidUnicodeAt === undefined && !value.isWellFormed()) invalidUnicodeAt = path || "base";
-    } else if (value !== null && typeof value === "object") {
-      if (depth > maxDepth)
-        return { tooDeepAt: path || "base", invalidUnicodeAt, outOfRangeAt, inexactNumbers };
-      const entries: Array<[string, unknown]> = Array.isArray(value)
-        ? value.map((item, index) => [String(index), item])
-        : Object.entries(value);
-      for (const [key, child] of entries) {
-        const childPath = path ? `${path}.${key}` : key;
-        if (invalidUnicodeAt === undefined && !key.isWellFormed()) invalidUnicodeAt = childPath;
-        stack.push({ value: child, path: childPath, depth: depth + 1 });
-      }
-    }
-  }
-  return { invalidUnicodeAt, outOfRangeAt, inexactNumbers };
+  const flags = flagsOf(root, 1, maxDepth);
+  const inexactNumbers = (flags & INEXACT) !== 0;
+  if ((flags & (TOO_DEEP | INVALID_UNICODE | OUT_OF_RANGE)) === 0) return { inexactNumbers };
+  return {
+    inexactNumbers,
+    tooDeepAt:
+      flags & TOO_DEEP
+        ? pathOf(
+            root,
+            maxDepth,
+            (value, _, depth) => depth > maxDepth && value !== null && typeof value === "object",
+          )
+        : undefined,
+    invalidUnicodeAt:
+      flags & INVALID_UNICODE
+        ? pathOf(
+            root,
+            maxDepth,
+            (value, key) =>
+              (key !== undefined && !key.isWellFormed()) ||
+              (typeof value === "string" && !value.isWellFormed()),
+          )
+        : undefined,
+    outOfRangeAt:
+      flags & OUT_OF_RANGE
+        ? pathOf(root, maxDepth, (value) => typeof value === "number" && !Number.isFinite(value))
+        : undefined,
+  };
 }
 
 /** Re-reads JSON text keeping inexact numbers as `LosslessNumber`s (call on text already checked). */
