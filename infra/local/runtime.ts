@@ -220,9 +220,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // snapshot can tell whether anything happened while it read the tables.
     const activity = new Activity();
 
-    /** Runs every scheduled function as the scheduler would at `now`, then drains what they queued. */
+    /**
+     * Runs every scheduled function as the scheduler would at `now`, then drains what they queued.
+     * A manual tick first lets the consumers take everything already accepted, so what a test or a
+     * demo sent before it is billed by it, as it would be when the consumers keep up.
+     */
     const tick = (now: string): Promise<TickSummary> =>
       activity.track(async () => {
+        if (clock.mode === "manual") await drain();
         clock.moveTo(Date.parse(now));
         const jobs: Array<{ function: string; result: unknown }> = [];
         for (const fn of functions) {
