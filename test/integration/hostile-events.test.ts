@@ -17,6 +17,8 @@ const Decimal = DecimalJs.clone({ precision: 80 });
 type Decimal = DecimalJs;
 
 const PREFIX = "hostile";
+// Fixed so CI is repeatable; `FUZZ_SEED=<n>` or `random` explores others.
+const SEED = process.env.FUZZ_SEED === "random" ? undefined : Number(process.env.FUZZ_SEED ?? 20261201);
 const CLOCK = "2026-06-17T09:30:00.000Z";
 const MONTH_START = "2026-06-01T00:00:00.000Z";
 let runtime: LocalRuntime;
@@ -212,7 +214,8 @@ describe("arbitrary batches mixing valid and hostile events", () => {
   const awkwardValue = fc.oneof(
     fc.integer(),
     fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }).map((n) => ({ raw: n.toString() })),
-    fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+    // Fractions as amounts have them (sums keep 40 significant digits; docs/limits.md).
+    fc.integer({ min: -1e12, max: 1e12 }).map((n) => n / 1e6),
     fc.constantFrom("12", "-3.5", "1e3", " 1", "abc", "", true, null, [1], { nested: { deeper: [1, 2] } }),
   );
   // Properties that must be kept as they are, whatever the aggregation reads.
@@ -283,7 +286,7 @@ describe("arbitrary batches mixing valid and hostile events", () => {
         );
         expect(Object.values(await queueDepths(PREFIX)).every((depth) => depth === 0)).toBe(true);
       }),
-      { numRuns: 12 },
+      { numRuns: 12, seed: SEED },
     );
     expect(run).toBeGreaterThan(0);
   });
