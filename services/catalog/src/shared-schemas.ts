@@ -100,21 +100,6 @@ export function applyLegalDetails<T extends LegalDetails>(current: T, input: Leg
   };
 }
 
-export function serializeLegalDetails(details: LegalDetails) {
-  return {
-    email: details.email,
-    legal_name: details.legalName,
-    legal_number: details.legalNumber,
-    tax_identification_number: details.taxIdentificationNumber,
-    address_line1: details.addressLine1,
-    address_line2: details.addressLine2,
-    city: details.city,
-    state: details.state,
-    zipcode: details.zipcode,
-    country: details.country,
-  };
-}
-
 /** Lago lists catalog resources newest first. */
 export function newestFirst(
   a: { createdAt: string; id: string },

@@ -1,3 +1,4 @@
+import type { EventObject } from "lago-javascript-client";
 import { z } from "zod";
 import type { ApiRequest } from "#shared/platform/http/api-handler.js";
 import { invalid, notFound } from "#shared/platform/http/errors.js";
@@ -6,6 +7,7 @@ import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, json } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import { stringifyJson } from "#shared/platform/json/json-text.js";
+import type { Corrected, LagoShape } from "#shared/serializers/lago-shape.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { EventStore, StoredEvent } from "#shared/store/event-store.js";
 
@@ -30,8 +32,17 @@ const eventFilters = z.object({
 /** Properties keep integers beyond 2^53 exact: they are written as the numbers they came as. */
 const eventsAnswer = (body: unknown): HttpResponse => json(200, body, (value) => stringifyJson(value));
 
+/**
+ * The client types `properties` as Lago's own operation_type and anything else; they are the
+ * event's properties exactly as sent, whatever they hold.
+ */
+type EventShape = Corrected<LagoShape<EventObject>, { properties: Readonly<Record<string, unknown>> }>;
+
 /** The event as Lago's API shows it, with the customer and subscription it was counted for. */
-async function serializeEvents(events: readonly StoredEvent[], catalog: CatalogStore) {
+export async function serializeEvents(
+  events: readonly StoredEvent[],
+  catalog: CatalogStore,
+): Promise<EventShape[]> {
   const subscriptions = new Map<string, { id: string; customerId: string } | undefined>();
   for (const event of events) {
     const key = event.externalSubscriptionId;

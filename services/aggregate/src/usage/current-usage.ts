@@ -1,3 +1,4 @@
+import type { CustomerUsageObject } from "lago-javascript-client";
 import { applicableTimezone, type Customer, type Plan, type Subscription } from "#shared/domain/catalog.js";
 import { type BillingPeriod, billingDate, periodAfter } from "#shared/domain/periods.js";
 import {
@@ -10,10 +11,13 @@ import type { ApiRequest } from "#shared/platform/http/api-handler.js";
 import { invalid, notFound } from "#shared/platform/http/errors.js";
 import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
+import { type Corrected, type LagoShape, lagoCurrency } from "#shared/serializers/lago-shape.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 import { periodChargeFees, type UsageSources } from "#shared/usage/period-charge-fees.js";
-import { chargesUsage } from "./charges-usage.js";
+import { type ChargeUsageShape, chargesUsage } from "./charges-usage.js";
+
+type CustomerUsageShape = Corrected<LagoShape<CustomerUsageObject>, { charges_usage: ChargeUsageShape[] }>;
 
 export interface CurrentUsageDeps extends UsageSources {
   readonly catalog: CatalogStore;
@@ -62,7 +66,7 @@ async function usageOf(
   context: UsageContext,
   period: BillingPeriod,
   invoiceId: string | null,
-) {
+): Promise<CustomerUsageShape> {
   const { subscription, customer, plan, timezone } = context;
   const window = billingWindow(subscription, period, timezone);
   const [fees, organizationTaxes] = await Promise.all([
@@ -87,7 +91,7 @@ async function usageOf(
     to_datetime: window.toDatetime,
     issuing_date: billingDate(period),
     lago_invoice_id: invoiceId,
-    currency: plan.amountCurrency,
+    currency: lagoCurrency(plan.amountCurrency),
     amount_cents: amountCents,
     taxes_amount_cents: taxes.amountCents,
     total_amount_cents: amountCents + taxes.amountCents,

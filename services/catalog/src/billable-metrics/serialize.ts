@@ -1,4 +1,6 @@
+import type { BillableMetricObject } from "lago-javascript-client";
 import type { BillableMetric } from "#shared/domain/catalog.js";
+import type { LagoShape } from "#shared/serializers/lago-shape.js";
 
 export function serializeBillableMetric(metric: BillableMetric) {
   return {
@@ -13,7 +15,8 @@ export function serializeBillableMetric(metric: BillableMetric) {
     rounding_precision: metric.roundingPrecision,
     created_at: metric.createdAt,
     field_name: metric.fieldName,
+    // Metrics computed from an expression are not part of this product yet.
     expression: null,
     filters: metric.filters.map((filter) => ({ key: filter.key, values: [...filter.values] })),
-  };
+  } satisfies LagoShape<BillableMetricObject>;
 }

@@ -1,6 +1,19 @@
+import type { OrganizationBillingConfiguration, OrganizationObject } from "lago-javascript-client";
 import type { Organization, Tax, WebhookEndpoint } from "#shared/domain/catalog.js";
-import { serializeLegalDetails } from "../shared-schemas.js";
-import { serializeTax } from "../taxes/serialize.js";
+import { serializeLegalDetails } from "#shared/serializers/customer.js";
+import {
+  type Corrected,
+  type LagoShape,
+  lagoCurrency,
+  lagoTimezone,
+} from "#shared/serializers/lago-shape.js";
+import { serializeTax } from "#shared/serializers/tax.js";
+
+/** Lago sends the invoice footer's nil as null, which the client's type allows, and the rest as set. */
+type OrganizationShape = Corrected<
+  LagoShape<OrganizationObject>,
+  { billing_configuration: LagoShape<OrganizationBillingConfiguration> }
+>;
 
 export function serializeOrganization(
   organization: Organization,
@@ -12,12 +25,15 @@ export function serializeOrganization(
   return {
     lago_id: organization.id,
     name: organization.name,
+    // Lago draws a new organization's slug at random ("org-" and 8 hex digits); ours comes from its id.
+    slug: `org-${organization.id.replace(/-/g, "").slice(0, 8)}`,
     created_at: organization.createdAt,
-    webhook_url: urls[0] ?? null,
+    // Lago sends the first endpoint's URL, or "" (a nil's `to_s`) when there is none.
+    webhook_url: urls[0] ?? "",
     webhook_urls: urls,
     ...serializeLegalDetails(organization),
-    default_currency: organization.defaultCurrency,
-    timezone: organization.timezone,
+    default_currency: lagoCurrency(organization.defaultCurrency),
+    timezone: lagoTimezone(organization.timezone),
     net_payment_term: organization.netPaymentTermDays,
     document_numbering: organization.documentNumbering,
     document_number_prefix: organization.documentNumberPrefix,
@@ -29,5 +45,8 @@ export function serializeOrganization(
       document_locale: "en",
     },
     taxes: related.taxes.filter((tax) => tax.appliedToOrganization).map(serializeTax),
-  };
+    // Events are taken asynchronously and a repeated transaction id is ignored, as in Lago's
+    // ClickHouse store, not refused as its Postgres store does.
+    events_store: "clickhouse",
+  } satisfies OrganizationShape;
 }

@@ -10,7 +10,7 @@ import { AlreadyExistsError, type CatalogStore } from "#shared/store/catalog-sto
 import { MAX_DECIMAL_LENGTH, MAX_DESCRIPTION_LENGTH } from "../catalog-limits.js";
 import { code, newestFirst, optionalText, patch, requiredName } from "../shared-schemas.js";
 import { deleteTax as remove } from "./delete-tax.js";
-import { serializeTax } from "./serialize.js";
+import { serializeTaxWithBillingEntities } from "./serialize.js";
 import { updateTax as update } from "./update-tax.js";
 
 /** A percentage from 0 to 100, kept as the decimal string it was given. */
@@ -58,7 +58,7 @@ export async function createTax(request: ApiRequest, store: CatalogStore): Promi
     if (error instanceof AlreadyExistsError) throw invalid("code", "value_already_exist");
     throw error;
   }
-  return ok({ tax: serializeTax(tax) });
+  return ok({ tax: serializeTaxWithBillingEntities(tax, request.organization) });
 }
 
 export async function updateTax(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
@@ -78,21 +78,21 @@ export async function updateTax(request: ApiRequest, store: CatalogStore): Promi
     if (error instanceof AlreadyExistsError) throw invalid("code", "value_already_exist");
     throw error;
   }
-  return ok({ tax: serializeTax(updated) });
+  return ok({ tax: serializeTaxWithBillingEntities(updated, request.organization) });
 }
 
 export async function deleteTax(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
   const tax = await existing(request, store);
   await remove(store, tax);
-  return ok({ tax: serializeTax(tax) });
+  return ok({ tax: serializeTaxWithBillingEntities(tax, request.organization) });
 }
 
 export async function getTax(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
-  return ok({ tax: serializeTax(await existing(request, store)) });
+  return ok({ tax: serializeTaxWithBillingEntities(await existing(request, store), request.organization) });
 }
 
 export async function listTaxes(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
   const taxes = (await store.listTaxes(request.organization.id)).sort(newestFirst);
   const { items, meta } = paginate(taxes, pageOf(request.query));
-  return ok({ taxes: items.map(serializeTax), meta });
+  return ok({ taxes: items.map((tax) => serializeTaxWithBillingEntities(tax, request.organization)), meta });
 }

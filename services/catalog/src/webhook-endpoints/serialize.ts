@@ -1,4 +1,6 @@
+import type { WebhookEndpointObject } from "lago-javascript-client";
 import type { WebhookEndpoint } from "#shared/domain/catalog.js";
+import type { LagoShape } from "#shared/serializers/lago-shape.js";
 
 export function serializeWebhookEndpoint(endpoint: WebhookEndpoint) {
   return {
@@ -7,7 +9,7 @@ export function serializeWebhookEndpoint(endpoint: WebhookEndpoint) {
     webhook_url: endpoint.webhookUrl,
     signature_algo: endpoint.signatureAlgo,
     name: endpoint.name,
-    event_types: endpoint.eventTypes,
+    event_types: endpoint.eventTypes ? [...endpoint.eventTypes] : null,
     created_at: endpoint.createdAt,
-  };
+  } satisfies LagoShape<WebhookEndpointObject>;
 }
