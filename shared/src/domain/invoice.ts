@@ -1,4 +1,8 @@
 /** An invoice as plain data. Amounts are integer minor units of `currency`. */
+import { ALL_FILTER_VALUES } from "./aggregation/charge-filters.js";
+import type { ChargeFilter, Subscription } from "./catalog.js";
+import { type ChargeFee, lagoDecimal } from "./charge-fees.js";
+import { startOfLocalDay } from "./periods.js";
 
 export type InvoiceStatus = "draft" | "finalized";
 export type PaymentStatus = "pending" | "succeeded" | "failed";
@@ -30,6 +34,35 @@ export interface InvoiceFee {
   readonly preciseUnitAmount: string;
   readonly fromDatetime: string;
   readonly toDatetime: string;
+  // What Lago shows of a fee's item, kept as it was when the fee was made. Invoices made before
+  // these were kept lack them: serializers then read them from the catalog, or send Lago's nil.
+  /** The billable metric a charge fee prices: Lago's item of a charge fee. */
+  readonly billableMetricId?: string | null;
+  readonly itemDescription?: string | null;
+  /** The priced charge filter's values (metric filter key → values), null without one. */
+  readonly chargeFilterValues?: Readonly<Record<string, readonly string[]>> | null;
+  /** The priced charge filter's name, as Lago names it (`chargeFilterDisplayName`). */
+  readonly filterInvoiceDisplayName?: string | null;
+  /** Decimal string: the aggregation's total (a recurring metric's, a prorated charge's full units). */
+  readonly totalAggregatedUnits?: string;
+  /** The charge model's details of the amount, with Lago's keys. */
+  readonly amountDetails?: Readonly<Record<string, unknown>>;
+}
+
+export type InvoicingReason = "subscription_periodic" | "subscription_terminating";
+
+/** What an invoice bills of one subscription, as Lago's invoice subscription records it. */
+export interface InvoiceBillingPeriod {
+  readonly subscriptionId: string;
+  readonly externalSubscriptionId: string;
+  readonly planId: string;
+  /** The base fee's span: local midnight of its first day to Lago's inclusive end. */
+  readonly fromDatetime: string;
+  readonly toDatetime: string;
+  /** The usage's span: from the first counted instant to Lago's inclusive end. */
+  readonly chargesFromDatetime: string;
+  readonly chargesToDatetime: string;
+  readonly invoicingReason: InvoicingReason;
 }
 
 export interface Invoice {
@@ -62,10 +95,14 @@ export interface Invoice {
   readonly totalAmountCents: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** Absent on invoices made before it was kept: serializers derive it from the fees then. */
+  readonly billingPeriods?: readonly InvoiceBillingPeriod[];
 }
 
 /** One tax of an invoice, as it stood when the invoice was made. */
 export interface InvoiceAppliedTax {
+  /** Absent on invoices made before it was kept: serializers derive it from the invoice and tax ids. */
+  readonly id?: string;
   readonly taxId: string;
   readonly taxCode: string;
   readonly taxName: string;
@@ -87,7 +124,7 @@ export interface InvoiceTotals {
 }
 
 /**
- * Totals from fees already rounded one by one (LAGO-SEMANTICS.md section 7), and taxes computed
+ * Totals from fees already rounded one by one (as Lago's `Invoices::ComputeAmountsFromFees`), and taxes computed
  * per tax on the fees they apply to. Coupons, credit notes and prepaid credits arrive with their
  * resources; until then they are zero.
  */
@@ -125,3 +162,69 @@ export function invoiceNumber(
 }
 
 export const draftNumber = (prefix: string) => `${prefix}-DRAFT`;
+
+/**
+ * A charge filter's name as Lago shows it on a fee: its invoice display name, else its values
+ * joined by ", " (a key that takes every declared value is shown by its key).
+ */
+export function chargeFilterDisplayName(filter: Pick<ChargeFilter, "invoiceDisplayName" | "values">): string {
+  if (filter.invoiceDisplayName) return filter.invoiceDisplayName;
+  return Object.entries(filter.values)
+    .flatMap(([key, values]) => (values.length === 1 && values[0] === ALL_FILTER_VALUES ? [key] : values))
+    .join(", ");
+}
+
+/**
+ * What an invoice keeps of a charge fee beyond its amounts: Lago's `item` of the fee and its
+ * aggregated units. Not the charge model's amount details: a graduated charge's reach 100 ranges,
+ * too much to repeat in every fee of an invoice kept as one item.
+ */
+export function chargeFeeItem(
+  fee: Pick<ChargeFee, "metric" | "filter" | "units" | "totalAggregatedUnits">,
+): Required<
+  Pick<
+    InvoiceFee,
+    | "billableMetricId"
+    | "itemDescription"
+    | "chargeFilterValues"
+    | "filterInvoiceDisplayName"
+    | "totalAggregatedUnits"
+  >
+> {
+  return {
+    billableMetricId: fee.metric.id,
+    itemDescription: fee.metric.description,
+    chargeFilterValues: fee.filter?.values ?? null,
+    filterInvoiceDisplayName: fee.filter ? chargeFilterDisplayName(fee.filter) : null,
+    // Lago's fee keeps the aggregation's total, else its units.
+    totalAggregatedUnits: lagoDecimal(fee.totalAggregatedUnits ?? fee.units),
+  };
+}
+
+/**
+ * What an invoice closing a subscription's period bills of it: the window's base-fee days and
+ * usage span, and why it was made (the period's end, or a termination inside it).
+ */
+export function invoiceBillingPeriod(
+  subscription: Pick<Subscription, "id" | "externalId" | "planId">,
+  window: {
+    readonly period: { readonly endsAt: string };
+    readonly chargesFrom: string;
+    readonly chargesUntil: string;
+    readonly toDatetime: string;
+    readonly firstDate: string;
+  },
+  timezone: string,
+): InvoiceBillingPeriod {
+  return {
+    subscriptionId: subscription.id,
+    externalSubscriptionId: subscription.externalId,
+    planId: subscription.planId,
+    fromDatetime: startOfLocalDay(window.firstDate, timezone),
+    toDatetime: window.toDatetime,
+    chargesFromDatetime: window.chargesFrom,
+    chargesToDatetime: window.toDatetime,
+    invoicingReason:
+      window.chargesUntil === window.period.endsAt ? "subscription_periodic" : "subscription_terminating",
+  };
+}

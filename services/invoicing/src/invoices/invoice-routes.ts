@@ -4,8 +4,32 @@ import { notFound } from "#shared/platform/http/errors.js";
 import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
-import type { InvoiceStore } from "../store/invoice-store.js";
+import { CatalogStore } from "#shared/store/catalog-store.js";
+import { OrganizationStore } from "#shared/store/organization-store.js";
+import type { InvoiceStore, StoredInvoice } from "../store/invoice-store.js";
+import { type EmbedSources, invoiceEmbeds } from "./invoice-embeds.js";
 import { serializeInvoice } from "./serialize.js";
+
+/** What invoices embed is read from the catalog (read only) and the organization's settings. */
+export interface CatalogReads {
+  readonly catalog: EmbedSources["catalog"];
+  readonly organizations: Pick<OrganizationStore, "get">;
+}
+
+let catalogReads: CatalogReads | undefined;
+const defaultCatalogReads = (): CatalogReads => {
+  catalogReads ??= { catalog: new CatalogStore(), organizations: new OrganizationStore() };
+  return catalogReads;
+};
+
+/** Invoices as Lago shows them, each with its customer and subscription as they are now. */
+async function present(request: ApiRequest, reads: CatalogReads, invoices: readonly StoredInvoice[]) {
+  if (invoices.length === 0) return [];
+  // The API key's organization may be a minute old; its settings (timezone, name) are read fresh.
+  const organization = (await reads.organizations.get(request.organization.id)) ?? request.organization;
+  const embeds = await invoiceEmbeds({ catalog: reads.catalog, organization }, invoices, request.receivedAt);
+  return invoices.map((invoice) => serializeInvoice(invoice, embeds.get(invoice.id)));
+}
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "invalid_date" });
 
@@ -20,7 +44,11 @@ const invoiceFilters = z.object({
 });
 
 /** GET /invoices: newest issuing date first, with Lago's filters and pagination. */
-export async function listInvoices(request: ApiRequest, store: InvoiceStore): Promise<HttpResponse> {
+export async function listInvoices(
+  request: ApiRequest,
+  store: InvoiceStore,
+  reads: CatalogReads = defaultCatalogReads(),
+): Promise<HttpResponse> {
   const { query } = request;
   const filters = parseOrReject(invoiceFilters, Object.fromEntries(query.entries()));
   const page = pageOf(query);
@@ -33,11 +61,16 @@ export async function listInvoices(request: ApiRequest, store: InvoiceStore): Pr
       (!filters.issuing_date_to || invoice.issuingDate <= filters.issuing_date_to),
   );
   const { items, meta } = paginate(invoices, page);
-  return ok({ invoices: items.map(serializeInvoice), meta });
+  return ok({ invoices: await present(request, reads, items), meta });
 }
 
-export async function getInvoice(request: ApiRequest, store: InvoiceStore): Promise<HttpResponse> {
+export async function getInvoice(
+  request: ApiRequest,
+  store: InvoiceStore,
+  reads: CatalogReads = defaultCatalogReads(),
+): Promise<HttpResponse> {
   const invoice = await store.get(request.organization.id, request.params.lago_id ?? "");
   if (!invoice) throw notFound("invoice");
-  return ok({ invoice: serializeInvoice(invoice) });
+  const [shown] = await present(request, reads, [invoice]);
+  return ok({ invoice: shown });
 }

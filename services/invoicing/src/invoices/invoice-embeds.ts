@@ -1,0 +1,74 @@
+import { applicableTimezone, type Customer, type Organization, type Plan } from "#shared/domain/catalog.js";
+import type { Invoice } from "#shared/domain/invoice.js";
+import { trialEndedAt } from "#shared/domain/subscription-lifecycle.js";
+import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
+import type { CatalogStore } from "#shared/store/catalog-store.js";
+import type { InvoiceEmbeds } from "./serialize.js";
+
+/** What the invoices' embeds are read from: the catalog (read only) and the organization's settings. */
+export interface EmbedSources {
+  readonly catalog: Pick<CatalogStore, "customerOf" | "subscriptionRecord" | "planOf">;
+  readonly organization: Organization;
+}
+
+/**
+ * The customer and subscription each invoice embeds, as the catalog has them at `now` (deleted
+ * ones included), keyed by invoice id. Each customer, subscription and plan is read once however
+ * many of the invoices name it. An invoice whose customer or subscription the catalog no longer
+ * has gets no embeds (it is then shown with references only).
+ */
+export async function invoiceEmbeds(
+  sources: EmbedSources,
+  invoices: readonly Invoice[],
+  now: string,
+): Promise<Map<string, InvoiceEmbeds>> {
+  const { catalog, organization } = sources;
+  const customers = new Map<string, Promise<Customer | undefined>>();
+  const subscriptions = new Map<string, Promise<InvoiceEmbeds["subscriptions"][number] | undefined>>();
+  const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>) => {
+    let pending = cache.get(key);
+    if (!pending) {
+      pending = read();
+      cache.set(key, pending);
+    }
+    return pending;
+  };
+  const customerOf = (invoice: Invoice) =>
+    once(customers, invoice.customerId, () =>
+      catalog.customerOf({
+        organizationId: invoice.organizationId,
+        customerId: invoice.customerId,
+        externalCustomerId: invoice.externalCustomerId,
+      }),
+    );
+  const subscriptionOf = (invoice: Invoice, customer: Customer) =>
+    once(subscriptions, invoice.subscriptionId, async () => {
+      const record = await catalog.subscriptionRecord(
+        invoice.organizationId,
+        invoice.externalSubscriptionId,
+        invoice.subscriptionId,
+      );
+      if (!record || record.subscription.id !== invoice.subscriptionId) return undefined;
+      const { subscription } = record;
+      const plan: Plan | undefined = await catalog.planOf(subscription);
+      if (!plan) return undefined;
+      const timezone = applicableTimezone(customer, organization);
+      return {
+        subscription,
+        plan,
+        trialEndedAt: trialEndedAt(subscription, plan),
+        currentPeriod:
+          subscription.status === "active" ? subscriptionPeriodAt(subscription, plan, timezone, now) : null,
+      };
+    });
+  const entries = await Promise.all(
+    invoices.map(async (invoice): Promise<[string, InvoiceEmbeds] | undefined> => {
+      const customer = await customerOf(invoice);
+      if (!customer) return undefined;
+      const subscription = await subscriptionOf(invoice, customer);
+      if (!subscription) return undefined;
+      return [invoice.id, { organization, customer, subscriptions: [subscription] }];
+    }),
+  );
+  return new Map(entries.filter((entry) => entry !== undefined));
+}
