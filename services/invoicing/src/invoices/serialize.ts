@@ -1,3 +1,4 @@
+import type Decimal from "decimal.js";
 import type {
   BillingPeriodObject,
   FeeAmountDetails,
@@ -83,7 +84,7 @@ type InvoiceShape = Corrected<
 >;
 
 /** A decimal amount of minor units in currency units, as Lago's fee shows `precise_*` amounts. */
-function inUnits(minorUnits: string, currency: string): string {
+function inUnits(minorUnits: Decimal.Value, currency: string): string {
   return lagoDecimal(decimal(minorUnits).dividedBy(subunitToUnit(currency)));
 }
 
@@ -154,11 +155,11 @@ function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeContext): F
     amount_currency: lagoCurrency(invoice.currency),
     precise_amount: inUnits(fee.preciseAmountCents, invoice.currency),
     precise_total_amount: inUnits(
-      decimal(fee.preciseAmountCents).plus(taxesPreciseAmountCents).toFixed(),
+      decimal(fee.preciseAmountCents).plus(taxesPreciseAmountCents),
       invoice.currency,
     ),
     taxes_amount_cents: fee.taxesAmountCents,
-    taxes_precise_amount: inUnits(taxesPreciseAmountCents.toFixed(), invoice.currency),
+    taxes_precise_amount: inUnits(taxesPreciseAmountCents, invoice.currency),
     taxes_rate: Number(fee.taxesRate),
     total_aggregated_units: isCharge ? (fee.totalAggregatedUnits ?? fee.units) : null,
     total_amount_cents: fee.amountCents + fee.taxesAmountCents,
