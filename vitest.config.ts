@@ -11,7 +11,7 @@ const contractClockDays = {
 };
 
 /**
- * Test layers (DESIGN.md): unit tests sit beside the code; integration tests talk to a real
+ * Test layers (docs/architecture.md): unit tests sit beside the code; integration tests talk to a real
  * moto_server started by the harness; contract tests drive the local runtime with Lago's official
  * client; infra tests assert the synthesized stack; the deploy proof deploys it into moto.
  */

@@ -127,7 +127,7 @@ async function consumerDeps(events?: EventStore): Promise<StoreAndAggregateDeps>
     events: events ?? new Events(),
     usage: new UsageStore(),
     catalog: cachedCatalogLookups(new CatalogStore(), new OrganizationStore()),
-    flagDraftForRefresh: async () => undefined,
+    reportLateUsage: async () => undefined,
   };
 }
 

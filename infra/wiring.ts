@@ -15,6 +15,7 @@ import {
   eventBus,
   eventsQueue,
   eventsTable,
+  invoicingTable,
   type QueueSpec,
   type TableSpec,
   usageTable,
@@ -75,11 +76,12 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 30,
     consumes: { queue: eventsQueue, batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 20 },
     tables: [
-      // Writes only the refresh flag of a draft invoice a late event changed.
-      [billingTable, "readWrite"],
+      [billingTable, "read"],
       [eventsTable, "readWrite"],
       [usageTable, "readWrite"],
     ],
+    // A late event's period is told to invoicing, which redoes that period's draft.
+    sendsTo: [billingJobsQueue],
   },
   {
     id: "aggregate-api",
@@ -90,6 +92,8 @@ export const functions: readonly FunctionSpec[] = [
     routes: aggregateRoutes,
     tables: [
       [billingTable, "read"],
+      // Past usage names each period's invoice.
+      [invoicingTable, "read"],
       [eventsTable, "read"],
       [usageTable, "read"],
     ],
@@ -102,7 +106,17 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 10,
     routes: [...catalogRoutes, DEFAULT_ROUTE],
     tables: [[billingTable, "readWrite"]],
-    // Terminations and upgrades ask the invoicing workers for the final invoice at once.
+    // Subscription changes are told to invoicing (a termination's final invoice is made at once).
+    sendsTo: [billingJobsQueue],
+  },
+  {
+    id: "catalog-clock",
+    description: "Catalog clock: starts, ends and switches due subscriptions, and tells invoicing of changes",
+    entry: "services/catalog/src/handlers/clock.ts",
+    memoryMiB: 512,
+    timeoutSeconds: 300,
+    scheduled: { everyMinutes: BILLING_CLOCK_MINUTES },
+    tables: [[billingTable, "readWrite"]],
     sendsTo: [billingJobsQueue],
   },
   {
@@ -112,7 +126,10 @@ export const functions: readonly FunctionSpec[] = [
     memoryMiB: 512,
     timeoutSeconds: 10,
     routes: invoicingRoutes,
-    tables: [[billingTable, "read"]],
+    tables: [
+      [billingTable, "read"],
+      [invoicingTable, "read"],
+    ],
   },
   {
     id: "invoicing-clock",
@@ -121,18 +138,21 @@ export const functions: readonly FunctionSpec[] = [
     memoryMiB: 512,
     timeoutSeconds: 60,
     scheduled: { everyMinutes: BILLING_CLOCK_MINUTES },
-    tables: [[billingTable, "read"]],
+    tables: [[invoicingTable, "read"]],
     sendsTo: [billingJobsQueue],
   },
   {
     id: "invoicing-worker",
-    description: "Closes one subscription's due periods: builds and finalizes their invoices",
+    description:
+      "Invoicing's inbox: bills due periods, follows subscription changes, redoes drafts late usage changed",
     entry: "services/invoicing/src/handlers/billing-worker.ts",
     memoryMiB: 1024,
     timeoutSeconds: 30,
     consumes: { queue: billingJobsQueue, batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
     tables: [
-      [billingTable, "readWrite"],
+      // Reads the catalog; writes only invoicing's own items.
+      [billingTable, "read"],
+      [invoicingTable, "readWrite"],
       [eventsTable, "read"],
       [usageTable, "read"],
     ],
@@ -141,7 +161,7 @@ export const functions: readonly FunctionSpec[] = [
 ];
 
 export const resources = {
-  tables: [billingTable, eventsTable, usageTable],
+  tables: [billingTable, invoicingTable, eventsTable, usageTable],
   queues: [eventsQueue, billingJobsQueue],
   eventBus,
   documentsBucket,

@@ -36,7 +36,7 @@ export function acknowledgeRuntimePin(fn: IFunction): void {
   Validations.of(defaultChild(fn)).acknowledge({
     id: "AwsSolutions-L1",
     reason:
-      "Pinned to nodejs22.x, the Node line the project builds for and tests (TOOLING.md). Moving to " +
+      "Pinned to nodejs22.x, the Node line the project builds for and tests. Moving to " +
       "nodejs24.x is a deliberate upgrade with a test run, not something a new CDK release should do.",
   });
 }

@@ -39,6 +39,8 @@ beforeAll(async () => {
   await lago.subscriptions.createSubscription({
     subscription: { external_customer_id: "cus_dated", plan_code: "dated", external_id: "sub_dated" },
   });
+  // Invoicing hears of the subscription asynchronously: let it settle before comparing tables.
+  await control(runtime, "/_local/drain");
 });
 afterAll(() => runtime?.stop());
 

@@ -153,7 +153,10 @@ describe("one billing cycle through lago-javascript-client", () => {
     expect((await lago.invoices.findAllInvoices({ external_customer_id: "acme" })).data.invoices).toEqual([]);
 
     const tick = await control("/_local/tick", { now: new Date(Date.parse(periodEnd) + 1000).toISOString() });
-    expect(tick.body).toMatchObject({ drained: true, jobs: [{ function: "invoicing-clock" }] });
+    expect(tick.body).toMatchObject({
+      drained: true,
+      jobs: [{ function: "catalog-clock" }, { function: "invoicing-clock" }],
+    });
     const invoices = await lago.invoices.findAllInvoices({ external_customer_id: "acme" });
     expect(invoices.data.invoices).toHaveLength(1);
     expect(invoices.data.invoices[0]).toMatchObject({

@@ -20,7 +20,7 @@
  *
  * DynamoDB, SQS, S3 and EventBridge are described with AWS SDK v3. The project has no Lambda or
  * CloudFormation SDK client, so those describes go through the AWS CLI that ships with moto on
- * these machines (TOOLING.md).
+ * these machines.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -328,7 +328,7 @@ describe("multi-item changes, all or nothing", () => {
       deps: {
         catalog: new InterferedStore(),
         organizations: new OrganizationStore(),
-        requestBilling: async () => {},
+        notifyInvoicing: async () => {},
       },
       stateAfterInterference: () => state,
     };

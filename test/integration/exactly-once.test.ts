@@ -162,7 +162,7 @@ const deps = (overrides: Partial<StoreAndAggregateDeps> = {}): StoreAndAggregate
   events: new EventStore(),
   usage: new UsageStore(),
   catalog: cachedCatalogLookups(new CatalogStore(), new OrganizationStore()),
-  flagDraftForRefresh: async () => undefined,
+  reportLateUsage: async () => undefined,
   foldEvery: 1,
   ...overrides,
 });

@@ -13,20 +13,14 @@ import { storeAndAggregate } from "../../services/aggregate/src/events/store-and
 import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscription-context.js";
 import { handler as eventsConsumer } from "../../services/aggregate/src/handlers/events-consumer.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
-import { eventBridgePublisher } from "../../services/invoicing/src/billing/domain-events.js";
-import { enqueueDueSubscriptions } from "../../services/invoicing/src/billing/enqueue-due-subscriptions.js";
-import {
-  type BillingDeps,
-  runDueSubscription,
-} from "../../services/invoicing/src/billing/run-due-subscription.js";
+import { runDueSubscription } from "../../services/invoicing/src/billing/close-due-periods.js";
 import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
 import { handler as worker } from "../../services/invoicing/src/handlers/billing-worker.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
-import type { BillingJob } from "../../shared/src/contracts/billing-job.js";
+import type { CloseDue } from "../../shared/src/contracts/invoicing-messages.js";
 import type { Invoice } from "../../shared/src/domain/invoice.js";
 import { billingWindow, subscriptionPeriodAt } from "../../shared/src/domain/subscription-periods.js";
-import { eventBridgeClient } from "../../shared/src/platform/aws-clients.js";
 import { CatalogStore } from "../../shared/src/store/catalog-store.js";
 import { EventStore } from "../../shared/src/store/event-store.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
@@ -34,7 +28,8 @@ import { UsageStore } from "../../shared/src/store/usage-store.js";
 import { periodChargeFees } from "../../shared/src/usage/period-charge-fees.js";
 import { invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
-import { seedCatalog } from "../support/catalog-fixture.js";
+import { type SeedOptions, seedCatalog as seedCatalogOnly } from "../support/catalog-fixture.js";
+import { billingDeps as closeDeps, deliverInvoicingInbox, dueJobs } from "../support/invoicing.js";
 import { sqsEvent } from "../support/sqs-events.js";
 
 let aws: AwsHarness;
@@ -74,25 +69,11 @@ afterAll(async () => {
   await aws.stop();
 });
 
-const closeDeps = (): BillingDeps => {
-  const catalog = new CatalogStore();
-  const events = new EventStore();
-  return {
-    catalog,
-    organizations: new OrganizationStore(),
-    invoices: new InvoiceStore(),
-    chargeFees: (subscription, plan, window, timezone) =>
-      periodChargeFees({ catalog, events, usage: new UsageStore() }, subscription, plan, window, timezone),
-    publish: eventBridgePublisher(eventBridgeClient(), process.env.EVENT_BUS_NAME as string),
-  };
-};
-
-async function dueJobs(now: string, organizationId: string): Promise<BillingJob[]> {
-  const jobs: BillingJob[] = [];
-  await enqueueDueSubscriptions(now, new CatalogStore(), async (batch) => {
-    jobs.push(...batch);
-  });
-  return jobs.filter((job) => job.organizationId === organizationId);
+/** A billable setup made through the catalog's API, and invoicing told of it. */
+async function seedCatalog(options: SeedOptions) {
+  const seeded = await seedCatalogOnly(options);
+  await deliverInvoicingInbox();
+  return seeded;
 }
 
 async function takeObservedEvents(): Promise<
@@ -134,7 +115,7 @@ async function sendUsage(organizationId: string, externalSubscriptionId: string,
       events: new EventStore(),
       usage: new UsageStore(),
       catalog: cachedCatalogLookups(new CatalogStore(), new OrganizationStore()),
-      flagDraftForRefresh: async () => undefined,
+      reportLateUsage: async () => undefined,
     },
   );
 }
@@ -159,7 +140,7 @@ describe("billing clock and workers", () => {
     expect(jobs).toHaveLength(1);
 
     // A job delivered three times makes one invoice.
-    const job = jobs[0] as BillingJob;
+    const job = jobs[0] as CloseDue;
     const counts = [];
     for (let i = 0; i < 3; i++) counts.push(await runDueSubscription(job, closeDeps()));
     expect(counts).toEqual([1, 0, 0]);
@@ -221,7 +202,7 @@ describe("billing clock and workers", () => {
   it("saves one invoice when a second run checked for it before the first run wrote it", async () => {
     const seeded = await seedCatalog({ name: "Racer", subscriptionAt: "2026-05-01T00:00:00Z" });
     const [job] = await dueJobs("2026-06-01T00:00:00.000Z", seeded.organizationId);
-    await runDueSubscription(job as BillingJob, closeDeps());
+    await runDueSubscription(job as CloseDue, closeDeps());
     class StaleInvoices extends InvoiceStore {
       private stale = true;
       override async get(organizationId: string, id: string) {
@@ -262,6 +243,7 @@ describe("billing clock and workers", () => {
       },
     });
     expect(second.status).toBe(200);
+    await deliverInvoicingInbox();
     const jobs = await dueJobs("2026-06-01T00:00:00.000Z", organizationId);
     expect(jobs).toHaveLength(2);
     // The second job reads the counter, then the first job's invoice takes number 1 before the
@@ -272,12 +254,12 @@ describe("billing clock and workers", () => {
         const value = await super.readCounter(key);
         if (!interleaved) {
           interleaved = true;
-          await runDueSubscription(jobs[0] as BillingJob, closeDeps());
+          await runDueSubscription(jobs[0] as CloseDue, closeDeps());
         }
         return value;
       }
     }
-    await runDueSubscription(jobs[1] as BillingJob, {
+    await runDueSubscription(jobs[1] as CloseDue, {
       ...closeDeps(),
       invoices: new InterleavedInvoices(),
     });
@@ -293,7 +275,7 @@ describe("billing clock and workers", () => {
       gracePeriodDays: 3,
     });
     const [job] = await dueJobs("2026-08-01T00:00:00.000Z", seeded.organizationId);
-    await runDueSubscription(job as BillingJob, closeDeps());
+    await runDueSubscription(job as CloseDue, closeDeps());
     const [draft] = await new InvoiceStore().list(seeded.organizationId);
     expect(draft).toMatchObject({
       status: "draft",
@@ -307,7 +289,7 @@ describe("billing clock and workers", () => {
     ).toEqual(["invoice.drafted"]);
   });
 
-  it("flags a draft for refresh when a late event lands in its period, and leaves finalized invoices alone", async () => {
+  it("flags a draft for refresh when a late event lands in its period (told by the usage side), and leaves finalized invoices alone", async () => {
     const drafted = await seedCatalog({
       name: "Drafty",
       subscriptionAt: "2026-07-01T00:00:00Z",
@@ -316,7 +298,7 @@ describe("billing clock and workers", () => {
     const finalized = await seedCatalog({ name: "Final", subscriptionAt: "2026-07-01T00:00:00Z" });
     for (const seeded of [drafted, finalized]) {
       const [job] = await dueJobs("2026-08-01T00:00:00.000Z", seeded.organizationId);
-      await runDueSubscription(job as BillingJob, closeDeps());
+      await runDueSubscription(job as CloseDue, closeDeps());
     }
     const julyInvoice = async (organizationId: string) => (await new InvoiceStore().list(organizationId))[0];
     // Through the events consumer, as deployed: August usage first, then a late July event.
@@ -329,6 +311,8 @@ describe("billing clock and workers", () => {
       });
       const answer = (await eventsConsumer(sqsEvent([body]), testContext())) as SQSBatchResponse;
       expect(answer.batchItemFailures).toEqual([]);
+      // The consumer tells invoicing of the late period; invoicing flags its own draft.
+      await deliverInvoicingInbox();
     };
 
     await deliver(drafted.organizationId, drafted.externalSubscriptionId, "2026-08-01T12:00:00.000Z");
@@ -369,7 +353,7 @@ describe("invoices API", () => {
   it("lists an organization's invoices with filters and pagination, and hides them from others", async () => {
     const seeded = await seedCatalog({ name: "Lister", subscriptionAt: "2026-01-01T00:00:00Z" });
     const [job] = await dueJobs("2026-04-01T00:00:00.000Z", seeded.organizationId);
-    await runDueSubscription(job as BillingJob, closeDeps());
+    await runDueSubscription(job as CloseDue, closeDeps());
     const list = (query: string, apiKey = seeded.apiKey) =>
       invoke(invoicingApi, "GET /api/v1/invoices", { apiKey, query });
 

@@ -12,23 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeAndAggregate } from "../../services/aggregate/src/events/store-and-aggregate.js";
 import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscription-context.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
-import { eventBridgePublisher } from "../../services/invoicing/src/billing/domain-events.js";
-import { enqueueDueSubscriptions } from "../../services/invoicing/src/billing/enqueue-due-subscriptions.js";
-import {
-  type BillingDeps,
-  runDueSubscription,
-} from "../../services/invoicing/src/billing/run-due-subscription.js";
+import { runDueSubscription } from "../../services/invoicing/src/billing/close-due-periods.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
-import type { BillingJob } from "../../shared/src/contracts/billing-job.js";
-import { eventBridgeClient } from "../../shared/src/platform/aws-clients.js";
 import { CatalogStore } from "../../shared/src/store/catalog-store.js";
 import { EventStore } from "../../shared/src/store/event-store.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
 import { UsageStore } from "../../shared/src/store/usage-store.js";
-import { periodChargeFees } from "../../shared/src/usage/period-charge-fees.js";
 import { invoke } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import { seedCatalog } from "../support/catalog-fixture.js";
+import { billingDeps, deliverInvoicingInbox, dueJobs } from "../support/invoicing.js";
 
 let aws: AwsHarness;
 
@@ -37,25 +30,11 @@ beforeAll(async () => {
 });
 afterAll(() => aws.stop());
 
-const billingDeps = (): BillingDeps => {
-  const catalog = new CatalogStore();
-  const events = new EventStore();
-  return {
-    catalog,
-    organizations: new OrganizationStore(),
-    invoices: new InvoiceStore(),
-    chargeFees: (subscription, plan, window, timezone) =>
-      periodChargeFees({ catalog, events, usage: new UsageStore() }, subscription, plan, window, timezone),
-    publish: eventBridgePublisher(eventBridgeClient(), process.env.EVENT_BUS_NAME as string),
-  };
-};
-
 /** Runs the billing clock at `now` for one organization, and each job it hands out. */
 async function tick(now: string, organizationId: string): Promise<number> {
-  const jobs: BillingJob[] = [];
-  await enqueueDueSubscriptions(now, new CatalogStore(), async (batch) => {
-    jobs.push(...batch.filter((job) => job.organizationId === organizationId));
-  });
+  // Invoicing first hears of what the catalog did (new subscriptions), as its inbox would tell it.
+  await deliverInvoicingInbox();
+  const jobs = await dueJobs(now, organizationId);
   for (const job of jobs) await runDueSubscription(job, billingDeps());
   return jobs.length;
 }
@@ -80,7 +59,7 @@ async function sendUsage(organizationId: string, externalSubscriptionId: string,
       events: new EventStore(),
       usage: new UsageStore(),
       catalog: cachedCatalogLookups(new CatalogStore(), new OrganizationStore()),
-      flagDraftForRefresh: async () => undefined,
+      reportLateUsage: async () => undefined,
     },
   );
 }
@@ -151,7 +130,8 @@ describe("a subscription_at in the past", () => {
       at: "2026-03-01T10:00:00Z",
     });
     await sendUsage(seeded.organizationId, seeded.externalSubscriptionId, ["2026-02-15T00:00:00.000Z"]);
-    expect(await tick("2026-03-01T10:15:00.000Z", seeded.organizationId)).toBe(1);
+    // Already due when invoicing hears of it: billed then, before the next clock run.
+    expect(await tick("2026-03-01T10:15:00.000Z", seeded.organizationId)).toBe(0);
     // February 10–28: 19 of 28 days × 31.00 EUR = 21.0357… → 21.04 EUR; one event, 0.50 EUR.
     expect(await invoicesOf(seeded.organizationId)).toEqual([["2026-02-01", 2104, 50, 2154]]);
     expect(await tick("2026-03-31T00:00:00.000Z", seeded.organizationId)).toBe(0);
@@ -195,26 +175,5 @@ describe("a subscription_at in the past", () => {
         invoice.totalAmountCents,
       ]),
     ).toEqual([["2026-02-20T00:00:00.000Z", 3100, 3100]]);
-  });
-
-  it("a subscription stored before this rule, due for a period that closed before it existed, skips it", async () => {
-    const seeded = await seedCatalog({
-      ...PLAN,
-      name: "Legacy",
-      subscriptionAt: "2026-01-10T00:00:00Z",
-      at: "2026-03-15T12:00:00Z",
-    });
-    // As the catch-up used to leave it: due at the end of its first (January) period.
-    const catalog = new CatalogStore();
-    const record = await catalog.subscriptionRecord(seeded.organizationId, seeded.externalSubscriptionId);
-    if (!record) throw new Error("no subscription");
-    await catalog.saveSubscription(record, record.subscription, "2026-02-01T00:00:00.000Z");
-
-    expect(await tick("2026-03-16T00:00:00.000Z", seeded.organizationId)).toBe(1);
-    expect(await invoicesOf(seeded.organizationId)).toEqual([]);
-    const moved = await catalog.subscriptionRecord(seeded.organizationId, seeded.externalSubscriptionId);
-    expect(moved?.dueAt).toBe("2026-04-01T00:00:00.000Z");
-    expect(await tick("2026-04-01T00:15:00.000Z", seeded.organizationId)).toBe(1);
-    expect(await invoicesOf(seeded.organizationId)).toEqual([["2026-03-01", 3100, 0, 3100]]);
   });
 });

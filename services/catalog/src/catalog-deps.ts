@@ -1,4 +1,5 @@
-import type { BillingJob } from "#shared/contracts/billing-job.js";
+import type { SubscriptionChanged } from "#shared/contracts/invoicing-messages.js";
+import type { Subscription } from "#shared/domain/catalog.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 
@@ -7,8 +8,20 @@ export interface CatalogDeps {
   readonly catalog: CatalogStore;
   readonly organizations: OrganizationStore;
   /**
-   * Asks the invoicing workers to bill subscriptions now (a termination's final invoice). Only a
-   * nudge: a terminated subscription is due at once, so the billing clock bills it anyway.
+   * Tells invoicing that subscriptions changed (it bills from them: a termination's final invoice
+   * at once). Only the fast path: every changed subscription is also due in the catalog's own due
+   * index until the catalog clock has told invoicing, so a change is never left untold.
    */
-  readonly requestBilling: (jobs: readonly BillingJob[]) => Promise<void>;
+  readonly notifyInvoicing: (changes: readonly SubscriptionChanged[]) => Promise<void>;
+}
+
+/** The notice of a subscription's change, for invoicing. */
+export function changeNotice(subscription: Subscription, now: string): SubscriptionChanged {
+  return {
+    kind: "subscription_changed",
+    organizationId: subscription.organizationId,
+    externalSubscriptionId: subscription.externalId,
+    subscriptionId: subscription.id,
+    now,
+  };
 }

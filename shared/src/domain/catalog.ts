@@ -240,11 +240,18 @@ export interface Subscription {
   readonly previousPlanCode: string | null;
   /** A downgrade waiting for the end of the current period. */
   readonly nextPlanCode: string | null;
+  /** When that downgrade takes effect: the end of the period it was asked in. */
+  readonly nextPlanAt?: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * When it was recorded as active, if not at its creation: started by the clock, or its start
+   * moved to the past. Periods closed before then are never billed.
+   */
+  readonly activatedAt?: string | null;
 }
 
-/** customer.timezone, else the organization's, else UTC (LAGO-SEMANTICS.md section 5). */
+/** customer.timezone, else the organization's, else UTC, as Lago applies it. */
 export function applicableTimezone(
   customer: Pick<Customer, "timezone">,
   organization: Pick<Organization, "timezone">,

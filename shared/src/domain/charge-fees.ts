@@ -31,7 +31,7 @@ export interface ChargeFee {
   readonly amount: Decimal;
   readonly unitAmount: Decimal;
   readonly amountDetails: Readonly<Record<string, unknown>>;
-  /** Rounded once, half-up, to the currency's minor unit (LAGO-SEMANTICS.md section 9). */
+  /** Rounded once, half-up, to the currency's minor unit (as Lago's `Fees::ChargeService`). */
   readonly amountCents: number;
   readonly preciseAmountCents: Decimal;
 }

@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
 
 /**
- * Money is decimal (DESIGN.md decision 2): unit prices are decimal strings, stored amounts are
+ * Money is decimal (docs/architecture.md): unit prices are decimal strings, stored amounts are
  * integer minor units of the currency, and an amount is rounded once, when a fee is built.
  */
 

@@ -1,7 +1,7 @@
 import { DateTime, IANAZone } from "luxon";
 
 /**
- * Billing periods (LAGO-SEMANTICS.md sections 4 and 5). A period is a run of whole local days in
+ * Billing periods, as Lago computes them in the customer's timezone. A period is a run of whole local days in
  * the customer's applicable timezone; its instants are local midnights converted to UTC. Periods are
  * half-open, [startsAt, endsAt), so consecutive periods share a boundary and tile time exactly;
  * Lago's inclusive `to_datetime` (local 23:59:59) is derived from `endsAt` for display.

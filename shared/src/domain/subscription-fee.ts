@@ -14,7 +14,7 @@ export interface SubscriptionFeeAmount {
 
 /**
  * The base fee of an in-arrears plan for a period, prorated by local days when the subscription
- * started after the period began or ended before it closed (LAGO-SEMANTICS.md section 4:
+ * started after the period began or ended before it closed (as Lago's `Fees::SubscriptionService` prorates:
  * 17/31 × 100 → 55; a termination bills through its own day). A free trial is not billed: nothing
  * if it lasts through the last billed day, else from the day it ends (Lago compares dates).
  */

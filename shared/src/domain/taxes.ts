@@ -2,7 +2,7 @@ import type { Customer, Plan, Tax } from "./catalog.js";
 import { decimal, roundHalfUp } from "./money.js";
 
 /**
- * Which taxes apply to a fee, as Lago decides (LAGO-SEMANTICS.md section 7): the charge's own
+ * Which taxes apply to a fee, as Lago decides: the charge's own
  * taxes, else the plan's, else the customer's, else the organization's default taxes.
  */
 export function applicableTaxCodes(input: {

@@ -35,7 +35,7 @@ export interface QueueSpec {
 
 export const TTL_ATTRIBUTE = "expiresAt";
 
-/** Catalog, API keys, invoices, counters: everything but raw events and usage. */
+/** The catalog's: organizations, API keys, metrics, plans, customers, subscriptions, taxes. */
 export const billingTable = {
   id: "billing",
   envVar: "BILLING_TABLE",
@@ -43,13 +43,33 @@ export const billingTable = {
   sortKey: "sk",
   indexes: [
     { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk", projection: "ALL" },
-    // Sparse: only subscriptions with a period still to close carry `duePk`, so the billing clock
-    // reads the subscriptions that are due, not every subscription.
+    // Sparse: only subscriptions with a transition to make (a start, an end, a plan switch) or a
+    // change invoicing has not been told of carry `duePk`, so the catalog clock reads those only.
     {
       name: "due",
       partitionKey: "duePk",
       sortKey: "dueAt",
       projection: ["organizationId", "externalId", "id"],
+    },
+  ],
+  ttlAttribute: TTL_ATTRIBUTE,
+} as const satisfies TableSpec;
+
+/** Invoicing's: invoices, their numbering counters, and each subscription's billing schedule. */
+export const invoicingTable = {
+  id: "invoicing",
+  envVar: "INVOICING_TABLE",
+  partitionKey: "pk",
+  sortKey: "sk",
+  indexes: [
+    { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk", projection: "ALL" },
+    // Sparse: only schedules with a period still to bill carry `duePk`, so the billing clock reads
+    // the subscriptions that are due, not every subscription.
+    {
+      name: "due",
+      partitionKey: "duePk",
+      sortKey: "dueAt",
+      projection: ["organizationId", "externalSubscriptionId", "subscriptionId"],
     },
   ],
   ttlAttribute: TTL_ATTRIBUTE,
@@ -75,7 +95,7 @@ export const usageTable = {
   ttlAttribute: TTL_ATTRIBUTE,
 } as const satisfies TableSpec;
 
-export const tables = [billingTable, eventsTable, usageTable] as const;
+export const tables = [billingTable, invoicingTable, eventsTable, usageTable] as const;
 
 /** Accepted usage events, packed many to a message by the ingest API. */
 export const eventsQueue = {
@@ -86,7 +106,10 @@ export const eventsQueue = {
   retentionDays: 14,
 } as const satisfies QueueSpec;
 
-/** One message per due subscription, sent by the billing clock to the invoicing workers. */
+/**
+ * Invoicing's inbox: a due subscription from the billing clock, a subscription change from the
+ * catalog, a late event's period from the usage side (shared/src/contracts/invoicing-messages.ts).
+ */
 export const billingJobsQueue = {
   id: "billing-jobs",
   envVar: "BILLING_JOBS_QUEUE_URL",
@@ -100,7 +123,7 @@ export const queues = [eventsQueue, billingJobsQueue] as const;
 export const eventBus = { id: "domain-events", envVar: "EVENT_BUS_NAME" } as const;
 export const documentsBucket = { id: "documents", envVar: "DOCUMENTS_BUCKET" } as const;
 
-/** Number of partitions of the billing clock's due index; spreads a large billing run over keys. */
+/** Number of partitions of a due index (the clocks'); spreads a large run over keys. */
 export const DUE_INDEX_SHARDS = 4;
 
 export function resourceName(spec: { envVar: string }): string {

@@ -16,7 +16,8 @@ import type {
   WebhookEndpoint,
 } from "../domain/catalog.js";
 import { documentClient } from "../platform/aws-clients.js";
-import { billingTable, DUE_INDEX_SHARDS, resourceName } from "../platform/resources.js";
+import { billingTable, resourceName } from "../platform/resources.js";
+import { dueShard } from "./due-index.js";
 import { cancellationCodes, isConditionFailure } from "./errors.js";
 import { joinKey, withoutStorageAttributes } from "./keys.js";
 import { queryAll } from "./query.js";
@@ -38,20 +39,6 @@ type Kind =
   | "subscription_history";
 
 const sortKey = (kind: Kind, ...naturalKey: string[]) => joinKey(kind, ...naturalKey);
-const dueShardKey = (index: number) => `due#${index}`;
-
-/** Shard of the billing clock's due index for a subscription: stable, spread by its id. */
-export function dueShard(subscriptionId: string): string {
-  let hash = 0;
-  for (const char of subscriptionId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return dueShardKey(hash % DUE_INDEX_SHARDS);
-}
-
-/** Every shard of the due index: the billing clock reads them all. */
-export function allDueShards(): string[] {
-  return Array.from({ length: DUE_INDEX_SHARDS }, (_, index) => dueShardKey(index));
-}
-
 export class AlreadyExistsError extends Error {
   constructor(readonly kind: string) {
     super(`${kind} already exists`);

@@ -28,8 +28,8 @@ export interface StoreAndAggregateDeps {
   readonly events: EventStore;
   readonly usage: UsageStore;
   readonly catalog: CatalogLookups;
-  /** Marks the draft invoice of a closed period for refresh, when a late event changed its usage. */
-  readonly flagDraftForRefresh: (
+  /** Tells invoicing that a late event changed a closed period's usage (its draft is redone). */
+  readonly reportLateUsage: (
     organizationId: string,
     subscriptionId: string,
     periodStartsAt: string,
@@ -295,7 +295,7 @@ export async function storeAndAggregate(
     }
   }
   for (const period of latePeriods.values()) {
-    await deps.flagDraftForRefresh(organizationId, period.subscriptionId, period.periodStartsAt);
+    await deps.reportLateUsage(organizationId, period.subscriptionId, period.periodStartsAt);
   }
 
   return {

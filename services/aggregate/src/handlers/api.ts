@@ -1,7 +1,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { createApiHandler } from "#shared/platform/http/api-handler.js";
-import { billingTable, resourceName } from "#shared/platform/resources.js";
+import { invoicingTable, resourceName } from "#shared/platform/resources.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
 import { EventStore } from "#shared/store/event-store.js";
 import { invoiceItemKey, periodInvoiceId } from "#shared/store/invoice-keys.js";
@@ -24,7 +24,7 @@ function deps(): CurrentUsageDeps {
       const id = periodInvoiceId(organizationId, subscriptionId, periodStartsAt);
       const { Item } = await documentClient().send(
         new GetCommand({
-          TableName: resourceName(billingTable),
+          TableName: resourceName(invoicingTable),
           Key: invoiceItemKey(organizationId, id),
           ProjectionExpression: "id",
         }),

@@ -1,10 +1,11 @@
 import { eventsMessage } from "#shared/contracts/events-message.js";
-import { documentClient } from "#shared/platform/aws-clients.js";
-import { billingTable, resourceName } from "#shared/platform/resources.js";
+import type { UsageChanged } from "#shared/contracts/invoicing-messages.js";
+import { sqsClient } from "#shared/platform/aws-clients.js";
+import { billingJobsQueue, resourceName } from "#shared/platform/resources.js";
 import { createQueueConsumer } from "#shared/platform/sqs/queue-consumer.js";
+import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
 import { EventStore } from "#shared/store/event-store.js";
-import { flagDraftForRefresh } from "#shared/store/invoice-keys.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
 import { UsageStore } from "#shared/store/usage-store.js";
 import { type StoreAndAggregateDeps, storeAndAggregate } from "../events/store-and-aggregate.js";
@@ -18,14 +19,10 @@ function dependencies(): StoreAndAggregateDeps {
     events: new EventStore(),
     usage: new UsageStore(),
     catalog: cachedCatalogLookups(new CatalogStore(), new OrganizationStore()),
-    flagDraftForRefresh: async (organizationId, subscriptionId, periodStartsAt) => {
-      await flagDraftForRefresh(
-        documentClient(),
-        resourceName(billingTable),
-        organizationId,
-        subscriptionId,
-        periodStartsAt,
-      );
+    // Invoicing owns invoices: it is told, and redoes the period's invoice if still a draft.
+    reportLateUsage: async (organizationId, subscriptionId, periodStartsAt) => {
+      const message: UsageChanged = { kind: "usage_changed", organizationId, subscriptionId, periodStartsAt };
+      await enqueueMessages(sqsClient(), resourceName(billingJobsQueue), [JSON.stringify(message)]);
     },
   };
   return deps;

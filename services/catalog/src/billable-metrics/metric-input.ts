@@ -60,7 +60,7 @@ export const metricUpdate = z.object(metricFields).partial();
 
 export type MetricCreateInput = z.output<typeof metricCreate>;
 
-/** Cross-field rules of LAGO-SEMANTICS.md section 1, on the metric as it will be saved. */
+/** Lago's cross-field rules of billable metrics, on the metric as it will be saved. */
 export function metricRuleErrors(metric: {
   aggregationType: string;
   fieldName: string | null;

@@ -1,4 +1,4 @@
-import type { BillingJob } from "#shared/contracts/billing-job.js";
+import type { SubscriptionChanged } from "#shared/contracts/invoicing-messages.js";
 import { sqsClient } from "#shared/platform/aws-clients.js";
 import { createApiHandler, type RouteHandler } from "#shared/platform/http/api-handler.js";
 import { invalid, LagoHttpError } from "#shared/platform/http/errors.js";
@@ -29,11 +29,11 @@ function deps(): HandlerDeps {
     catalog: new CatalogStore(),
     organizations: new OrganizationStore(),
     signingKeys: new SigningKeyStore(),
-    requestBilling: async (jobs: readonly BillingJob[]) => {
+    notifyInvoicing: async (changes: readonly SubscriptionChanged[]) => {
       await enqueueMessages(
         sqsClient(),
         resourceName(billingJobsQueue),
-        jobs.map((job) => JSON.stringify(job)),
+        changes.map((change) => JSON.stringify(change)),
       );
     },
   };

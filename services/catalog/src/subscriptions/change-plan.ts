@@ -1,18 +1,19 @@
 import type { Plan, Subscription } from "#shared/domain/catalog.js";
 import { yearlyAmountCents } from "#shared/domain/catalog.js";
-import { terminated } from "#shared/domain/subscription-lifecycle.js";
+import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
+import { terminated } from "#shared/domain/subscriptions/lifecycle.js";
 import { invalid } from "#shared/platform/http/errors.js";
 import type { SubscriptionRecord } from "#shared/store/catalog-store.js";
-import type { CatalogDeps } from "../catalog-deps.js";
-import { dueUntil } from "./end-subscription.js";
+import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
 import { newSubscription } from "./new-subscription.js";
 import { contextOf } from "./subscription-view.js";
 
 /**
  * Moves a live subscription to another plan: a pending one simply starts on it; an upgrade (a
  * plan of at least the yearly amount) replaces it at once, the old one terminated and billed up
- * to now; a downgrade waits for the end of the current period. Each is one write, conditional on
- * the subscription's revision and on the plan still being there.
+ * to now; a downgrade waits for the end of the current period (the catalog clock switches it).
+ * Each is one write, conditional on the subscription's revision and on the plan still being there,
+ * and leaves what changed due for invoicing to be told.
  */
 export async function changePlan(
   deps: CatalogDeps,
@@ -29,18 +30,25 @@ export async function changePlan(
   if (current.status === "pending") {
     const updated = { ...current, planId: plan.id, planCode: plan.code, name, updatedAt: now };
     await deps.catalog.write([
-      deps.catalog.subscriptionSave(record, updated, record.dueAt),
+      deps.catalog.subscriptionSave(record, updated, now),
       deps.catalog.planCheck(plan),
     ]);
+    await deps.notifyInvoicing([changeNotice(updated, now)]);
     return updated;
   }
   if (yearlyAmountCents(plan) < yearlyAmountCents(context.plan)) {
-    // Recorded now, done by the billing clock when the current period closes.
-    const updated = { ...current, nextPlanCode: plan.code, updatedAt: now };
+    // Recorded now, switched by the catalog clock when the current period closes.
+    const updated: Subscription = {
+      ...current,
+      nextPlanCode: plan.code,
+      nextPlanAt: subscriptionPeriodAt(current, context.plan, context.timezone, now).endsAt,
+      updatedAt: now,
+    };
     await deps.catalog.write([
-      deps.catalog.subscriptionSave(record, updated, record.dueAt),
+      deps.catalog.subscriptionSave(record, updated, now),
       deps.catalog.planCheck(plan),
     ]);
+    await deps.notifyInvoicing([changeNotice(updated, now)]);
     return updated;
   }
   const old = terminated(current, now, "upgraded");
@@ -59,20 +67,9 @@ export async function changePlan(
     current,
   );
   await deps.catalog.write([
-    ...deps.catalog.subscriptionReplacement(
-      record,
-      { subscription: old, dueAt: dueUntil(record, now) },
-      successor,
-    ),
+    ...deps.catalog.subscriptionReplacement(record, { subscription: old, dueAt: now }, successor),
     deps.catalog.planCheck(plan),
   ]);
-  await deps.requestBilling([
-    {
-      organizationId: old.organizationId,
-      externalSubscriptionId: old.externalId,
-      subscriptionId: old.id,
-      now,
-    },
-  ]);
+  await deps.notifyInvoicing([changeNotice(old, now), changeNotice(successor.subscription, now)]);
   return successor.subscription;
 }

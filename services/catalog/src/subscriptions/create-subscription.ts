@@ -2,7 +2,7 @@ import type { Customer, Plan, Subscription } from "#shared/domain/catalog.js";
 import { invalid, notFound } from "#shared/platform/http/errors.js";
 import type { CatalogStore, CatalogWrite } from "#shared/store/catalog-store.js";
 import { type CatalogInstant, isValidEndingAt, storedInstant } from "../catalog-dates.js";
-import type { CatalogDeps } from "../catalog-deps.js";
+import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
 import { newCustomer } from "../customers/upsert-customer.js";
 import { changePlan } from "./change-plan.js";
 import { newSubscription } from "./new-subscription.js";
@@ -99,5 +99,6 @@ export async function createSubscription(
       ? deps.catalog.subscriptionReplacement(record, record, created)
       : [deps.catalog.subscriptionInsertion(created.subscription, created.dueAt)]),
   ]);
+  await deps.notifyInvoicing([changeNotice(created.subscription, now)]);
   return created.subscription;
 }

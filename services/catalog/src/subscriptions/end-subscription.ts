@@ -1,23 +1,16 @@
-import type { BillingJob } from "#shared/contracts/billing-job.js";
+import type { SubscriptionChanged } from "#shared/contracts/invoicing-messages.js";
 import type { Subscription } from "#shared/domain/catalog.js";
-import { canceled, terminated } from "#shared/domain/subscription-lifecycle.js";
+import { canceled, terminated } from "#shared/domain/subscriptions/lifecycle.js";
 import { methodNotAllowed, notFound } from "#shared/platform/http/errors.js";
 import type { CatalogStore, CatalogWrite, SubscriptionRecord } from "#shared/store/catalog-store.js";
-import type { CatalogDeps } from "../catalog-deps.js";
-
-/**
- * The due instant of a subscription terminated now: now, unless a period that closed earlier is
- * still to be billed (the clock has not run since), which comes first.
- */
-export function dueUntil(record: SubscriptionRecord, now: string): string {
-  return record.dueAt && record.dueAt < now ? record.dueAt : now;
-}
+import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
 
 /** A subscription ended now: what it becomes, its write, and the final invoice to ask for. */
 export interface SubscriptionEnding {
   readonly ended: Subscription;
   readonly write: CatalogWrite;
-  readonly billing: BillingJob | null;
+  /** What invoicing is told (a terminated one's final invoice is made at once). */
+  readonly notice: SubscriptionChanged;
 }
 
 /**
@@ -33,29 +26,20 @@ export function subscriptionEnding(
   const { subscription } = record;
   if (subscription.status === "pending") {
     const ended = canceled(subscription, now);
-    return { ended, write: catalog.subscriptionSave(record, ended, null), billing: null };
+    return { ended, write: catalog.subscriptionSave(record, ended, now), notice: changeNotice(ended, now) };
   }
   if (subscription.status !== "active") throw methodNotAllowed("subscription_not_active");
   if (onlyPending) {
     if (!subscription.nextPlanCode) throw notFound("subscription");
-    const withoutDowngrade = { ...subscription, nextPlanCode: null, updatedAt: now };
+    const withoutDowngrade = { ...subscription, nextPlanCode: null, nextPlanAt: null, updatedAt: now };
     return {
       ended: withoutDowngrade,
-      write: catalog.subscriptionSave(record, withoutDowngrade, record.dueAt),
-      billing: null,
+      write: catalog.subscriptionSave(record, withoutDowngrade, now),
+      notice: changeNotice(withoutDowngrade, now),
     };
   }
   const ended = terminated(subscription, now, "terminated");
-  return {
-    ended,
-    write: catalog.subscriptionSave(record, ended, dueUntil(record, now)),
-    billing: {
-      organizationId: ended.organizationId,
-      externalSubscriptionId: ended.externalId,
-      subscriptionId: ended.id,
-      now,
-    },
-  };
+  return { ended, write: catalog.subscriptionSave(record, ended, now), notice: changeNotice(ended, now) };
 }
 
 /** Ends one subscription now (see `subscriptionEnding`). */
@@ -67,7 +51,7 @@ export async function endSubscription(
 ): Promise<Subscription> {
   const ending = subscriptionEnding(deps.catalog, record, now, onlyPending);
   await deps.catalog.write([ending.write]);
-  if (ending.billing) await deps.requestBilling([ending.billing]);
+  await deps.notifyInvoicing([ending.notice]);
   return ending.ended;
 }
 
@@ -107,6 +91,5 @@ export async function endSubscriptionsWith(
     endings.map((ending) => ending.write),
     last,
   );
-  const jobs = endings.flatMap((ending) => (ending.billing ? [ending.billing] : []));
-  if (jobs.length > 0) await deps.requestBilling(jobs);
+  if (endings.length > 0) await deps.notifyInvoicing(endings.map((ending) => ending.notice));
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Customer, Plan, Subscription } from "#shared/domain/catalog.js";
-import { activationInstant, firstClosing, startsLater } from "#shared/domain/subscription-lifecycle.js";
+import { startsLater } from "#shared/domain/subscriptions/lifecycle.js";
 
 export interface NewSubscriptionInput {
   readonly externalId: string;
@@ -11,9 +11,9 @@ export interface NewSubscriptionInput {
 }
 
 /**
- * A new subscription and when the billing clock first has work for it: active from
- * subscription_at if that is today or earlier (local), else pending until then. One started in
- * the past is billed from the period its creation day follows, as Lago bills it.
+ * A new subscription: active from subscription_at if that is today or earlier (local), else
+ * pending until then (the catalog clock starts it). It is due in the catalog's index at once, until
+ * invoicing has been told of it.
  */
 export function newSubscription(
   input: NewSubscriptionInput,
@@ -47,8 +47,5 @@ export function newSubscription(
     createdAt: now,
     updatedAt: now,
   };
-  const dueAt = pending
-    ? activationInstant(input.subscriptionAt, timezone)
-    : firstClosing(subscription, plan, timezone, now);
-  return { subscription, dueAt };
+  return { subscription, dueAt: now };
 }

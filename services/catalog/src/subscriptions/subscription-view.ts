@@ -1,6 +1,6 @@
 import { applicableTimezone, type Customer, type Subscription } from "#shared/domain/catalog.js";
-import { trialEndedAt } from "#shared/domain/subscription-lifecycle.js";
 import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
+import { trialEndedAt } from "#shared/domain/subscriptions/lifecycle.js";
 import { notFound } from "#shared/platform/http/errors.js";
 import type { CatalogDeps } from "../catalog-deps.js";
 import { serializeSubscription } from "./serialize.js";

@@ -1,10 +1,9 @@
 import type { Subscription } from "#shared/domain/catalog.js";
-import { activationInstant, firstClosing, startsLater } from "#shared/domain/subscription-lifecycle.js";
-import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
+import { startsLater } from "#shared/domain/subscriptions/lifecycle.js";
 import { invalid, notFound } from "#shared/platform/http/errors.js";
 import type { SubscriptionRecord } from "#shared/store/catalog-store.js";
 import { type CatalogInstant, isValidEndingAt, storedInstant } from "../catalog-dates.js";
-import type { CatalogDeps } from "../catalog-deps.js";
+import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
 import { patch } from "../shared-schemas.js";
 import { contextOf } from "./subscription-view.js";
 
@@ -30,7 +29,7 @@ export async function updateSubscription(
   const subscriptionAt = input.subscriptionAt ?? storedInstant(subscription.subscriptionAt);
   if (input.endingAt && !isValidEndingAt(input.endingAt, subscriptionAt, now))
     throw invalid("ending_at", "invalid_date");
-  const { plan, timezone } = await contextOf(deps, subscription);
+  const { timezone } = await contextOf(deps, subscription);
   const movesStart = subscription.status === "pending" && input.subscriptionAt !== undefined;
   const updated: Subscription = {
     ...subscription,
@@ -39,22 +38,13 @@ export async function updateSubscription(
     subscriptionAt: movesStart ? subscriptionAt.iso : subscription.subscriptionAt,
     updatedAt: now,
   };
-  let dueAt = record.dueAt;
-  if (updated.status === "pending") {
-    if (startsLater(updated.subscriptionAt, timezone, now)) {
-      dueAt = activationInstant(updated.subscriptionAt, timezone);
-    } else {
-      // Moved to today or the past: it starts then, and is billed as if created now with that start.
-      Object.assign(updated, { status: "active", startedAt: updated.subscriptionAt });
-      dueAt = firstClosing(updated, plan, timezone, now);
-    }
-  } else if (updated.endingAt !== subscription.endingAt) {
-    // The clock must stop at the new ending_at if it comes before the open period's end.
-    // A period that closed earlier and is still to be billed keeps its turn.
-    const period = subscriptionPeriodAt(updated, plan, timezone, now);
-    const closing = updated.endingAt && updated.endingAt < period.endsAt ? updated.endingAt : period.endsAt;
-    dueAt = record.dueAt && record.dueAt <= now ? record.dueAt : closing;
+  if (updated.status === "pending" && !startsLater(updated.subscriptionAt, timezone, now)) {
+    // Moved to today or the past: it starts then, and is billed as if created now with that start.
+    Object.assign(updated, { status: "active", startedAt: updated.subscriptionAt, activatedAt: now });
   }
-  await deps.catalog.saveSubscription(record, updated, dueAt);
+  // Due at once: invoicing is told (a new ending_at moves its billing schedule), and the catalog
+  // clock then waits for the next transition.
+  await deps.catalog.saveSubscription(record, updated, now);
+  await deps.notifyInvoicing([changeNotice(updated, now)]);
   return updated;
 }

@@ -10,8 +10,8 @@ import {
 import { subunitToUnit } from "#shared/domain/money.js";
 import { billingDate, localDate, plusDays, startOfLocalDay } from "#shared/domain/periods.js";
 import { inArrearsSubscriptionFee } from "#shared/domain/subscription-fee.js";
-import { trialEndedAt } from "#shared/domain/subscription-lifecycle.js";
 import type { BillingWindow } from "#shared/domain/subscription-periods.js";
+import { trialEndedAt } from "#shared/domain/subscriptions/lifecycle.js";
 import { applicableTaxCodes, feeTaxes, invoiceTaxes } from "#shared/domain/taxes.js";
 import { stableUuid } from "#shared/platform/ids.js";
 import { periodInvoiceId } from "#shared/store/invoice-keys.js";

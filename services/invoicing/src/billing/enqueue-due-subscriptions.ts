@@ -1,5 +1,6 @@
-import type { BillingJob } from "#shared/contracts/billing-job.js";
-import { allDueShards, type CatalogStore } from "#shared/store/catalog-store.js";
+import type { CloseDue } from "#shared/contracts/invoicing-messages.js";
+import { allDueShards } from "#shared/store/due-index.js";
+import type { BillingScheduleStore } from "../store/billing-schedule-store.js";
 
 export interface ClockRun {
   readonly now: string;
@@ -7,20 +8,21 @@ export interface ClockRun {
 }
 
 /**
- * The billing clock: finds the subscriptions whose open period closed at or before `now` (the
- * scheduler's instant, never the wall clock) and hands one job each to the workers. It reads only
- * the due index, so its work grows with the due subscriptions, not with all of them.
+ * The billing clock: finds the subscriptions whose billing schedule is due at or before `now`
+ * (the scheduler's instant, never the wall clock) and hands one job each to the workers. It reads
+ * only the due index, so its work grows with the due subscriptions, not with all of them.
  */
 export async function enqueueDueSubscriptions(
   now: string,
-  catalog: CatalogStore,
-  send: (jobs: readonly BillingJob[]) => Promise<void>,
+  schedules: BillingScheduleStore,
+  send: (jobs: readonly CloseDue[]) => Promise<void>,
 ): Promise<ClockRun> {
-  const due = (await Promise.all(allDueShards().map((shard) => catalog.dueSubscriptions(shard, now)))).flat();
-  const jobs: BillingJob[] = due.map((entry) => ({
+  const due = (await Promise.all(allDueShards().map((shard) => schedules.due(shard, now)))).flat();
+  const jobs: CloseDue[] = due.map((entry) => ({
+    kind: "close_due",
     organizationId: entry.organizationId,
-    externalSubscriptionId: entry.externalId,
-    subscriptionId: entry.id,
+    externalSubscriptionId: entry.externalSubscriptionId,
+    subscriptionId: entry.subscriptionId,
     now,
   }));
   if (jobs.length > 0) await send(jobs);

@@ -6,8 +6,8 @@ import { sqsClient } from "#shared/platform/aws-clients.js";
 import { createLogger } from "#shared/platform/logger.js";
 import { billingJobsQueue, resourceName } from "#shared/platform/resources.js";
 import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
-import { CatalogStore } from "#shared/store/catalog-store.js";
 import { type ClockRun, enqueueDueSubscriptions } from "../billing/enqueue-due-subscriptions.js";
+import { BillingScheduleStore } from "../store/billing-schedule-store.js";
 
 const logger = createLogger("invoicing-clock");
 
@@ -16,14 +16,14 @@ const tick = z.object({
   now: z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString()),
 });
 
-let catalog: CatalogStore | undefined;
+let schedules: BillingScheduleStore | undefined;
 
 export const handler = middy<unknown, ClockRun, Error, Context>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
     const { now } = tick.parse(event);
-    catalog ??= new CatalogStore();
-    const run = await enqueueDueSubscriptions(now, catalog, async (jobs) => {
+    schedules ??= new BillingScheduleStore();
+    const run = await enqueueDueSubscriptions(now, schedules, async (jobs) => {
       await enqueueMessages(
         sqsClient(),
         resourceName(billingJobsQueue),

@@ -1,7 +1,7 @@
 import { applicableTimezone, type Customer, type Organization, type Plan } from "#shared/domain/catalog.js";
 import type { Invoice } from "#shared/domain/invoice.js";
-import { trialEndedAt } from "#shared/domain/subscription-lifecycle.js";
 import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
+import { trialEndedAt } from "#shared/domain/subscriptions/lifecycle.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { InvoiceEmbeds } from "./serialize.js";
 

@@ -6,9 +6,9 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { Invoice } from "#shared/domain/invoice.js";
 import { documentClient } from "#shared/platform/aws-clients.js";
-import { billingTable, resourceName } from "#shared/platform/resources.js";
+import { invoicingTable, resourceName } from "#shared/platform/resources.js";
 import { cancellationCodes, isConditionFailure } from "#shared/store/errors.js";
-import { invoiceItemKey } from "#shared/store/invoice-keys.js";
+import { invoiceItemKey, periodInvoiceId } from "#shared/store/invoice-keys.js";
 import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { queryAll } from "#shared/store/query.js";
 
@@ -35,13 +35,13 @@ const invoiceSk = (id: string) => invoiceItemKey("", id).sk;
 const listPk = (organizationId: string) => joinKey(organizationId, "invoices");
 
 /**
- * Invoices in the billing table. An invoice's id is derived from its subscription and period, so
+ * Invoices in invoicing's table. An invoice's id is derived from its subscription and period, so
  * `attribute_not_exists` on its key is the one-invoice-per-(subscription, period) guarantee.
  */
 export class InvoiceStore {
   constructor(
     private readonly client: DynamoDBDocumentClient = documentClient(),
-    private readonly table: string = resourceName(billingTable),
+    private readonly table: string = resourceName(invoicingTable),
   ) {}
 
   private item(invoice: Invoice) {
@@ -180,5 +180,35 @@ export class InvoiceStore {
       ScanIndexForward: false,
     });
     return items.map((item) => withoutStorageAttributes<StoredInvoice>(item));
+  }
+
+  /**
+   * Marks a period's invoice for refresh if, and only if, it exists and is still a draft: usage
+   * arrived late for it. A finalized invoice, or none, is left alone (one conditional write, no read).
+   */
+  async flagDraftForRefresh(
+    organizationId: string,
+    subscriptionId: string,
+    periodStartsAt: string,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: invoiceItemKey(
+            organizationId,
+            periodInvoiceId(organizationId, subscriptionId, periodStartsAt),
+          ),
+          UpdateExpression: "SET readyToBeRefreshed = :yes",
+          ConditionExpression: "#status = :draft",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":yes": true, ":draft": "draft" },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 }

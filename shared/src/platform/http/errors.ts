@@ -1,5 +1,5 @@
 /**
- * Lago's API error bodies (LAGO-SEMANTICS.md section 12). Services return or throw these; the
+ * Lago's API error bodies (Lago's `ApiErrors` concern). Services return or throw these; the
  * `lagoErrors` middleware turns them into responses, so no handler builds an error body itself.
  */
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstBilledPeriod, firstClosing } from "./subscription-lifecycle.js";
+import { firstBilledPeriod, firstClosing } from "./billing-schedule.js";
 
 const monthly = { interval: "monthly" } as const;
 const calendar = (subscriptionAt: string) => ({

@@ -1,25 +1,14 @@
 /**
- * When a subscription next needs the billing clock, and what it does then (LAGO-SEMANTICS.md
- * section 4). Pure: every instant comes in as an argument.
+ * When invoicing next bills a subscription (its billing schedule). Pure: every instant comes in as
+ * an argument.
  *
- * The clock acts on one "due" instant per subscription:
- * - pending: the local midnight of subscription_at's day, when it becomes active;
- * - active: the end of its open period (billing it), or `ending_at` if that comes first;
- * - terminated: its termination, until the final partial period is billed; then never.
+ * A started subscription is due at the end of its open period (billing it), or at its `ending_at`
+ * or termination if that comes first (billing the final, partial period); after that, never. The
+ * schedule remembers how far it has billed (`billedThrough`, the end of the last period billed).
  */
-import type { Plan, Subscription } from "./catalog.js";
-import { type BillingPeriod, localDate, periodAfter, startOfLocalDay } from "./periods.js";
-import { billingScheduleOf, subscriptionPeriodAt } from "./subscription-periods.js";
-
-/** A subscription whose subscription_at is on a later local day than `now` waits as pending. */
-export function startsLater(subscriptionAt: string, timezone: string, now: string): boolean {
-  return localDate(subscriptionAt, timezone) > localDate(now, timezone);
-}
-
-/** When a pending subscription turns active: the first instant of its start day, locally. */
-export function activationInstant(subscriptionAt: string, timezone: string): string {
-  return startOfLocalDay(localDate(subscriptionAt, timezone), timezone);
-}
+import type { Plan, Subscription } from "../catalog.js";
+import { type BillingPeriod, localDate, periodAfter, startOfLocalDay } from "../periods.js";
+import { billingScheduleOf, subscriptionPeriodAt } from "../subscription-periods.js";
 
 /** The clock's next instant for an active subscription whose open period is `period`. */
 export function closingInstant(subscription: Pick<Subscription, "endingAt">, period: BillingPeriod): string {
@@ -87,38 +76,37 @@ export function periodClosingAt(
   return subscriptionPeriodAt(subscription, plan, timezone, new Date(Date.parse(dueAt) - 1).toISOString());
 }
 
-/** A subscription ended now, for `reason`; it stays due until its final period is billed. */
-export function terminated(
+/**
+ * The next instant a subscription is due for billing, given how far it has been billed (null:
+ * nothing yet), or null when nothing is left to bill (not started, canceled, or billed through
+ * its termination). `subscription` is as it stands (see `asOf` in lifecycle.ts).
+ */
+export function nextClosing(
   subscription: Subscription,
-  at: string,
-  reason: NonNullable<Subscription["terminationReason"]>,
-): Subscription {
-  return {
-    ...subscription,
-    status: "terminated",
-    terminatedAt: at,
-    terminationReason: reason,
-    nextPlanCode: null,
-    updatedAt: at,
-  };
-}
-
-/** A pending subscription withdrawn before it started; nothing to bill. */
-export function canceled(subscription: Subscription, at: string): Subscription {
-  return {
-    ...subscription,
-    status: "canceled",
-    canceledAt: at,
-    terminationReason: "canceled",
-    updatedAt: at,
-  };
-}
-
-/** When a plan's free trial ends for this subscription, or null without a trial. */
-export function trialEndedAt(
-  subscription: Pick<Subscription, "startedAt">,
-  plan: Pick<Plan, "trialPeriodDays">,
+  plan: Pick<Plan, "interval">,
+  timezone: string,
+  billedThrough: string | null,
 ): string | null {
-  if (!subscription.startedAt || plan.trialPeriodDays <= 0) return null;
-  return new Date(Date.parse(subscription.startedAt) + plan.trialPeriodDays * 86_400_000).toISOString();
+  if (!subscription.startedAt || subscription.status === "pending" || subscription.status === "canceled")
+    return null;
+  // Where billing stops: the termination, or the ending_at an active one is heading for.
+  const end = subscription.status === "terminated" ? subscription.terminatedAt : subscription.endingAt;
+  if (billedThrough !== null && end !== null && billedThrough >= end) return null;
+  const closing = closingInstant(subscription, openPeriod(subscription, plan, timezone, billedThrough));
+  return end !== null && end < closing ? end : closing;
+}
+
+/** The first period not billed yet: the first one billed at all, or the one after `billedThrough`. */
+export function openPeriod(
+  subscription: Pick<
+    Subscription,
+    "startedAt" | "billingTime" | "subscriptionAt" | "createdAt" | "activatedAt"
+  >,
+  plan: Pick<Plan, "interval">,
+  timezone: string,
+  billedThrough: string | null,
+): BillingPeriod {
+  return billedThrough === null
+    ? firstBilledPeriod(subscription, plan, timezone, subscription.activatedAt ?? subscription.createdAt)
+    : subscriptionPeriodAt(subscription, plan, timezone, billedThrough);
 }

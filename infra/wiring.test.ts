@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { functions, resources } from "./wiring.js";
+
+/** Which service owns each table: the only one whose functions may write it. */
+const OWNER: Record<string, string> = {
+  billing: "catalog",
+  invoicing: "invoicing",
+  events: "aggregate",
+  usage: "aggregate",
+};
+
+const serviceOf = (entry: string) => entry.split("/")[1] as string;
+
+describe("who owns what, as the wiring grants it", () => {
+  it("lets only a table's own service write it", () => {
+    expect(Object.keys(OWNER).sort()).toEqual(resources.tables.map((table) => table.id).sort());
+    const writers = functions.flatMap((fn) =>
+      fn.tables
+        .filter(([, access]) => access === "readWrite")
+        .map(([table]) => [table.id, serviceOf(fn.entry)]),
+    );
+    for (const [table, service] of writers)
+      expect(service, `${service} writes ${table}`).toBe(OWNER[table as string]);
+  });
+
+  it("has invoicing told by messages: the catalog and the usage side send to its inbox", () => {
+    const senders = functions
+      .filter((fn) => fn.sendsTo?.some((queue) => queue.id === "billing-jobs"))
+      .map((fn) => fn.id)
+      .sort();
+    expect(senders).toEqual(["aggregate-consumer", "catalog-api", "catalog-clock", "invoicing-clock"]);
+  });
+});

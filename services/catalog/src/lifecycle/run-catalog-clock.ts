@@ -1,0 +1,32 @@
+import { allDueShards } from "#shared/store/due-index.js";
+import type { CatalogDeps } from "../catalog-deps.js";
+import { type SettleOutcome, settleDueSubscription } from "./settle-due-subscription.js";
+
+export interface CatalogClockRun {
+  readonly now: string;
+  readonly due: number;
+  readonly settled: number;
+}
+
+/** Subscriptions settled at once: enough to keep a large midnight short, few enough for DynamoDB. */
+const CONCURRENCY = 25;
+
+/**
+ * The catalog clock: every subscription due in the catalog's index by `now` (the scheduler's
+ * instant) is settled: its transitions made, invoicing told. It reads only the due index, so its
+ * work grows with the subscriptions that changed or reach a transition, not with all of them.
+ */
+export async function runCatalogClock(deps: CatalogDeps, now: string): Promise<CatalogClockRun> {
+  const due = (
+    await Promise.all(allDueShards().map((shard) => deps.catalog.dueSubscriptions(shard, now)))
+  ).flat();
+  const outcomes: SettleOutcome[] = [];
+  for (let i = 0; i < due.length; i += CONCURRENCY) {
+    outcomes.push(
+      ...(await Promise.all(
+        due.slice(i, i + CONCURRENCY).map((entry) => settleDueSubscription(deps, entry, now)),
+      )),
+    );
+  }
+  return { now, due: due.length, settled: outcomes.filter((outcome) => outcome === "settled").length };
+}

@@ -1,0 +1,182 @@
+import type { CloseDue } from "#shared/contracts/invoicing-messages.js";
+import {
+  applicableGracePeriodDays,
+  applicableTimezone,
+  type Customer,
+  type Organization,
+  type Plan,
+  type Subscription,
+  type Tax,
+} from "#shared/domain/catalog.js";
+import type { ChargeFee } from "#shared/domain/charge-fees.js";
+import { invoiceNumber } from "#shared/domain/invoice.js";
+import { type BillingWindow, billingWindow } from "#shared/domain/subscription-periods.js";
+import { nextClosing, openPeriod } from "#shared/domain/subscriptions/billing-schedule.js";
+import { asOf } from "#shared/domain/subscriptions/lifecycle.js";
+import type { CatalogStore } from "#shared/store/catalog-store.js";
+import type { OrganizationStore } from "#shared/store/organization-store.js";
+import { serializeInvoice } from "../invoices/serialize.js";
+import type { BillingSchedule, BillingScheduleStore } from "../store/billing-schedule-store.js";
+import type { InvoiceStore, NumberingPlan } from "../store/invoice-store.js";
+import { buildPeriodInvoice } from "./build-period-invoice.js";
+import type { DomainEventPublisher } from "./domain-events.js";
+
+/** Prices a subscription's charges over a billing window. */
+export type ChargeFeesSource = (
+  subscription: Subscription,
+  plan: Plan,
+  window: BillingWindow,
+  timezone: string,
+) => Promise<ChargeFee[]>;
+
+export interface BillingDeps {
+  /** Read only: subscriptions, plans, customers and taxes are the catalog's. */
+  readonly catalog: CatalogStore;
+  readonly organizations: OrganizationStore;
+  readonly invoices: InvoiceStore;
+  readonly schedules: BillingScheduleStore;
+  readonly chargeFees: ChargeFeesSource;
+  readonly publish: DomainEventPublisher;
+  /** Wall clock for publication leases only; billing itself follows the job's `now`. */
+  readonly clock?: () => number;
+}
+
+/** Caps one job's catch-up; a subscription further behind continues on the next clock run. */
+const MAX_STEPS_PER_JOB = 24;
+
+export interface Context {
+  readonly organization: Organization;
+  readonly customer: Customer;
+  readonly plan: Plan;
+  readonly taxes: readonly Tax[];
+  readonly timezone: string;
+}
+
+export async function contextOf(deps: BillingDeps, subscription: Subscription): Promise<Context> {
+  const [organization, customer, plan, taxes] = await Promise.all([
+    deps.organizations.get(subscription.organizationId),
+    deps.catalog.customerOf(subscription),
+    deps.catalog.planOf(subscription),
+    deps.catalog.listTaxes(subscription.organizationId),
+  ]);
+  if (!organization || !customer || !plan)
+    throw new Error(`subscription ${subscription.id} lost its catalog`);
+  return { organization, customer, plan, taxes, timezone: applicableTimezone(customer, organization) };
+}
+
+/** Saves the invoice of one billing window once, numbers it if final, and publishes its event once. */
+async function invoiceWindow(
+  deps: BillingDeps,
+  subscription: Subscription,
+  context: Context,
+  window: BillingWindow,
+  now: string,
+) {
+  const { organization, customer, plan, timezone, taxes } = context;
+  const invoice = buildPeriodInvoice({
+    organization,
+    customer,
+    subscription,
+    plan,
+    window,
+    timezone,
+    graceDays: applicableGracePeriodDays(customer, organization),
+    chargeFees: await deps.chargeFees(subscription, plan, window, timezone),
+    taxes,
+    now,
+  });
+  const numbering: NumberingPlan | null =
+    invoice.status === "finalized"
+      ? {
+          counter:
+            organization.documentNumbering === "per_customer"
+              ? `invoice#customer#${customer.id}`
+              : "invoice#organization",
+          format: (sequence) =>
+            invoiceNumber(
+              { prefix: organization.documentNumberPrefix, scheme: organization.documentNumbering },
+              sequence,
+              {
+                customerSequentialId: customer.sequentialId,
+                issuingDate: invoice.issuingDate,
+              },
+            ),
+        }
+      : null;
+  const saved = await deps.invoices.saveOnce(invoice, numbering);
+  const clock = deps.clock ?? Date.now;
+  if (
+    !saved.invoice.domainEventPublished &&
+    (await deps.invoices.claimDomainEventPublication(subscription.organizationId, saved.invoice.id, clock()))
+  ) {
+    const type = saved.invoice.status === "draft" ? "invoice.drafted" : "invoice.created";
+    await deps.publish(type, subscription.organizationId, {
+      object_type: "invoice",
+      invoice: serializeInvoice(saved.invoice),
+    });
+    await deps.invoices.markDomainEventPublished(subscription.organizationId, saved.invoice.id);
+  }
+  return saved.created;
+}
+
+/**
+ * Bills a subscription's due periods, up to `now`, one at a time: the open period (from where the
+ * schedule stands) as the subscription was at its close (its ending_at or a waiting downgrade's
+ * switch applied even if the catalog has not recorded them yet), then the schedule moves on,
+ * conditional on its revision. An invoice's id comes from its period, so a run repeated after a
+ * crash, or concurrent with another, invoices each period once. Returns the invoices created.
+ */
+export async function closeDuePeriods(
+  deps: BillingDeps,
+  due: {
+    readonly organizationId: string;
+    readonly externalSubscriptionId: string;
+    readonly subscriptionId: string;
+  },
+  now: string,
+): Promise<number> {
+  let invoices = 0;
+  for (let n = 0; n < MAX_STEPS_PER_JOB; n++) {
+    const schedule = await deps.schedules.get(due.organizationId, due.subscriptionId);
+    if (!schedule?.dueAt || schedule.dueAt > now) return invoices;
+    const record = await deps.catalog.subscriptionRecord(
+      due.organizationId,
+      due.externalSubscriptionId,
+      due.subscriptionId,
+    );
+    if (!record || record.subscription.id !== due.subscriptionId) {
+      throw new Error(`subscription ${due.subscriptionId} of a billing schedule is not in the catalog`);
+    }
+    if (await closeOnePeriod(deps, schedule, record.subscription, now)) invoices++;
+  }
+  return invoices;
+}
+
+async function closeOnePeriod(
+  deps: BillingDeps,
+  schedule: BillingSchedule,
+  stored: Subscription,
+  now: string,
+): Promise<boolean> {
+  const context = await contextOf(deps, stored);
+  const { plan, timezone } = context;
+  const subscription = asOf(stored, timezone, schedule.dueAt ?? now);
+  const period = openPeriod(subscription, plan, timezone, schedule.billedThrough);
+  const created = await invoiceWindow(
+    deps,
+    subscription,
+    context,
+    billingWindow(subscription, period, timezone),
+    now,
+  );
+  await deps.schedules.save(schedule, {
+    billedThrough: period.endsAt,
+    dueAt: nextClosing(subscription, plan, timezone, period.endsAt),
+  });
+  return created;
+}
+
+/** The close_due message of the billing clock, run. */
+export function runDueSubscription(job: CloseDue, deps: BillingDeps): Promise<number> {
+  return closeDuePeriods(deps, job, job.now);
+}

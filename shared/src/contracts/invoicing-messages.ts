@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+/**
+ * What invoicing's inbox (the billing-jobs queue) carries. Invoicing is the only writer of its
+ * items; others tell it what happened, and each message is safe to handle twice.
+ */
+
+/** A subscription whose billing schedule is due, sent by the billing clock. */
+export const closeDue = z.object({
+  kind: z.literal("close_due"),
+  organizationId: z.string().min(1),
+  externalSubscriptionId: z.string().min(1),
+  subscriptionId: z.string().min(1),
+  /** The clock's instant: whatever was due at or before it is done. */
+  now: z.string().min(1),
+});
+
+/**
+ * A subscription the catalog created or changed (started, ended, moved to another plan, given an
+ * ending_at): invoicing sets its billing schedule from it, and bills at once what is due by `now`
+ * (a termination's final invoice).
+ */
+export const subscriptionChanged = z.object({
+  kind: z.literal("subscription_changed"),
+  organizationId: z.string().min(1),
+  externalSubscriptionId: z.string().min(1),
+  subscriptionId: z.string().min(1),
+  now: z.string().min(1),
+});
+
+/** Usage arrived late for a period that has closed: its invoice, if still a draft, is redone. */
+export const usageChanged = z.object({
+  kind: z.literal("usage_changed"),
+  organizationId: z.string().min(1),
+  subscriptionId: z.string().min(1),
+  periodStartsAt: z.string().min(1),
+});
+
+export const invoicingMessage = z.discriminatedUnion("kind", [closeDue, subscriptionChanged, usageChanged]);
+
+export type CloseDue = z.output<typeof closeDue>;
+export type SubscriptionChanged = z.output<typeof subscriptionChanged>;
+export type UsageChanged = z.output<typeof usageChanged>;
+export type InvoicingMessage = z.output<typeof invoicingMessage>;
