@@ -1,10 +1,12 @@
 import type { Customer, Organization, Plan, Subscription, Tax } from "#shared/domain/catalog.js";
 import { type ChargeFee, isEmptyFee, lagoDecimal } from "#shared/domain/charge-fees.js";
 import {
+  chargeFeeItem,
   draftNumber,
   type Invoice,
   type InvoiceFee,
   initialPaymentStatus,
+  invoiceBillingPeriod,
   invoiceTotals,
 } from "#shared/domain/invoice.js";
 import { subunitToUnit } from "#shared/domain/money.js";
@@ -68,6 +70,8 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     // The base fee covers whole local days: from the local midnight of the first billed day.
     fromDatetime: startOfLocalDay(window.firstDate, timezone),
     toDatetime,
+    itemDescription: plan.description,
+    amountDetails: { plan_amount_cents: plan.amountCents },
   };
   const chargeFees: UntaxedFee[] = input.chargeFees
     .filter((fee) => !isEmptyFee(fee))
@@ -80,7 +84,8 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
       billableMetricCode: fee.metric.code,
       itemCode: fee.metric.code,
       itemName: fee.metric.name,
-      invoiceDisplayName: fee.filter?.invoiceDisplayName ?? fee.charge.invoiceDisplayName,
+      // A filter's own name is the item's filter name (`chargeFeeItem`), as in Lago.
+      invoiceDisplayName: fee.charge.invoiceDisplayName,
       units: lagoDecimal(fee.units),
       eventsCount: fee.eventsCount,
       amountCents: fee.amountCents,
@@ -88,6 +93,7 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
       preciseUnitAmount: fee.unitAmount.toString(),
       fromDatetime: chargesFrom,
       toDatetime,
+      ...chargeFeeItem(fee),
     }));
   const taxesByCode = new Map(input.taxes.map((tax) => [tax.code, tax]));
   const fees: InvoiceFee[] = [subscriptionFee, ...chargeFees].map((fee) => {
@@ -139,5 +145,6 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     ...totals,
     createdAt: now,
     updatedAt: now,
+    billingPeriods: [invoiceBillingPeriod(subscription, window, timezone)],
   };
 }
