@@ -84,7 +84,7 @@ interface PlanExtras {
   readonly pending_deletion: boolean;
 }
 
-type PlanShape = Corrected<
+export type PlanShape = Corrected<
   LagoShape<PlanObject>,
   { charges: ChargeShape[]; minimum_commitment: LagoShape<MinimumCommitmentObject> | null }
 > &

@@ -1,33 +1,56 @@
-import { applicableTimezone, type Customer, type Subscription } from "#shared/domain/catalog.js";
+import {
+  applicableTimezone,
+  type Customer,
+  type Organization,
+  type Plan,
+  type Subscription,
+} from "#shared/domain/catalog.js";
 import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
 import { trialEndedAt } from "#shared/domain/subscriptions/lifecycle.js";
 import { notFound } from "#shared/platform/http/errors.js";
 import type { CatalogDeps } from "../catalog-deps.js";
-import { serializeSubscription } from "./serialize.js";
+import { serializeSubscriptionExtended } from "./serialize.js";
 
-export async function timezoneOf(deps: CatalogDeps, customer: Customer): Promise<string> {
+async function organizationOf(deps: CatalogDeps, customer: Customer): Promise<Organization> {
   const organization = await deps.organizations.get(customer.organizationId);
   if (!organization) throw notFound("organization");
-  return applicableTimezone(customer, organization);
+  return organization;
 }
 
-/** A subscription's plan and customer (deleted ones included) and its customer's timezone. */
+export async function timezoneOf(deps: CatalogDeps, customer: Customer): Promise<string> {
+  return applicableTimezone(customer, await organizationOf(deps, customer));
+}
+
+/** A subscription's plan and customer (deleted ones included), its organization and its customer's timezone. */
 export async function contextOf(deps: CatalogDeps, subscription: Subscription) {
   const [plan, customer] = await Promise.all([
     deps.catalog.planOf(subscription),
     deps.catalog.customerOf(subscription),
   ]);
   if (!plan || !customer) throw new Error(`subscription ${subscription.id} lost its plan or customer`);
-  return { plan, customer, timezone: await timezoneOf(deps, customer) };
+  const organization = await organizationOf(deps, customer);
+  return { plan, customer, organization, timezone: applicableTimezone(customer, organization) };
 }
 
-/** A subscription as the API shows it at `now`. */
+/** Whether a plan names a tax anywhere: only then are the organization's taxes read to show them. */
+const namesTaxes = (plan: Plan) =>
+  plan.taxCodes.length > 0 ||
+  (plan.minimumCommitment?.taxCodes.length ?? 0) > 0 ||
+  plan.charges.some((charge) => charge.taxCodes.length > 0);
+
+/** A subscription as the API shows it at `now`, with its plan. */
 export async function presentSubscription(deps: CatalogDeps, subscription: Subscription, now: string) {
-  const { plan, timezone } = await contextOf(deps, subscription);
-  return serializeSubscription({
-    subscription,
-    trialEndedAt: trialEndedAt(subscription, plan),
-    currentPeriod:
-      subscription.status === "active" ? subscriptionPeriodAt(subscription, plan, timezone, now) : null,
-  });
+  const { plan, organization, timezone } = await contextOf(deps, subscription);
+  const taxes = namesTaxes(plan) ? await deps.catalog.listTaxes(subscription.organizationId) : [];
+  return serializeSubscriptionExtended(
+    {
+      subscription,
+      organization,
+      trialEndedAt: trialEndedAt(subscription, plan),
+      currentPeriod:
+        subscription.status === "active" ? subscriptionPeriodAt(subscription, plan, timezone, now) : null,
+    },
+    plan,
+    taxes,
+  );
 }
