@@ -28,6 +28,11 @@ describe("who owns what, as the wiring grants it", () => {
       .filter((fn) => fn.sendsTo?.some((queue) => queue.id === "billing-jobs"))
       .map((fn) => fn.id)
       .sort();
-    expect(senders).toEqual(["aggregate-consumer", "catalog-api", "catalog-clock", "invoicing-clock"]);
+    expect(senders).toEqual([
+      "aggregate-consumer",
+      "catalog-api",
+      "catalog-clock",
+      "invoicing-clock-scanner",
+    ]);
   });
 });

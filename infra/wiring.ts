@@ -11,6 +11,7 @@ import { invoicingRoutes } from "../services/invoicing/src/routes.js";
 import {
   billingJobsQueue,
   billingTable,
+  clockScansQueue,
   documentsBucket,
   eventBus,
   eventsQueue,
@@ -133,13 +134,24 @@ export const functions: readonly FunctionSpec[] = [
   },
   {
     id: "invoicing-clock",
-    description: "Billing clock: finds subscriptions with a period to close and enqueues one job each",
+    description: "Billing clock: fans the scan of its due index out, one message per shard",
     entry: "services/invoicing/src/handlers/clock.ts",
+    memoryMiB: 256,
+    timeoutSeconds: 30,
+    scheduled: { everyMinutes: BILLING_CLOCK_MINUTES },
+    tables: [],
+    sendsTo: [clockScansQueue],
+  },
+  {
+    id: "invoicing-clock-scanner",
+    description: "Scans one page of the billing clock's due index into one job per due subscription",
+    entry: "services/invoicing/src/handlers/clock-scanner.ts",
     memoryMiB: 512,
     timeoutSeconds: 60,
-    scheduled: { everyMinutes: BILLING_CLOCK_MINUTES },
+    consumes: { queue: clockScansQueue, batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
     tables: [[invoicingTable, "read"]],
-    sendsTo: [billingJobsQueue],
+    // A shard with more than a page continues in another invocation.
+    sendsTo: [billingJobsQueue, clockScansQueue],
   },
   {
     id: "invoicing-worker",
@@ -162,7 +174,7 @@ export const functions: readonly FunctionSpec[] = [
 
 export const resources = {
   tables: [billingTable, invoicingTable, eventsTable, usageTable],
-  queues: [eventsQueue, billingJobsQueue],
+  queues: [eventsQueue, billingJobsQueue, clockScansQueue],
   eventBus,
   documentsBucket,
 } as const;

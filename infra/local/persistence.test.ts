@@ -3,12 +3,15 @@ import { type PeriodicSnapshotOptions, PeriodicSnapshots } from "./persistence.j
 
 /** A periodic snapshot against fakes: `state` is what "the runtime" did, `writes` what was kept. */
 function setup(overrides: Partial<PeriodicSnapshotOptions> = {}) {
-  const state = { started: 0, quiet: true, writes: 0, duringSave: (): void => undefined };
+  // A save takes 5 ms of this clock, so the next one may start 50 ms after it ended.
+  const state = { started: 0, quiet: true, writes: 0, nowMs: 0, duringSave: (): void => undefined };
   const snapshots = new PeriodicSnapshots({
     everyMs: 60_000,
     fingerprint: () => String(state.started),
     quiet: async () => state.quiet,
+    nowMs: () => state.nowMs,
     save: async ({ commitIf }) => {
+      state.nowMs += 5;
       state.duringSave();
       if (!(await commitIf())) return undefined;
       state.writes++;
@@ -26,6 +29,7 @@ describe("periodic snapshots", () => {
     expect(await snapshots.attempt()).toBe(false);
     state.started++;
     expect(await snapshots.attempt()).toBe(true);
+    state.nowMs += 1000;
     expect(await snapshots.attempt()).toBe(false);
     expect(state.writes).toBe(1);
   });
@@ -42,6 +46,10 @@ describe("periodic snapshots", () => {
     expect(await snapshots.attempt()).toBe(false);
     expect(state.writes).toBe(0);
     state.duringSave = () => undefined;
+    // Spaced by ten times the last save's duration.
+    state.nowMs += 49;
+    expect(await snapshots.attempt()).toBe(false);
+    state.nowMs += 1;
     expect(await snapshots.attempt()).toBe(true);
   });
 

@@ -125,6 +125,8 @@ export interface PeriodicSnapshotOptions {
     commitIf: () => Promise<boolean>;
   }) => Promise<SnapshotCounts | undefined>;
   readonly log: (line: string) => void;
+  /** Milliseconds now, for the spacing of snapshots (the wall clock unless a test sets one). */
+  readonly nowMs?: () => number;
 }
 
 /**
@@ -167,10 +169,11 @@ export class PeriodicSnapshots {
   /** One try; true if a snapshot was written. */
   async attempt(): Promise<boolean> {
     const { fingerprint, quiet, save, log } = this.options;
-    if (Date.now() < this.notBefore || this.abort.signal.aborted) return false;
+    const nowMs = this.options.nowMs ?? Date.now;
+    if (nowMs() < this.notBefore || this.abort.signal.aborted) return false;
     const before = fingerprint();
     if (before === this.saved || !(await quiet())) return false;
-    const startedAt = Date.now();
+    const startedAt = nowMs();
     try {
       const written = await save({
         signal: this.abort.signal,
@@ -183,7 +186,8 @@ export class PeriodicSnapshots {
       if (!this.abort.signal.aborted) log(`[data] periodic snapshot failed: ${(error as Error).message}`);
       return false;
     } finally {
-      this.notBefore = Date.now() + 10 * (Date.now() - startedAt);
+      const endedAt = nowMs();
+      this.notBefore = endedAt + 10 * (endedAt - startedAt);
     }
   }
 }

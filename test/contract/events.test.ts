@@ -236,11 +236,19 @@ describe("usage", () => {
     expect(meta.total_count).toBe(2);
     expect(usage_periods[1]).toMatchObject({ from_datetime: startedAt.toISOString(), amount_cents: 0 });
     const [late] = usage_periods;
+    // Last month is invoiced only when the subscription was created on its billing day (a clock
+    // on the 1st): past usage names that invoice, else none.
+    const invoices = (await lago.invoices.findAllInvoices({ external_customer_id: "ev-buyer" })).data
+      .invoices;
+    // Last month's invoice is issued on this month's first day (no grace period here).
+    const lastMonthInvoice = invoices.find(
+      (invoice) => invoice.issuing_date === monthStart(0).toISOString().slice(0, 10),
+    );
     // api_calls 100 + 250 = 350 × 0.01 = 3.50; logins 1 × 1 = 1.00 (the one before the start is not counted).
     expect(late).toMatchObject({
       from_datetime: lastMonth.toISOString(),
       amount_cents: 450,
-      lago_invoice_id: null,
+      lago_invoice_id: lastMonthInvoice?.lago_id ?? null,
     });
     expect(late?.charges_usage.map((c) => [c.billable_metric.code, c.units, c.amount_cents])).toEqual([
       ["api_calls", "350.0", 350],

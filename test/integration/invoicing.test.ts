@@ -15,7 +15,6 @@ import { handler as eventsConsumer } from "../../services/aggregate/src/handlers
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { runDueSubscription } from "../../services/invoicing/src/billing/close-due-periods.js";
 import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
-import { handler as worker } from "../../services/invoicing/src/handlers/billing-worker.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
 import type { CloseDue } from "../../shared/src/contracts/invoicing-messages.js";
@@ -29,7 +28,12 @@ import { periodChargeFees } from "../../shared/src/usage/period-charge-fees.js";
 import { invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import { type SeedOptions, seedCatalog as seedCatalogOnly } from "../support/catalog-fixture.js";
-import { billingDeps as closeDeps, deliverInvoicingInbox, dueJobs } from "../support/invoicing.js";
+import {
+  billingDeps as closeDeps,
+  deliverClockScans,
+  deliverInvoicingInbox,
+  dueJobs,
+} from "../support/invoicing.js";
 import { sqsEvent } from "../support/sqs-events.js";
 
 let aws: AwsHarness;
@@ -174,20 +178,12 @@ describe("billing clock and workers", () => {
   it("catches up every missed period with gapless numbers, and runs through the real clock and worker", async () => {
     const seeded = await seedCatalog({ name: "Late Inc", subscriptionAt: "2026-01-01T00:00:00Z" });
     const now = "2026-04-02T08:15:00.000Z";
-    const run = (await clock({ now }, testContext())) as { dueSubscriptions: number };
-    expect(run.dueSubscriptions).toBeGreaterThanOrEqual(1);
-    const QueueUrl = process.env.BILLING_JOBS_QUEUE_URL as string;
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }),
-    );
-    const event = sqsEvent(Messages.map((m) => ({ body: m.Body as string, messageId: m.MessageId })));
-    expect(((await worker(event, testContext())) as SQSBatchResponse).batchItemFailures).toEqual([]);
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl,
-        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-      }),
-    );
+    const run = (await clock({ now }, testContext())) as { scans: number };
+    // The clock fans out one scan per shard; the scanners hand one job per due subscription to
+    // the workers, which catch it up.
+    expect(run.scans).toBe(4);
+    expect(await deliverClockScans()).toBe(4);
+    expect(await deliverInvoicingInbox()).toBeGreaterThanOrEqual(1);
     const invoices = (await new InvoiceStore().list(seeded.organizationId)).reverse();
     expect(invoices.map((i) => [i.issuingDate, i.number.slice(-7), i.totalAmountCents])).toEqual([
       ["2026-02-01", "001-001", 1000],

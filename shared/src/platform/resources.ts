@@ -118,7 +118,19 @@ export const billingJobsQueue = {
   retentionDays: 14,
 } as const satisfies QueueSpec;
 
-export const queues = [eventsQueue, billingJobsQueue] as const;
+/**
+ * The billing clock's fan-out: one message per slice of its due index to scan, each scanned by its
+ * own invocation, so a run that finds 100,000 due subscriptions is done in one scheduled run.
+ */
+export const clockScansQueue = {
+  id: "clock-scans",
+  envVar: "CLOCK_SCANS_QUEUE_URL",
+  visibilityTimeoutSeconds: 360,
+  maxReceiveCount: 5,
+  retentionDays: 1,
+} as const satisfies QueueSpec;
+
+export const queues = [eventsQueue, billingJobsQueue, clockScansQueue] as const;
 
 export const eventBus = { id: "domain-events", envVar: "EVENT_BUS_NAME" } as const;
 export const documentsBucket = { id: "documents", envVar: "DOCUMENTS_BUCKET" } as const;

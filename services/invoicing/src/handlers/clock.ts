@@ -4,10 +4,9 @@ import type { Context } from "aws-lambda";
 import { z } from "zod";
 import { sqsClient } from "#shared/platform/aws-clients.js";
 import { createLogger } from "#shared/platform/logger.js";
-import { billingJobsQueue, resourceName } from "#shared/platform/resources.js";
+import { clockScansQueue, resourceName } from "#shared/platform/resources.js";
 import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
-import { type ClockRun, enqueueDueSubscriptions } from "../billing/enqueue-due-subscriptions.js";
-import { BillingScheduleStore } from "../store/billing-schedule-store.js";
+import { clockRunScans } from "../billing/scan-due-schedules.js";
 
 const logger = createLogger("invoicing-clock");
 
@@ -16,20 +15,23 @@ const tick = z.object({
   now: z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString()),
 });
 
-let schedules: BillingScheduleStore | undefined;
+export interface ClockRun {
+  readonly now: string;
+  readonly scans: number;
+}
 
+/** The billing clock: hands the scan of each shard of the due index to its own invocation. */
 export const handler = middy<unknown, ClockRun, Error, Context>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
     const { now } = tick.parse(event);
-    schedules ??= new BillingScheduleStore();
-    const run = await enqueueDueSubscriptions(now, schedules, async (jobs) => {
-      await enqueueMessages(
-        sqsClient(),
-        resourceName(billingJobsQueue),
-        jobs.map((job) => JSON.stringify(job)),
-      );
-    });
+    const scans = clockRunScans(now);
+    await enqueueMessages(
+      sqsClient(),
+      resourceName(clockScansQueue),
+      scans.map((scan) => JSON.stringify(scan)),
+    );
+    const run = { now, scans: scans.length };
     logger.info("billing clock ran", { ...run });
     return run;
   });

@@ -1,10 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { invoicingTable, resourceName } from "#shared/platform/resources.js";
 import { dueShard } from "#shared/store/due-index.js";
 import { isConditionFailure } from "#shared/store/errors.js";
 import { joinKey } from "#shared/store/keys.js";
-import { queryAll } from "#shared/store/query.js";
 
 /** How far a subscription is billed and when it is next due (null: nothing left to bill). */
 export interface BillingSchedule {
@@ -98,20 +97,35 @@ export class BillingScheduleStore {
     return saved;
   }
 
-  /** Schedules due at or before `now`, in one shard of the due index. */
-  async due(shard: string, now: string): Promise<DueSchedule[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.table,
-      IndexName: "due",
-      KeyConditionExpression: "duePk = :shard AND dueAt <= :now",
-      ExpressionAttributeValues: { ":shard": shard, ":now": now },
-    });
-    return items.map((item) => ({
-      organizationId: String(item.organizationId),
-      externalSubscriptionId: String(item.externalSubscriptionId),
-      subscriptionId: String(item.subscriptionId),
-      dueAt: String(item.dueAt),
-    }));
+  /**
+   * One page of the schedules due at or before `now` in a shard of the due index, oldest due
+   * first, from `after` (the key the previous page ended on); `next` is where the following page
+   * starts, absent on the last.
+   */
+  async duePage(
+    shard: string,
+    now: string,
+    options: { readonly limit: number; readonly after?: Record<string, string> },
+  ): Promise<{ entries: DueSchedule[]; next?: Record<string, string> }> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: "due",
+        KeyConditionExpression: "duePk = :shard AND dueAt <= :now",
+        ExpressionAttributeValues: { ":shard": shard, ":now": now },
+        Limit: options.limit,
+        ExclusiveStartKey: options.after,
+      }),
+    );
+    return {
+      entries: (page.Items ?? []).map((item) => ({
+        organizationId: String(item.organizationId),
+        externalSubscriptionId: String(item.externalSubscriptionId),
+        subscriptionId: String(item.subscriptionId),
+        dueAt: String(item.dueAt),
+      })),
+      next: page.LastEvaluatedKey as Record<string, string> | undefined,
+    };
   }
 }
 
