@@ -32,7 +32,9 @@ describe("who owns what, as the wiring grants it", () => {
       "aggregate-consumer",
       "catalog-api",
       "catalog-clock",
+      "invoicing-clock",
       "invoicing-clock-scanner",
+      "invoicing-worker",
     ]);
   });
 });

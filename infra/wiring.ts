@@ -129,8 +129,14 @@ export const functions: readonly FunctionSpec[] = [
     routes: invoicingRoutes,
     tables: [
       [billingTable, "read"],
-      [invoicingTable, "read"],
+      // Refreshing and finalizing a draft write invoicing's own items, pricing usage as the
+      // workers do; the catalog, events and usage are read only.
+      [invoicingTable, "readWrite"],
+      [eventsTable, "read"],
+      [usageTable, "read"],
     ],
+    // A finalization or a void publishes its event (invoice.created, invoice.voided) at once.
+    publishesDomainEvents: true,
   },
   {
     id: "invoicing-clock",
@@ -140,7 +146,8 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 30,
     scheduled: { everyMinutes: BILLING_CLOCK_MINUTES },
     tables: [],
-    sendsTo: [clockScansQueue],
+    // Its scans, and one review of the drafts for the workers.
+    sendsTo: [clockScansQueue, billingJobsQueue],
   },
   {
     id: "invoicing-clock-scanner",
@@ -169,6 +176,8 @@ export const functions: readonly FunctionSpec[] = [
       [usageTable, "read"],
     ],
     publishesDomainEvents: true,
+    // The drafts review fans out one job per draft due, to its own inbox.
+    sendsTo: [billingJobsQueue],
   },
 ];
 

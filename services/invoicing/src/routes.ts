@@ -1,4 +1,10 @@
 /** Invoicing's public routes, as API Gateway route keys. Read by `infra/wiring.ts` and the router. */
-export const invoicingRoutes = ["GET /api/v1/invoices", "GET /api/v1/invoices/{lago_id}"] as const;
+export const invoicingRoutes = [
+  "GET /api/v1/invoices",
+  "GET /api/v1/invoices/{lago_id}",
+  "PUT /api/v1/invoices/{lago_id}/refresh",
+  "PUT /api/v1/invoices/{lago_id}/finalize",
+  "POST /api/v1/invoices/{lago_id}/void",
+] as const;
 
 export type InvoicingRoute = (typeof invoicingRoutes)[number];

@@ -36,9 +36,38 @@ export const usageChanged = z.object({
   periodStartsAt: z.string().min(1),
 });
 
-export const invoicingMessage = z.discriminatedUnion("kind", [closeDue, subscriptionChanged, usageChanged]);
+/**
+ * The billing clock's run at `now`, for the drafts: invoicing reviews every draft waiting in its
+ * drafts index and hands one `draft_due` job to the workers for each that is due.
+ */
+export const reviewDrafts = z.object({
+  kind: z.literal("review_drafts"),
+  now: z.string().min(1),
+});
+
+/**
+ * A draft to finalize (its grace period, as it is now, has ended by `now`) or refresh (flagged by
+ * late usage, or its dates moved with the grace period), or an invoice whose last change still
+ * owes its event. Whoever handles it decides again from what it reads.
+ */
+export const draftDue = z.object({
+  kind: z.literal("draft_due"),
+  organizationId: z.string().min(1),
+  invoiceId: z.string().min(1),
+  now: z.string().min(1),
+});
+
+export const invoicingMessage = z.discriminatedUnion("kind", [
+  closeDue,
+  subscriptionChanged,
+  usageChanged,
+  reviewDrafts,
+  draftDue,
+]);
 
 export type CloseDue = z.output<typeof closeDue>;
 export type SubscriptionChanged = z.output<typeof subscriptionChanged>;
 export type UsageChanged = z.output<typeof usageChanged>;
+export type ReviewDrafts = z.output<typeof reviewDrafts>;
+export type DraftDue = z.output<typeof draftDue>;
 export type InvoicingMessage = z.output<typeof invoicingMessage>;

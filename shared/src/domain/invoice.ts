@@ -4,7 +4,8 @@ import type { ChargeFilter, Subscription } from "./catalog.js";
 import { type ChargeFee, lagoDecimal } from "./charge-fees.js";
 import { startOfLocalDay } from "./periods.js";
 
-export type InvoiceStatus = "draft" | "finalized";
+/** A draft waits for its grace period; a finalized invoice has its number; a voided one is cancelled. */
+export type InvoiceStatus = "draft" | "finalized" | "voided";
 export type PaymentStatus = "pending" | "succeeded" | "failed";
 
 export interface InvoiceFee {
@@ -97,6 +98,17 @@ export interface Invoice {
   readonly updatedAt: string;
   /** Absent on invoices made before it was kept: serializers derive it from the fees then. */
   readonly billingPeriods?: readonly InvoiceBillingPeriod[];
+  /**
+   * The local date the period was billed on, from which a grace period counts. Absent on invoices
+   * made before it was kept: such a draft is finalized on the date it was issued with.
+   */
+  readonly billingDate?: string;
+  /** The local date a draft is finalized on, as its grace period stood when it was last made. */
+  readonly expectedFinalizationDate?: string;
+  /** When it was finalized (its number taken); null or absent before. */
+  readonly finalizedAt?: string | null;
+  /** When it was voided; null or absent otherwise. */
+  readonly voidedAt?: string | null;
 }
 
 /** One tax of an invoice, as it stood when the invoice was made. */

@@ -9,8 +9,9 @@ import {
   invoiceBillingPeriod,
   invoiceTotals,
 } from "#shared/domain/invoice.js";
+import { billedInvoiceDates } from "#shared/domain/invoices/issuing-dates.js";
 import { subunitToUnit } from "#shared/domain/money.js";
-import { billingDate, localDate, plusDays, startOfLocalDay } from "#shared/domain/periods.js";
+import { billingDate, localDate, startOfLocalDay } from "#shared/domain/periods.js";
 import { inArrearsSubscriptionFee } from "#shared/domain/subscription-fee.js";
 import type { BillingWindow } from "#shared/domain/subscription-periods.js";
 import { trialEndedAt } from "#shared/domain/subscriptions/lifecycle.js";
@@ -28,6 +29,8 @@ export interface PeriodInvoiceInput {
   readonly window: BillingWindow;
   readonly timezone: string;
   readonly graceDays: number;
+  /** The customer's net payment term, else the organization's. */
+  readonly netPaymentTermDays: number;
   readonly chargeFees: readonly ChargeFee[];
   /** The organization's taxes, as they are now. */
   readonly taxes: readonly Tax[];
@@ -38,7 +41,8 @@ export interface PeriodInvoiceInput {
 /**
  * The invoice closing a subscription's period, in arrears: the base fee (prorated by local days
  * when the subscription started or ended inside the period) and one fee per charge. With a grace
- * period it is a draft; the number is given when it is saved as finalized.
+ * period it is a draft; the number is given when it is saved as finalized. Refreshing a draft builds
+ * its period again with this same function.
  */
 export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
   const { organization, customer, subscription, plan, window, timezone, now } = input;
@@ -112,7 +116,7 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
   const draft = input.graceDays > 0;
   // A closed period is billed on the next period's first day; a termination on its own day.
   const billedOn = window.chargesUntil === period.endsAt ? billingDate(period) : window.lastDate;
-  const issuingDate = plusDays(billedOn, input.graceDays);
+  const dates = billedInvoiceDates(billedOn, input.graceDays, input.netPaymentTermDays);
   return {
     id,
     organizationId: organization.id,
@@ -125,9 +129,11 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     paymentStatus: initialPaymentStatus(totals.totalAmountCents),
     sequentialId: null,
     number: draftNumber(organization.documentNumberPrefix),
-    issuingDate,
-    paymentDueDate: plusDays(issuingDate, organization.netPaymentTermDays),
-    netPaymentTermDays: organization.netPaymentTermDays,
+    issuingDate: dates.issuingDate,
+    paymentDueDate: dates.paymentDueDate,
+    netPaymentTermDays: dates.netPaymentTermDays,
+    billingDate: billedOn,
+    expectedFinalizationDate: dates.expectedFinalizationDate,
     currency: plan.amountCurrency,
     timezone,
     periodStartsAt: period.startsAt,

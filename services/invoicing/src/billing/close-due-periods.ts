@@ -9,15 +9,16 @@ import {
   type Tax,
 } from "#shared/domain/catalog.js";
 import type { ChargeFee } from "#shared/domain/charge-fees.js";
-import { invoiceNumber } from "#shared/domain/invoice.js";
+import { applicableNetPaymentTermDays } from "#shared/domain/invoices/issuing-dates.js";
 import { type BillingWindow, billingWindow } from "#shared/domain/subscription-periods.js";
 import { nextClosing, openPeriod } from "#shared/domain/subscriptions/billing-schedule.js";
 import { asOf } from "#shared/domain/subscriptions/lifecycle.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
-import { serializeInvoice } from "../invoices/serialize.js";
+import { numberingPlan } from "../invoices/number-invoice.js";
+import { publishInvoiceEvents } from "../invoices/publish-invoice-events.js";
 import type { BillingSchedule, BillingScheduleStore } from "../store/billing-schedule-store.js";
-import type { InvoiceStore, NumberingPlan } from "../store/invoice-store.js";
+import { type InvoiceStore, owedEvents } from "../store/invoice-store.js";
 import { buildPeriodInvoice } from "./build-period-invoice.js";
 import type { DomainEventPublisher } from "./domain-events.js";
 
@@ -52,7 +53,10 @@ export interface Context {
   readonly timezone: string;
 }
 
-export async function contextOf(deps: BillingDeps, subscription: Subscription): Promise<Context> {
+export async function contextOf(
+  deps: Pick<BillingDeps, "catalog" | "organizations">,
+  subscription: Subscription,
+): Promise<Context> {
   const [organization, customer, plan, taxes] = await Promise.all([
     deps.organizations.get(subscription.organizationId),
     deps.catalog.customerOf(subscription),
@@ -81,41 +85,18 @@ async function invoiceWindow(
     window,
     timezone,
     graceDays: applicableGracePeriodDays(customer, organization),
+    netPaymentTermDays: applicableNetPaymentTermDays(customer, organization),
     chargeFees: await deps.chargeFees(subscription, plan, window, timezone),
     taxes,
     now,
   });
-  const numbering: NumberingPlan | null =
-    invoice.status === "finalized"
-      ? {
-          counter:
-            organization.documentNumbering === "per_customer"
-              ? `invoice#customer#${customer.id}`
-              : "invoice#organization",
-          format: (sequence) =>
-            invoiceNumber(
-              { prefix: organization.documentNumberPrefix, scheme: organization.documentNumbering },
-              sequence,
-              {
-                customerSequentialId: customer.sequentialId,
-                issuingDate: invoice.issuingDate,
-              },
-            ),
-        }
-      : null;
-  const saved = await deps.invoices.saveOnce(invoice, numbering);
-  const clock = deps.clock ?? Date.now;
-  if (
-    !saved.invoice.domainEventPublished &&
-    (await deps.invoices.claimDomainEventPublication(subscription.organizationId, saved.invoice.id, clock()))
-  ) {
-    const type = saved.invoice.status === "draft" ? "invoice.drafted" : "invoice.created";
-    await deps.publish(type, subscription.organizationId, {
-      object_type: "invoice",
-      invoice: serializeInvoice(saved.invoice),
-    });
-    await deps.invoices.markDomainEventPublished(subscription.organizationId, saved.invoice.id);
-  }
+  const saved = await deps.invoices.saveOnce(
+    invoice,
+    invoice.status === "finalized" ? numberingPlan(organization, customer, invoice.issuingDate) : null,
+  );
+  // A run repeated after a crash publishes what the first one could not.
+  if (owedEvents(saved.invoice).length > 0)
+    await publishInvoiceEvents(deps, subscription.organizationId, saved.invoice.id);
   return saved.created;
 }
 

@@ -1,20 +1,54 @@
+import { eventBridgeClient } from "#shared/platform/aws-clients.js";
 import { createApiHandler } from "#shared/platform/http/api-handler.js";
-import { apiKeyResolver } from "#shared/store/organization-store.js";
-import { getInvoice, listInvoices } from "../invoices/invoice-routes.js";
+import { eventBus, resourceName } from "#shared/platform/resources.js";
+import { CatalogStore } from "#shared/store/catalog-store.js";
+import { EventStore } from "#shared/store/event-store.js";
+import { apiKeyResolver, OrganizationStore } from "#shared/store/organization-store.js";
+import { UsageStore } from "#shared/store/usage-store.js";
+import { periodChargeFees } from "#shared/usage/period-charge-fees.js";
+import { eventBridgePublisher } from "../billing/domain-events.js";
+import {
+  finalizeDraftInvoice,
+  getInvoice,
+  listInvoices,
+  refreshInvoice,
+  voidFinalizedInvoice,
+} from "../invoices/invoice-routes.js";
+import type { InvoiceChangeDeps } from "../invoices/refresh-draft.js";
 import type { InvoicingRoute } from "../routes.js";
 import { InvoiceStore } from "../store/invoice-store.js";
 
-let invoices: InvoiceStore | undefined;
-const store = () => {
-  invoices ??= new InvoiceStore();
-  return invoices;
-};
+let deps: InvoiceChangeDeps | undefined;
+
+/**
+ * Built on first use, so resource names come from the environment the function runs in. Changes
+ * of a draft price its usage again, as the workers do: the catalog, events and usage are read only.
+ */
+function dependencies(): InvoiceChangeDeps {
+  if (!deps) {
+    const catalog = new CatalogStore();
+    const events = new EventStore();
+    const usage = new UsageStore();
+    deps = {
+      catalog,
+      organizations: new OrganizationStore(),
+      invoices: new InvoiceStore(),
+      chargeFees: (subscription, plan, window, timezone) =>
+        periodChargeFees({ catalog, events, usage }, subscription, plan, window, timezone),
+      publish: eventBridgePublisher(eventBridgeClient(), resourceName(eventBus)),
+    };
+  }
+  return deps;
+}
 
 export const handler = createApiHandler<InvoicingRoute>({
   service: "invoicing-api",
   resolveApiKey: apiKeyResolver(),
   routes: {
-    "GET /api/v1/invoices": (request) => listInvoices(request, store()),
-    "GET /api/v1/invoices/{lago_id}": (request) => getInvoice(request, store()),
+    "GET /api/v1/invoices": (request) => listInvoices(request, dependencies().invoices),
+    "GET /api/v1/invoices/{lago_id}": (request) => getInvoice(request, dependencies().invoices),
+    "PUT /api/v1/invoices/{lago_id}/refresh": (request) => refreshInvoice(request, dependencies()),
+    "PUT /api/v1/invoices/{lago_id}/finalize": (request) => finalizeDraftInvoice(request, dependencies()),
+    "POST /api/v1/invoices/{lago_id}/void": (request) => voidFinalizedInvoice(request, dependencies()),
   },
 });

@@ -1,7 +1,8 @@
 import { invoicingMessage } from "#shared/contracts/invoicing-messages.js";
-import { eventBridgeClient } from "#shared/platform/aws-clients.js";
-import { eventBus, resourceName } from "#shared/platform/resources.js";
+import { eventBridgeClient, sqsClient } from "#shared/platform/aws-clients.js";
+import { billingJobsQueue, eventBus, resourceName } from "#shared/platform/resources.js";
 import { createQueueConsumer } from "#shared/platform/sqs/queue-consumer.js";
+import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
 import { EventStore } from "#shared/store/event-store.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
@@ -9,6 +10,8 @@ import { UsageStore } from "#shared/store/usage-store.js";
 import { periodChargeFees } from "#shared/usage/period-charge-fees.js";
 import { type BillingDeps, closeDuePeriods } from "../billing/close-due-periods.js";
 import { eventBridgePublisher } from "../billing/domain-events.js";
+import { enqueueDueDrafts } from "../billing/enqueue-due-drafts.js";
+import { reviewDraft } from "../billing/review-draft.js";
 import { scheduleSubscription } from "../billing/schedule-subscription.js";
 import { BillingScheduleStore, ScheduleChangedError } from "../store/billing-schedule-store.js";
 import { InvoiceStore } from "../store/invoice-store.js";
@@ -70,6 +73,17 @@ export const handler = createQueueConsumer({
           message.periodStartsAt,
         );
         return;
+      case "review_drafts":
+        await enqueueDueDrafts(billing, message.now, async (jobs) => {
+          await enqueueMessages(
+            sqsClient(),
+            resourceName(billingJobsQueue),
+            jobs.map((job) => JSON.stringify(job)),
+          );
+        });
+        return;
+      case "draft_due":
+        return reviewDraft(billing, message);
     }
   },
 });

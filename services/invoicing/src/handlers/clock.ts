@@ -4,8 +4,9 @@ import type { Context } from "aws-lambda";
 import { z } from "zod";
 import { sqsClient } from "#shared/platform/aws-clients.js";
 import { createLogger } from "#shared/platform/logger.js";
-import { clockScansQueue, resourceName } from "#shared/platform/resources.js";
+import { billingJobsQueue, clockScansQueue, resourceName } from "#shared/platform/resources.js";
 import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
+import { draftReview } from "../billing/enqueue-due-drafts.js";
 import { clockRunScans } from "../billing/scan-due-schedules.js";
 
 const logger = createLogger("invoicing-clock");
@@ -31,6 +32,7 @@ export const handler = middy<unknown, ClockRun, Error, Context>()
       resourceName(clockScansQueue),
       scans.map((scan) => JSON.stringify(scan)),
     );
+    await enqueueMessages(sqsClient(), resourceName(billingJobsQueue), [JSON.stringify(draftReview(now))]);
     const run = { now, scans: scans.length };
     logger.info("billing clock ran", { ...run });
     return run;

@@ -1,14 +1,17 @@
 import { z } from "zod";
 import type { ApiRequest } from "#shared/platform/http/api-handler.js";
-import { notFound } from "#shared/platform/http/errors.js";
+import { forbidden, LagoHttpError, methodNotAllowed, notFound } from "#shared/platform/http/errors.js";
 import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
-import type { InvoiceStore, StoredInvoice } from "../store/invoice-store.js";
+import { InvoiceContendedError, type InvoiceStore, type StoredInvoice } from "../store/invoice-store.js";
+import { finalizeInvoice } from "./finalize-invoice.js";
 import { type EmbedSources, invoiceEmbeds } from "./invoice-embeds.js";
+import { type InvoiceChangeDeps, refreshDraft } from "./refresh-draft.js";
 import { serializeInvoice } from "./serialize.js";
+import { voidInvoice } from "./void-invoice.js";
 
 /** What invoices embed is read from the catalog (read only) and the organization's settings. */
 export interface CatalogReads {
@@ -73,4 +76,104 @@ export async function getInvoice(
   if (!invoice) throw notFound("invoice");
   const [shown] = await present(request, reads, [invoice]);
   return ok({ invoice: shown });
+}
+
+/** One invoice as its routes answer it, with its customer and subscription. */
+async function shown(
+  request: ApiRequest,
+  reads: CatalogReads,
+  invoice: StoredInvoice,
+): Promise<HttpResponse> {
+  const [presented] = await present(request, reads, [invoice]);
+  return ok({ invoice: presented });
+}
+
+/** A change that kept meeting concurrent ones wrote nothing: the client may send it again. */
+async function answeringConflicts(change: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof InvoiceContendedError)
+      throw new LagoHttpError(409, { status: 409, error: "Conflict", code: "concurrent_change" });
+    throw error;
+  }
+}
+
+/** PUT /invoices/{lago_id}/refresh: a draft made again from usage now; any other invoice as it is. */
+export function refreshInvoice(
+  request: ApiRequest,
+  deps: InvoiceChangeDeps,
+  reads: CatalogReads = defaultCatalogReads(),
+): Promise<HttpResponse> {
+  return answeringConflicts(async () => {
+    const invoice = await refreshDraft(
+      deps,
+      request.organization.id,
+      request.params.lago_id ?? "",
+      request.receivedAt,
+    );
+    if (!invoice) throw notFound("invoice");
+    return shown(request, reads, invoice);
+  });
+}
+
+/**
+ * PUT /invoices/{lago_id}/finalize: Lago finds only drafts (another invoice is 404), and answers
+ * a draft someone else finalized meanwhile as it now is.
+ */
+export function finalizeDraftInvoice(
+  request: ApiRequest,
+  deps: InvoiceChangeDeps,
+  reads: CatalogReads = defaultCatalogReads(),
+): Promise<HttpResponse> {
+  return answeringConflicts(async () => {
+    const outcome = await finalizeInvoice(
+      deps,
+      request.organization.id,
+      request.params.lago_id ?? "",
+      request.receivedAt,
+    );
+    if (outcome.kind === "not_found" || (outcome.kind === "not_draft" && !outcome.raced))
+      throw notFound("invoice");
+    return shown(request, reads, outcome.invoice);
+  });
+}
+
+/** Lago's void parameters (at the body's root); the credit note amounts matter only with one. */
+const voidParams = z.object({
+  generate_credit_note: z
+    .union([z.boolean(), z.enum(["true", "false"])], { message: "value_is_invalid" })
+    .nullish(),
+  refund_amount: z.number({ message: "value_is_invalid" }).int("value_is_invalid").min(0).nullish(),
+  credit_amount: z.number({ message: "value_is_invalid" }).int("value_is_invalid").min(0).nullish(),
+});
+
+/**
+ * POST /invoices/{lago_id}/void: a finalized, unpaid invoice is voided; any other is 405
+ * `not_voidable`. A credit note for it (`generate_credit_note`) is Lago's premium feature, and
+ * not part of this product yet: 403 `feature_unavailable`, as Lago answers without it.
+ */
+export function voidFinalizedInvoice(
+  request: ApiRequest,
+  deps: InvoiceChangeDeps,
+  reads: CatalogReads = defaultCatalogReads(),
+): Promise<HttpResponse> {
+  return answeringConflicts(async () => {
+    const { body } = request;
+    const params = parseOrReject(
+      voidParams,
+      body !== null && typeof body === "object" && !Array.isArray(body) ? body : {},
+    );
+    const organizationId = request.organization.id;
+    const invoiceId = request.params.lago_id ?? "";
+    const creditNote = params.generate_credit_note === true || params.generate_credit_note === "true";
+    if (creditNote) {
+      if (!(await deps.invoices.get(organizationId, invoiceId))) throw notFound("invoice");
+      throw forbidden("feature_unavailable");
+    }
+    const outcome = await voidInvoice(deps, organizationId, invoiceId, request.receivedAt);
+    if (outcome.kind === "not_found") throw notFound("invoice");
+    if (outcome.kind === "refused") throw methodNotAllowed(outcome.code);
+    return shown(request, reads, outcome.invoice);
+  });
 }

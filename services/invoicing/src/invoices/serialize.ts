@@ -14,6 +14,7 @@ import {
   type InvoiceBillingPeriod,
   type InvoiceFee,
 } from "#shared/domain/invoice.js";
+import { totalDueAmountCents } from "#shared/domain/invoices/void.js";
 import { decimal, subunitToUnit } from "#shared/domain/money.js";
 import { stableUuid } from "#shared/platform/ids.js";
 import { billingEntityCode } from "#shared/serializers/billing-entity.js";
@@ -263,7 +264,7 @@ export function serializeInvoice(invoice: Invoice, embeds?: InvoiceEmbeds): Invo
     sub_total_excluding_taxes_amount_cents: invoice.subTotalExcludingTaxesAmountCents,
     sub_total_including_taxes_amount_cents: invoice.subTotalIncludingTaxesAmountCents,
     total_amount_cents: invoice.totalAmountCents,
-    total_due_amount_cents: invoice.paymentStatus === "succeeded" ? 0 : invoice.totalAmountCents,
+    total_due_amount_cents: totalDueAmountCents(invoice),
     total_paid_amount_cents: 0,
     total_offsetted_credit_note_amount_cents: 0,
     prepaid_credit_amount_cents: 0,
@@ -276,7 +277,7 @@ export function serializeInvoice(invoice: Invoice, embeds?: InvoiceEmbeds): Invo
     self_billed: false,
     created_at: invoice.createdAt,
     updated_at: invoice.updatedAt,
-    voided_at: null,
+    voided_at: invoice.voidedAt ?? null,
     customer: embeds
       ? serializeCustomer(embeds.customer, embeds.organization)
       : { lago_id: invoice.customerId, external_id: invoice.externalCustomerId },

@@ -1,0 +1,55 @@
+import type { DomainEventPublisher } from "../billing/domain-events.js";
+import { type InvoiceEvent, type InvoiceStore, owedEvents } from "../store/invoice-store.js";
+import { serializeInvoice } from "./serialize.js";
+
+export interface EventPublication {
+  readonly invoices: Pick<
+    InvoiceStore,
+    "claimPublication" | "markEventPublished" | "releasePublication" | "leaveDraftIndex"
+  >;
+  readonly publish: DomainEventPublisher;
+  /** Wall clock for publication leases only. */
+  readonly clock?: () => number;
+}
+
+/**
+ * Publishes the events an invoice's changes owe (`invoice.drafted`, `invoice.created`,
+ * `invoice.voided`), oldest first, each showing the invoice as it stands, and marks each one
+ * published. One run at a time holds the lease; one that dies leaves them owed, for whoever next
+ * claims them (a redelivered message, the billing clock's next run). Returns those published.
+ */
+export async function publishInvoiceEvents(
+  deps: EventPublication,
+  organizationId: string,
+  invoiceId: string,
+): Promise<InvoiceEvent[]> {
+  const clock = deps.clock ?? Date.now;
+  const published: InvoiceEvent[] = [];
+  for (;;) {
+    const claim = await deps.invoices.claimPublication(organizationId, invoiceId, clock());
+    if (!claim) return published;
+    const owed = owedEvents(claim.invoice);
+    for (const [index, event] of owed.entries()) {
+      await deps.publish(event, organizationId, {
+        object_type: "invoice",
+        invoice: serializeInvoice(claim.invoice),
+      });
+      published.push(event);
+      // The last one is marked with the lease's release, in one write.
+      if (index < owed.length - 1) await deps.invoices.markEventPublished(organizationId, invoiceId, event);
+    }
+    const released = await deps.invoices.releasePublication(
+      organizationId,
+      invoiceId,
+      claim.leaseUntil,
+      owed.at(-1),
+    );
+    // A lease that ran out is someone else's now, and so is what is left to publish.
+    if (!released) return published;
+    if (owedEvents(released.invoice).length === 0) {
+      if (released.inDraftIndex && released.invoice.status !== "draft")
+        await deps.invoices.leaveDraftIndex(organizationId, invoiceId);
+      return published;
+    }
+  }
+}

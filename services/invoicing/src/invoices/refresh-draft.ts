@@ -1,0 +1,81 @@
+import { applicableGracePeriodDays } from "#shared/domain/catalog.js";
+import type { Invoice } from "#shared/domain/invoice.js";
+import { applicableNetPaymentTermDays } from "#shared/domain/invoices/issuing-dates.js";
+import { mayRefresh, refreshedDraft } from "#shared/domain/invoices/refresh.js";
+import { billingWindow, subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
+import { asOf } from "#shared/domain/subscriptions/lifecycle.js";
+import { buildPeriodInvoice } from "../billing/build-period-invoice.js";
+import { type BillingDeps, type Context, contextOf } from "../billing/close-due-periods.js";
+import { InvoiceContendedError, type StoredInvoice } from "../store/invoice-store.js";
+
+/** What changing an invoice after it was made reads and writes. */
+export type InvoiceChangeDeps = Pick<
+  BillingDeps,
+  "catalog" | "organizations" | "invoices" | "chargeFees" | "publish" | "clock"
+>;
+
+/** Attempts of a refresh whose draft keeps changing under it (late usage), before giving up. */
+export const MAX_CHANGE_ATTEMPTS = 4;
+
+/**
+ * The draft's period billed again, by the same builder, as the subscription was at the period's
+ * close, with usage, the catalog and the grace period as they are now. The period is the one the
+ * draft bills, in the timezone it was billed in.
+ */
+export async function rebuildDraft(
+  deps: Pick<BillingDeps, "catalog" | "organizations" | "chargeFees">,
+  draft: Invoice,
+  now: string,
+): Promise<{ readonly invoice: Invoice; readonly context: Context }> {
+  const record = await deps.catalog.subscriptionRecord(
+    draft.organizationId,
+    draft.externalSubscriptionId,
+    draft.subscriptionId,
+  );
+  if (!record || record.subscription.id !== draft.subscriptionId)
+    throw new Error(`subscription ${draft.subscriptionId} of draft ${draft.id} is not in the catalog`);
+  const context = await contextOf(deps, record.subscription);
+  const { organization, customer, plan, taxes } = context;
+  const { timezone } = draft;
+  const period = subscriptionPeriodAt(record.subscription, plan, timezone, draft.periodStartsAt);
+  if (period.startsAt !== draft.periodStartsAt)
+    throw new Error(`draft ${draft.id} bills a period its subscription no longer has`);
+  const subscription = asOf(record.subscription, timezone, period.endsAt);
+  const window = billingWindow(subscription, period, timezone);
+  const invoice = buildPeriodInvoice({
+    organization,
+    customer,
+    subscription,
+    plan,
+    window,
+    timezone,
+    graceDays: applicableGracePeriodDays(customer, organization),
+    netPaymentTermDays: applicableNetPaymentTermDays(customer, organization),
+    chargeFees: await deps.chargeFees(subscription, plan, window, timezone),
+    taxes,
+    now,
+  });
+  return { invoice, context };
+}
+
+/**
+ * Refreshes a draft (`PUT /invoices/{id}/refresh`, and the billing clock for a flagged one): its
+ * fees, taxes, totals and dates are made again, and it stays the same draft. Any other invoice is
+ * left as it is, as Lago answers it. Undefined when there is no such invoice.
+ */
+export async function refreshDraft(
+  deps: InvoiceChangeDeps,
+  organizationId: string,
+  invoiceId: string,
+  now: string,
+): Promise<StoredInvoice | undefined> {
+  for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt++) {
+    const stored = await deps.invoices.get(organizationId, invoiceId);
+    if (!stored || !mayRefresh(stored)) return stored;
+    const { invoice: rebuilt } = await rebuildDraft(deps, stored, now);
+    // Conditional on the draft read: a late event counted meanwhile makes it again.
+    const outcome = await deps.invoices.replaceDraft(stored, refreshedDraft(stored, rebuilt, now));
+    if (outcome.changed) return outcome.invoice;
+  }
+  throw new InvoiceContendedError(invoiceId);
+}
