@@ -27,16 +27,3 @@ export function refreshedDraft(draft: Invoice, rebuilt: Invoice, now: string): I
     updatedAt: now,
   };
 }
-
-/** Whether a draft's dates are not those the grace period and payment term give it now. */
-export function draftDatesMoved(
-  draft: Pick<Invoice, "issuingDate" | "paymentDueDate" | "netPaymentTermDays" | "expectedFinalizationDate">,
-  now: Pick<Invoice, "issuingDate" | "paymentDueDate" | "netPaymentTermDays" | "expectedFinalizationDate">,
-): boolean {
-  return (
-    draft.issuingDate !== now.issuingDate ||
-    draft.paymentDueDate !== now.paymentDueDate ||
-    draft.netPaymentTermDays !== now.netPaymentTermDays ||
-    draft.expectedFinalizationDate !== now.expectedFinalizationDate
-  );
-}

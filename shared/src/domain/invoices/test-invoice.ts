@@ -1,0 +1,36 @@
+/** A draft as the billing clock makes it during a grace period, for the invoice lifecycle's tests. */
+import type { Invoice } from "../invoice.js";
+
+export const draftInvoice: Invoice = {
+  id: "inv-1",
+  organizationId: "org-1",
+  customerId: "cus-1",
+  externalCustomerId: "acme",
+  subscriptionId: "sub-1",
+  externalSubscriptionId: "acme-main",
+  invoiceType: "subscription",
+  status: "draft",
+  paymentStatus: "pending",
+  sequentialId: null,
+  number: "ACM-1A2B-DRAFT",
+  // July billed on August 1 with a grace period of 3 days and a net payment term of 30.
+  billingDate: "2026-08-01",
+  expectedFinalizationDate: "2026-08-04",
+  issuingDate: "2026-08-04",
+  paymentDueDate: "2026-09-03",
+  netPaymentTermDays: 30,
+  currency: "USD",
+  timezone: "America/Los_Angeles",
+  periodStartsAt: "2026-07-01T07:00:00.000Z",
+  periodEndsAt: "2026-08-01T07:00:00.000Z",
+  fees: [],
+  appliedTaxes: [],
+  feesAmountCents: 1000,
+  taxesAmountCents: 0,
+  taxesRate: "0",
+  subTotalExcludingTaxesAmountCents: 1000,
+  subTotalIncludingTaxesAmountCents: 1000,
+  totalAmountCents: 1000,
+  createdAt: "2026-08-01T07:10:00.000Z",
+  updatedAt: "2026-08-01T07:10:00.000Z",
+};
