@@ -3,10 +3,12 @@ import { type EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventb
 /** Source of every domain event invoicing publishes on the bus. */
 export const INVOICING_SOURCE = "serverless-billing.invoicing";
 
+/** `uniqueKey`: the same for every publication of one event, so its consumers can drop repeats. */
 export type DomainEventPublisher = (
   type: string,
   organizationId: string,
   payload: Record<string, unknown>,
+  uniqueKey?: string,
 ) => Promise<void>;
 
 /**
@@ -14,7 +16,7 @@ export type DomainEventPublisher = (
  * consumers subscribe. Delivery is at least once; `unique_key` lets consumers drop repeats.
  */
 export function eventBridgePublisher(client: EventBridgeClient, busName: string): DomainEventPublisher {
-  return async (type, organizationId, payload) => {
+  return async (type, organizationId, payload, uniqueKey) => {
     const result = await client.send(
       new PutEventsCommand({
         Entries: [
@@ -22,7 +24,12 @@ export function eventBridgePublisher(client: EventBridgeClient, busName: string)
             EventBusName: busName,
             Source: INVOICING_SOURCE,
             DetailType: type,
-            Detail: JSON.stringify({ webhook_type: type, organization_id: organizationId, ...payload }),
+            Detail: JSON.stringify({
+              webhook_type: type,
+              organization_id: organizationId,
+              ...payload,
+              ...(uniqueKey ? { unique_key: uniqueKey } : {}),
+            }),
           },
         ],
       }),

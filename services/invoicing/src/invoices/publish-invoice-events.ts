@@ -1,3 +1,4 @@
+import { stableUuid } from "#shared/platform/ids.js";
 import type { DomainEventPublisher } from "../billing/domain-events.js";
 import { type InvoiceEvent, type InvoiceStore, owedEvents } from "../store/invoice-store.js";
 import { serializeInvoice } from "./serialize.js";
@@ -30,10 +31,13 @@ export async function publishInvoiceEvents(
     if (!claim) return published;
     const owed = owedEvents(claim.invoice);
     for (const [index, event] of owed.entries()) {
-      await deps.publish(event, organizationId, {
-        object_type: "invoice",
-        invoice: serializeInvoice(claim.invoice),
-      });
+      // A publication repeated after a crash (between it and its mark) carries the same key.
+      await deps.publish(
+        event,
+        organizationId,
+        { object_type: "invoice", invoice: serializeInvoice(claim.invoice) },
+        stableUuid("invoice-event", invoiceId, event),
+      );
       published.push(event);
       // The last one is marked with the lease's release, in one write.
       if (index < owed.length - 1) await deps.invoices.markEventPublished(organizationId, invoiceId, event);
