@@ -66,7 +66,7 @@ describe("the data folder", () => {
         secondLog.some((line) => line.startsWith("[alarm] dead-letter queue ld-events-dlq holds 1")),
       ).toBe(true);
       // Body unchanged: still poison, so after the redrive it fails again and lands back, alarming again.
-      expect(await second.redrive()).toEqual({ events: 1, "billing-jobs": 0 });
+      expect(await second.redrive()).toEqual({ events: 1, "billing-jobs": 0, "clock-scans": 0 });
       const again = Date.now() + 30_000;
       while (secondLog.filter((line) => line.startsWith("[alarm]")).length < 2) {
         if (Date.now() > again) throw new Error(`no second alarm:\n${secondLog.join("\n")}`);

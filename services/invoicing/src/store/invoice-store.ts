@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -133,6 +134,48 @@ export class InvoiceContendedError extends Error {
   }
 }
 
+/** A finalization waiting for its number in this process. */
+interface NumberingRequest {
+  readonly read: StoredInvoice;
+  readonly numbered: (sequence: number) => Invoice;
+  readonly resolve: (outcome: ChangeOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface NumberingLane {
+  readonly counterKey: { pk: string; sk: string };
+  waiting: NumberingRequest[];
+  running: boolean;
+}
+
+/** Drafts numbered in one transaction at most; with the counter, well within its 100 items. */
+const MAX_NUMBERED_TOGETHER = 25;
+/** And their items' size, within a transaction's 4 MB (an item holds at most 400 KB). */
+const MAX_NUMBERED_BYTES = 3_000_000;
+
+/** The next drafts of a lane to number together: distinct invoices, within a transaction's limits. */
+function takeGroup(lane: NumberingLane): NumberingRequest[] {
+  const group: NumberingRequest[] = [];
+  const later: NumberingRequest[] = [];
+  const invoices = new Set<string>();
+  let bytes = 0;
+  for (const request of lane.waiting) {
+    const size = JSON.stringify(request.read).length;
+    const fits =
+      group.length < MAX_NUMBERED_TOGETHER && (group.length === 0 || bytes + size <= MAX_NUMBERED_BYTES);
+    // One transaction may not touch an item twice: a second request for a draft waits its turn.
+    if (!fits || invoices.has(request.read.id)) {
+      later.push(request);
+      continue;
+    }
+    group.push(request);
+    invoices.add(request.read.id);
+    bytes += size;
+  }
+  lane.waiting = later;
+  return group;
+}
+
 /**
  * Invoices in invoicing's table. An invoice's id is derived from its subscription and period, so
  * `attribute_not_exists` on its key is the one-invoice-per-(subscription, period) guarantee. Every
@@ -145,6 +188,8 @@ export class InvoiceStore {
    * on the counter's condition. Other processes still collide, and retry.
    */
   private readonly counterQueues = new Map<string, Promise<unknown>>();
+  /** Finalizations waiting for their counter in this process, by counter. */
+  private readonly numberingLanes = new Map<string, NumberingLane>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient = documentClient(),
@@ -237,8 +282,8 @@ export class InvoiceStore {
     return { pk: organizationId, sk: joinKey("counter", counter) };
   }
 
-  /** The conditional step of a counter from `current` (0: never used) to `current + 1`. */
-  private counterStep(key: { pk: string; sk: string }, current: number) {
+  /** The conditional step of a counter from `current` (0: never used) to `current + step`. */
+  private counterStep(key: { pk: string; sk: string }, current: number, step = 1) {
     return {
       Update: {
         TableName: this.table,
@@ -247,7 +292,7 @@ export class InvoiceStore {
         ConditionExpression: current === 0 ? "attribute_not_exists(#value)" : "#value = :current",
         ExpressionAttributeNames: { "#value": "value" },
         ExpressionAttributeValues: {
-          ":next": current + 1,
+          ":next": current + step,
           ":kind": "counter",
           ...(current === 0 ? {} : { ":current": current }),
         },
@@ -277,19 +322,20 @@ export class InvoiceStore {
           : invoice;
         const event: InvoiceEvent = toSave.status === "draft" ? "invoice.drafted" : "invoice.created";
         const item = this.item(toSave, event);
+        const put = { TableName: this.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" };
         try {
-          await this.client.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Put: { TableName: this.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" },
-                },
-                ...(counterKey ? [this.counterStep(counterKey, current)] : []),
-              ],
-            }),
-          );
+          // A draft takes no number: one conditional put, half a transaction's write units.
+          if (!counterKey) await this.client.send(new PutCommand(put));
+          else
+            await this.client.send(
+              new TransactWriteCommand({
+                TransactItems: [{ Put: put }, this.counterStep(counterKey, current)],
+              }),
+            );
           return { created: true, invoice: withoutStorageAttributes<StoredInvoice>(item) };
         } catch (error) {
+          // The invoice exists now (a concurrent run): the next loop returns it.
+          if (isConditionFailure(error)) continue;
           const codes = cancellationCodes(error);
           if (!codes) throw error;
           // [0] failed: the invoice exists now (a concurrent run): the next loop returns it.
@@ -307,54 +353,96 @@ export class InvoiceStore {
    * in one transaction: the counter's step from the value read, and the invoice conditional on
    * being the draft read (no late usage flagged since); it owes `invoice.created`. A lost counter
    * is read again; a draft that moved is the caller's to read again (`changed: false`).
+   *
+   * Drafts of one counter finalized at once in this process (a customer's or an organization's
+   * drafts whose grace periods end at the same local midnight) share their transactions: each
+   * takes the next numbers of the counter for all the drafts waiting, so they do not collide on
+   * the counter with one another, only with other processes.
    */
-  async finalizeDraft(
+  finalizeDraft(
     read: StoredInvoice,
     counter: string,
     numbered: (sequence: number) => Invoice,
   ): Promise<ChangeOutcome> {
-    return this.inCounterQueue(`${read.organizationId}#${counter}`, async () => {
-      const counterKey = this.counterKey(read.organizationId, counter);
-      const asRead = InvoiceStore.draftAsRead(read);
-      for (let attempt = 0; attempt < MAX_NUMBERING_ATTEMPTS; attempt++) {
-        const current = await this.readCounter(counterKey);
-        const finalized = numbered(current + 1);
-        const set = InvoiceStore.setFields(finalized, { kind: "owing", at: finalized.updatedAt });
-        try {
-          await this.client.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: this.table,
-                    Key: this.key(read.organizationId, read.id),
-                    UpdateExpression: `SET ${set.assignments.join(", ")} REMOVE readyToBeRefreshed ADD pendingEvents :created`,
-                    ConditionExpression: asRead.condition,
-                    ExpressionAttributeNames: { ...set.names, ...asRead.names },
-                    ExpressionAttributeValues: {
-                      ...set.values,
-                      ...asRead.values,
-                      ":created": new Set(["invoice.created"]),
-                    },
-                  },
-                },
-                this.counterStep(counterKey, current),
-              ],
-            }),
-          );
-          return {
-            changed: true,
-            invoice: { ...finalized, pendingEvents: this.owedAfter(read, "invoice.created") },
-          };
-        } catch (error) {
-          const codes = cancellationCodes(error);
-          if (!codes) throw error;
-          if (codes[0] === "ConditionalCheckFailed") return { changed: false };
-          await backoff(attempt);
-        }
+    const key = `${read.organizationId}#${counter}`;
+    return new Promise((resolve, reject) => {
+      let lane = this.numberingLanes.get(key);
+      if (!lane) {
+        lane = { counterKey: this.counterKey(read.organizationId, counter), waiting: [], running: false };
+        this.numberingLanes.set(key, lane);
       }
-      throw new InvoiceContendedError(read.id);
+      lane.waiting.push({ read, numbered, resolve, reject });
+      if (!lane.running) void this.drainLane(key, lane);
     });
+  }
+
+  private async drainLane(key: string, lane: NumberingLane): Promise<void> {
+    lane.running = true;
+    while (lane.waiting.length > 0) await this.numberTogether(lane.counterKey, takeGroup(lane));
+    lane.running = false;
+    this.numberingLanes.delete(key);
+  }
+
+  /** Numbers `group` in transactions of its counter's step and its drafts, until each is settled. */
+  private async numberTogether(counterKey: { pk: string; sk: string }, group: NumberingRequest[]) {
+    let members = group;
+    for (let attempt = 0; members.length > 0; attempt++) {
+      if (attempt >= MAX_NUMBERING_ATTEMPTS) {
+        for (const member of members) member.reject(new InvoiceContendedError(member.read.id));
+        return;
+      }
+      let finalized: Invoice[];
+      try {
+        const current = await this.readCounter(counterKey);
+        finalized = members.map((member, index) => member.numbered(current + 1 + index));
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              this.counterStep(counterKey, current, members.length),
+              ...members.map((member, index) => ({
+                Update: this.finalization(member.read, finalized[index] as Invoice),
+              })),
+            ],
+          }),
+        );
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) {
+          for (const member of members) member.reject(error);
+          return;
+        }
+        // A draft that moved is its caller's to read again; the others try again together.
+        const moved = new Set(members.filter((_, index) => codes[index + 1] === "ConditionalCheckFailed"));
+        for (const member of moved) member.resolve({ changed: false });
+        members = members.filter((member) => !moved.has(member));
+        if (moved.size === 0) await backoff(attempt);
+        continue;
+      }
+      for (const [index, member] of members.entries()) {
+        const invoice = finalized[index] as Invoice;
+        const pendingEvents = this.owedAfter(member.read, "invoice.created");
+        member.resolve({ changed: true, invoice: { ...invoice, pendingEvents } });
+      }
+      return;
+    }
+  }
+
+  /** The update finalizing the draft `read` as `finalized`, conditional on it being the draft read. */
+  private finalization(read: StoredInvoice, finalized: Invoice) {
+    const set = InvoiceStore.setFields(finalized, { kind: "owing", at: finalized.updatedAt });
+    const asRead = InvoiceStore.draftAsRead(read);
+    return {
+      TableName: this.table,
+      Key: this.key(read.organizationId, read.id),
+      UpdateExpression: `SET ${set.assignments.join(", ")} REMOVE readyToBeRefreshed ADD pendingEvents :created`,
+      ConditionExpression: asRead.condition,
+      ExpressionAttributeNames: { ...set.names, ...asRead.names },
+      ExpressionAttributeValues: {
+        ...set.values,
+        ...asRead.values,
+        ":created": new Set(["invoice.created"]),
+      },
+    };
   }
 
   private owedAfter(read: StoredInvoice, event: InvoiceEvent): ReadonlySet<InvoiceEvent> {
