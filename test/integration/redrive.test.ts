@@ -156,13 +156,17 @@ describe("a dead-lettered message of events", () => {
 
   it("is put back by the redrive once the fault is gone, and counted exactly once", async () => {
     faulty = false;
-    expect(await control("/_local/redrive")).toEqual({ redriven: { events: 1, "billing-jobs": 0, "clock-scans": 0 } });
+    expect(await control("/_local/redrive")).toEqual({
+      redriven: { events: 1, "billing-jobs": 0, "clock-scans": 0 },
+    });
     expect(await control("/_local/drain")).toEqual({ drained: true });
     expect(await usageOf()).toEqual({ calls: ["6.0", 6], bytes: ["100.0", 4] });
     expect(lines.some((line) => /\[redrive\] moved back to their queues: events 1/.test(line))).toBe(true);
 
     // Nothing is left to redrive, and a second redrive changes nothing.
-    expect(await control("/_local/redrive")).toEqual({ redriven: { events: 0, "billing-jobs": 0, "clock-scans": 0 } });
+    expect(await control("/_local/redrive")).toEqual({
+      redriven: { events: 0, "billing-jobs": 0, "clock-scans": 0 },
+    });
     expect(await control("/_local/drain")).toEqual({ drained: true });
     expect(await usageOf()).toEqual({ calls: ["6.0", 6], bytes: ["100.0", 4] });
   });
