@@ -109,6 +109,20 @@ export interface Invoice {
   readonly finalizedAt?: string | null;
   /** When it was voided; null or absent otherwise. */
   readonly voidedAt?: string | null;
+  /** What manual payments (and, later, providers) have collected so far; absent: nothing. */
+  readonly totalPaidAmountCents?: number;
+  /** Past its payment due date in the customer's timezone and not paid; absent: not overdue. */
+  readonly paymentOverdue?: boolean;
+  /** The invoice's metadata as `PUT /invoices/{id}` last set it, in the order given; absent: none. */
+  readonly metadata?: readonly InvoiceMetadata[];
+}
+
+/** One key/value pair of an invoice's metadata (Lago keeps an id and a creation time for each). */
+export interface InvoiceMetadata {
+  readonly id: string;
+  readonly key: string;
+  readonly value: string;
+  readonly createdAt: string;
 }
 
 /** One tax of an invoice, as it stood when the invoice was made. */
