@@ -496,10 +496,15 @@ describe("refresh, finalize and void through the invoices API", () => {
     expect(await finalize("2026-04-04T01:00:00Z")).toEqual(notFound);
     await clockRun("2026-04-04T01:15:00.000Z");
     expect(await eventsOf(draft.id)).toEqual(["invoice.drafted", "invoice.created", "invoice.voided"]);
-    expect(observed.find((event) => event.type === "invoice.voided")?.invoice).toMatchObject({
-      status: "voided",
-      total_due_amount_cents: 0,
-    });
+    const payload = observed.find((event) => event.type === "invoice.voided")?.invoice;
+    expect(payload).toMatchObject({ status: "voided", total_due_amount_cents: 0 });
+    // The webhook object is the API's: the full customer and subscriptions, not references.
+    const shown = voided.body.invoice as { customer: unknown; subscriptions: { lago_id: string }[] };
+    expect(payload?.customer).toEqual(shown.customer);
+    expect((payload?.subscriptions as { lago_id: string }[]).map((s) => s.lago_id)).toEqual(
+      shown.subscriptions.map((s) => s.lago_id),
+    );
+    expect(shown.subscriptions).toHaveLength(1);
   });
 
   it("refuses to void a paid invoice (paid at creation: nothing to collect)", async () => {

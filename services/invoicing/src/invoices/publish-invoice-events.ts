@@ -1,9 +1,19 @@
 import { stableUuid } from "#shared/platform/ids.js";
+import type { OrganizationStore } from "#shared/store/organization-store.js";
 import type { DomainEventPublisher } from "../billing/domain-events.js";
-import { type InvoiceEvent, type InvoiceStore, owedEvents } from "../store/invoice-store.js";
+import {
+  type InvoiceEvent,
+  type InvoiceStore,
+  owedEvents,
+  type StoredInvoice,
+} from "../store/invoice-store.js";
+import { type EmbedSources, invoiceEmbeds } from "./invoice-embeds.js";
 import { serializeInvoice } from "./serialize.js";
 
 export interface EventPublication {
+  /** Read only: what the payload embeds (customer, subscriptions), as the API shows them. */
+  readonly catalog: EmbedSources["catalog"];
+  readonly organizations: Pick<OrganizationStore, "get">;
   readonly invoices: Pick<
     InvoiceStore,
     "claimPublication" | "markEventPublished" | "releasePublication" | "leaveDraftIndex"
@@ -30,12 +40,13 @@ export async function publishInvoiceEvents(
     const claim = await deps.invoices.claimPublication(organizationId, invoiceId, clock());
     if (!claim) return published;
     const owed = owedEvents(claim.invoice);
+    const payload = owed.length > 0 ? await webhookObject(deps, claim.invoice) : undefined;
     for (const [index, event] of owed.entries()) {
       // A publication repeated after a crash (between it and its mark) carries the same key.
       await deps.publish(
         event,
         organizationId,
-        { object_type: "invoice", invoice: serializeInvoice(claim.invoice) },
+        { object_type: "invoice", invoice: payload },
         stableUuid("invoice-event", invoiceId, event),
       );
       published.push(event);
@@ -56,4 +67,15 @@ export async function publishInvoiceEvents(
       return published;
     }
   }
+}
+
+/**
+ * The invoice as `GET /invoices/{id}` shows it, with its customer and subscriptions, as they stood
+ * at the change that owes the event (a consumer sees the same object the API would have served).
+ */
+async function webhookObject(deps: EventPublication, invoice: StoredInvoice) {
+  const organization = await deps.organizations.get(invoice.organizationId);
+  if (!organization) return serializeInvoice(invoice);
+  const embeds = await invoiceEmbeds({ catalog: deps.catalog, organization }, [invoice], invoice.updatedAt);
+  return serializeInvoice(invoice, embeds.get(invoice.id));
 }

@@ -15,7 +15,7 @@ export type VoidOutcome =
  * is seen on a fresh read.
  */
 export async function voidInvoice(
-  deps: Pick<InvoiceChangeDeps, "invoices" | "publish" | "clock">,
+  deps: Pick<InvoiceChangeDeps, "catalog" | "organizations" | "invoices" | "publish" | "clock">,
   organizationId: string,
   invoiceId: string,
   now: string,
