@@ -1,4 +1,6 @@
+import type { EventObject } from "lago-javascript-client";
 import type { UsageEvent } from "#shared/domain/usage-event.js";
+import type { Corrected, LagoShape } from "#shared/serializers/lago-shape.js";
 import { type EventInput, identifierText as text, timestampMillis } from "./event-input.js";
 
 /**
@@ -21,7 +23,10 @@ export function acceptEvent(input: EventInput, receivedAt: string): Omit<UsageEv
 }
 
 /** The event as Lago's API answers it. Customer and subscription ids are resolved asynchronously. */
-export function serializeAcceptedEvent(event: UsageEvent) {
+/** Properties are the sender's own object, of any keys (the client's index signature is `any`). */
+type AcceptedEventShape = Corrected<LagoShape<EventObject>, { properties: Readonly<Record<string, unknown>> }>;
+
+export function serializeAcceptedEvent(event: UsageEvent): AcceptedEventShape {
   return {
     lago_id: event.lagoId,
     transaction_id: event.transactionId,
@@ -33,5 +38,5 @@ export function serializeAcceptedEvent(event: UsageEvent) {
     external_subscription_id: event.externalSubscriptionId,
     precise_total_amount_cents: event.preciseTotalAmountCents,
     created_at: event.receivedAt,
-  };
+  } satisfies AcceptedEventShape;
 }
