@@ -19,10 +19,5 @@ export function voidedInvoice(invoice: Invoice, now: string): Invoice {
   return { ...invoice, status: "voided", voidedAt: now, updatedAt: now };
 }
 
-/** What is still due on an invoice: nothing once paid or voided. */
-export function totalDueAmountCents(
-  invoice: Pick<Invoice, "status" | "paymentStatus" | "totalAmountCents">,
-): number {
-  if (invoice.status === "voided" || invoice.paymentStatus === "succeeded") return 0;
-  return invoice.totalAmountCents;
-}
+/** What is still due on an invoice: its total less what was paid; nothing once voided. */
+export { totalDueAmountCents } from "./manual-payment.js";
