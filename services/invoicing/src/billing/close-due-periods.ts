@@ -68,16 +68,19 @@ export async function contextOf(
   return { organization, customer, plan, taxes, timezone: applicableTimezone(customer, organization) };
 }
 
-/** Saves the invoice of one billing window once, numbers it if final, and publishes its event once. */
-async function invoiceWindow(
-  deps: BillingDeps,
+/**
+ * The invoice of one billing window, its usage priced now, with the grace period and payment term
+ * that apply to the customer: what closing a period and refreshing its draft both bill.
+ */
+export async function billWindow(
+  deps: Pick<BillingDeps, "chargeFees">,
   subscription: Subscription,
   context: Context,
   window: BillingWindow,
   now: string,
 ) {
   const { organization, customer, plan, timezone, taxes } = context;
-  const invoice = buildPeriodInvoice({
+  return buildPeriodInvoice({
     organization,
     customer,
     subscription,
@@ -90,6 +93,18 @@ async function invoiceWindow(
     taxes,
     now,
   });
+}
+
+/** Saves the invoice of one billing window once, numbers it if final, and publishes its event once. */
+async function invoiceWindow(
+  deps: BillingDeps,
+  subscription: Subscription,
+  context: Context,
+  window: BillingWindow,
+  now: string,
+) {
+  const { organization, customer } = context;
+  const invoice = await billWindow(deps, subscription, context, window, now);
   const saved = await deps.invoices.saveOnce(
     invoice,
     invoice.status === "finalized" ? numberingPlan(organization, customer, invoice.issuingDate) : null,

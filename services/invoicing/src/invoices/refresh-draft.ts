@@ -1,11 +1,8 @@
-import { applicableGracePeriodDays } from "#shared/domain/catalog.js";
 import type { Invoice } from "#shared/domain/invoice.js";
-import { applicableNetPaymentTermDays } from "#shared/domain/invoices/issuing-dates.js";
 import { mayRefresh, refreshedDraft } from "#shared/domain/invoices/refresh.js";
 import { billingWindow, subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
 import { asOf } from "#shared/domain/subscriptions/lifecycle.js";
-import { buildPeriodInvoice } from "../billing/build-period-invoice.js";
-import { type BillingDeps, type Context, contextOf } from "../billing/close-due-periods.js";
+import { type BillingDeps, billWindow, type Context, contextOf } from "../billing/close-due-periods.js";
 import { InvoiceContendedError, type StoredInvoice } from "../store/invoice-store.js";
 
 /** What changing an invoice after it was made reads and writes. */
@@ -35,26 +32,15 @@ export async function rebuildDraft(
   if (!record || record.subscription.id !== draft.subscriptionId)
     throw new Error(`subscription ${draft.subscriptionId} of draft ${draft.id} is not in the catalog`);
   const context = await contextOf(deps, record.subscription);
-  const { organization, customer, plan, taxes } = context;
+  const { plan } = context;
+  // The draft is billed again in the timezone it was billed in.
   const { timezone } = draft;
   const period = subscriptionPeriodAt(record.subscription, plan, timezone, draft.periodStartsAt);
   if (period.startsAt !== draft.periodStartsAt)
     throw new Error(`draft ${draft.id} bills a period its subscription no longer has`);
   const subscription = asOf(record.subscription, timezone, period.endsAt);
   const window = billingWindow(subscription, period, timezone);
-  const invoice = buildPeriodInvoice({
-    organization,
-    customer,
-    subscription,
-    plan,
-    window,
-    timezone,
-    graceDays: applicableGracePeriodDays(customer, organization),
-    netPaymentTermDays: applicableNetPaymentTermDays(customer, organization),
-    chargeFees: await deps.chargeFees(subscription, plan, window, timezone),
-    taxes,
-    now,
-  });
+  const invoice = await billWindow(deps, subscription, { ...context, timezone }, window, now);
   return { invoice, context };
 }
 
