@@ -55,6 +55,19 @@ export const billingTable = {
   ttlAttribute: TTL_ATTRIBUTE,
 } as const satisfies TableSpec;
 
+/** What the invoice list indexes keep of an invoice beside their keys: what the filters read. */
+const INVOICE_LIST_PROJECTION = [
+  "id",
+  "customerId",
+  "number",
+  "currency",
+  "invoiceType",
+  "totalAmountCents",
+  "totalPaidAmountCents",
+  "paymentOverdue",
+  "metadata",
+] as const;
+
 /** Invoicing's: invoices, their numbering counters, and each subscription's billing schedule. */
 export const invoicingTable = {
   id: "invoicing",
@@ -70,6 +83,24 @@ export const invoicingTable = {
       partitionKey: "duePk",
       sortKey: "dueAt",
       projection: ["organizationId", "externalSubscriptionId", "subscriptionId"],
+    },
+    // Invoice lists (docs/invoice-lists.md): one partition per (organization, status, payment
+    // status), and per (organization, customer, status, payment status), newest issuing date
+    // first; they hold what the rarer filters read, so a filter or a count never reads invoices.
+    // DynamoDB creates one GSI per table update: a stack deployed before them adds them one by one.
+    { name: "invoiceLists", partitionKey: "listPk", sortKey: "listSk", projection: INVOICE_LIST_PROJECTION },
+    {
+      name: "customerInvoiceLists",
+      partitionKey: "customerListPk",
+      sortKey: "listSk",
+      projection: INVOICE_LIST_PROJECTION,
+    },
+    // Fee lists: every invoice of the organization, oldest first, with its fees' types and metrics.
+    {
+      name: "feeLists",
+      partitionKey: "feeListPk",
+      sortKey: "feeListSk",
+      projection: ["externalCustomerId", "externalSubscriptionId", "currency", "paymentStatus", "feeKeys"],
     },
   ],
   ttlAttribute: TTL_ATTRIBUTE,

@@ -22,6 +22,13 @@ const STORAGE_ATTRIBUTES = new Set([
   "revision",
   "kind",
   "expiresAt",
+  // Invoicing's list indexes (services/invoicing/src/store/invoice-list-index.ts).
+  "listPk",
+  "customerListPk",
+  "listSk",
+  "feeListPk",
+  "feeListSk",
+  "feeKeys",
 ]);
 
 export function withoutStorageAttributes<T>(item: Record<string, unknown>): T {

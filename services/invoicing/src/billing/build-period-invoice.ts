@@ -16,8 +16,8 @@ import { inArrearsSubscriptionFee } from "#shared/domain/subscription-fee.js";
 import type { BillingWindow } from "#shared/domain/subscription-periods.js";
 import { trialEndedAt } from "#shared/domain/subscriptions/lifecycle.js";
 import { applicableTaxCodes, feeTaxes, invoiceTaxes } from "#shared/domain/taxes.js";
-import { stableUuid } from "#shared/platform/ids.js";
 import { periodInvoiceId } from "#shared/store/invoice-keys.js";
+import { feeId } from "../fees/fee-ids.js";
 
 type UntaxedFee = Omit<InvoiceFee, "taxCodes" | "taxesAmountCents" | "taxesRate">;
 
@@ -57,7 +57,7 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     trialEnd ? localDate(trialEnd, timezone) : null,
   );
   const subscriptionFee: UntaxedFee = {
-    id: stableUuid(id, "subscription"),
+    id: feeId(id, "subscription"),
     feeType: "subscription",
     chargeId: null,
     chargeFilterId: null,
@@ -80,7 +80,7 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
   const chargeFees: UntaxedFee[] = input.chargeFees
     .filter((fee) => !isEmptyFee(fee))
     .map((fee) => ({
-      id: stableUuid(id, "charge", fee.charge.id, fee.filter?.id ?? "", JSON.stringify(fee.groupedBy)),
+      id: feeId(id, "charge", fee.charge.id, fee.filter?.id ?? "", JSON.stringify(fee.groupedBy)),
       feeType: "charge",
       chargeId: fee.charge.id,
       chargeFilterId: fee.filter?.id ?? null,

@@ -7,16 +7,25 @@ import { apiKeyResolver, OrganizationStore } from "#shared/store/organization-st
 import { UsageStore } from "#shared/store/usage-store.js";
 import { periodChargeFees } from "#shared/usage/period-charge-fees.js";
 import { eventBridgePublisher } from "../billing/domain-events.js";
+import { getFeeRoute, listFeesRoute } from "../fees/fee-routes.js";
+import { listCustomerInvoicesRoute, listInvoicesRoute } from "../invoices/invoice-list-routes.js";
 import {
   finalizeDraftInvoice,
   getInvoice,
-  listInvoices,
   refreshInvoice,
   voidFinalizedInvoice,
 } from "../invoices/invoice-routes.js";
 import type { InvoiceChangeDeps } from "../invoices/refresh-draft.js";
 import type { InvoicingRoute } from "../routes.js";
+import { InvoiceQueries } from "../store/invoice-queries.js";
 import { InvoiceStore } from "../store/invoice-store.js";
+
+let queries: InvoiceQueries | undefined;
+/** The list indexes' reader, built on first use (see `dependencies`). */
+const listQueries = (): InvoiceQueries => {
+  queries ??= new InvoiceQueries();
+  return queries;
+};
 
 let deps: InvoiceChangeDeps | undefined;
 
@@ -45,7 +54,11 @@ export const handler = createApiHandler<InvoicingRoute>({
   service: "invoicing-api",
   resolveApiKey: apiKeyResolver(),
   routes: {
-    "GET /api/v1/invoices": (request) => listInvoices(request, dependencies().invoices),
+    "GET /api/v1/invoices": (request) => listInvoicesRoute(request, listQueries()),
+    "GET /api/v1/customers/{external_customer_id}/invoices": (request) =>
+      listCustomerInvoicesRoute(request, listQueries()),
+    "GET /api/v1/fees": (request) => listFeesRoute(request, listQueries()),
+    "GET /api/v1/fees/{lago_id}": (request) => getFeeRoute(request, listQueries()),
     "GET /api/v1/invoices/{lago_id}": (request) => getInvoice(request, dependencies().invoices),
     "PUT /api/v1/invoices/{lago_id}/refresh": (request) => refreshInvoice(request, dependencies()),
     "PUT /api/v1/invoices/{lago_id}/finalize": (request) => finalizeDraftInvoice(request, dependencies()),

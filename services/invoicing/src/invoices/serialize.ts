@@ -50,7 +50,7 @@ type FeeItemShape = Corrected<
 
 /** Lago leaves the fees' own taxes out of an invoice's fees (`V1::FeeSerializer` without that include). */
 /** Lago keeps no aggregated units for a base fee and sends that nil as null. */
-type FeeShape = Corrected<
+export type FeeShape = Corrected<
   LagoShape<FeeObject, "applied_taxes">,
   { item: FeeItemShape; total_aggregated_units: string | null }
 >;
@@ -90,7 +90,7 @@ function inUnits(minorUnits: Decimal.Value, currency: string): string {
 }
 
 /** The invoice's subscription as the catalog has it now, when the caller read it. */
-type FeeContext = (SubscriptionView & { readonly plan: Plan }) | undefined;
+export type FeeContext = (SubscriptionView & { readonly plan: Plan }) | undefined;
 
 /**
  * Lago names a fee's item by its charge's display name, else its metric's name; a base fee by the
@@ -105,7 +105,7 @@ function itemDisplayName(fee: InvoiceFee, context: FeeContext, charge: Charge | 
   return context.subscription.name || context.plan.invoiceDisplayName || context.plan.name;
 }
 
-function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeContext): FeeShape {
+export function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeContext): FeeShape {
   const plan = context?.plan;
   const charge = plan?.charges.find((candidate) => candidate.id === fee.chargeId);
   const filter = charge?.filters.find((candidate) => candidate.id === fee.chargeFilterId);
@@ -253,7 +253,7 @@ export function serializeInvoice(invoice: Invoice, embeds?: InvoiceEmbeds): Invo
     invoice_type: invoice.invoiceType,
     status: invoice.status,
     payment_status: invoice.paymentStatus,
-    payment_overdue: false,
+    payment_overdue: invoice.paymentOverdue ?? false,
     payment_dispute_lost_at: null,
     currency: lagoCurrency(invoice.currency),
     fees_amount_cents: invoice.feesAmountCents,
@@ -265,7 +265,7 @@ export function serializeInvoice(invoice: Invoice, embeds?: InvoiceEmbeds): Invo
     sub_total_including_taxes_amount_cents: invoice.subTotalIncludingTaxesAmountCents,
     total_amount_cents: invoice.totalAmountCents,
     total_due_amount_cents: totalDueAmountCents(invoice),
-    total_paid_amount_cents: 0,
+    total_paid_amount_cents: invoice.totalPaidAmountCents ?? 0,
     total_offsetted_credit_note_amount_cents: 0,
     prepaid_credit_amount_cents: 0,
     prepaid_granted_credit_amount_cents: 0,
@@ -297,7 +297,12 @@ export function serializeInvoice(invoice: Invoice, embeds?: InvoiceEmbeds): Invo
     // Coupons, credit notes, prepaid credits, progressive billing and invoice custom sections
     // are not part of this product yet.
     credits: [],
-    metadata: [],
+    metadata: (invoice.metadata ?? []).map((entry) => ({
+      lago_id: entry.id,
+      key: entry.key,
+      value: entry.value,
+      created_at: entry.createdAt,
+    })),
     applied_taxes: invoice.appliedTaxes.map((tax) => ({
       lago_id: tax.id ?? stableUuid(invoice.id, "applied_tax", tax.taxId),
       lago_invoice_id: invoice.id,

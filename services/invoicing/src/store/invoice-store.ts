@@ -7,16 +7,46 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Invoice } from "#shared/domain/invoice.js";
+import { awaitsOverdue, overdueFrom } from "#shared/domain/invoices/payment-overdue.js";
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { invoicingTable, resourceName } from "#shared/platform/resources.js";
 import { cancellationCodes, isConditionFailure } from "#shared/store/errors.js";
 import { invoiceItemKey, periodInvoiceId } from "#shared/store/invoice-keys.js";
 import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { queryAll } from "#shared/store/query.js";
+import { listIndexAttributes } from "./invoice-list-index.js";
 
 /** The domain events an invoice owes, in the order they happen to it. */
 export const INVOICE_EVENTS = ["invoice.drafted", "invoice.created", "invoice.voided"] as const;
 export type InvoiceEvent = (typeof INVOICE_EVENTS)[number];
+
+/**
+ * Events an invoice may owe several times in its life (pending → failed → succeeded): each is
+ * owed under its own number, `invoice.payment_status_updated#3`, taken from the invoice's
+ * `eventSequence` in the same write as the change, so each change is owed, and published, once.
+ */
+export const REPEATABLE_INVOICE_EVENTS = [
+  "invoice.payment_status_updated",
+  "invoice.payment_overdue",
+  "invoice.payment_failure",
+] as const;
+export type RepeatableInvoiceEvent = (typeof REPEATABLE_INVOICE_EVENTS)[number];
+/** An event as an invoice owes it: once-only events by name, repeatable ones numbered. */
+export type OwedEvent = InvoiceEvent | `${RepeatableInvoiceEvent}#${number}`;
+
+/** The event's name as published, without its number. */
+export const publishedName = (owed: OwedEvent): InvoiceEvent | RepeatableInvoiceEvent =>
+  owed.split("#")[0] as InvoiceEvent | RepeatableInvoiceEvent;
+const eventNumber = (owed: OwedEvent): number => Number(owed.split("#")[1] ?? 0);
+
+/** Why the last collection of an invoice's payment failed, as its `invoice.payment_failure` shows it. */
+export interface PaymentFailureRecord {
+  readonly paymentProvider: string | null;
+  readonly paymentProviderCode: string | null;
+  readonly providerCustomerId: string | null;
+  readonly providerError: Readonly<Record<string, unknown>> | null;
+  readonly errorDetails: Readonly<Record<string, unknown>> | null;
+}
 
 export interface StoredInvoice extends Invoice {
   /**
@@ -27,11 +57,19 @@ export interface StoredInvoice extends Invoice {
   /** Epoch ms until which one run holds the right to publish its events. */
   readonly publicationLeaseUntil?: number;
   /** The events its changes owe and that are not published yet: written with each change. */
-  readonly pendingEvents?: ReadonlySet<InvoiceEvent>;
+  readonly pendingEvents?: ReadonlySet<OwedEvent>;
   /** A draft whose usage changed since it was made (a late event): to be refreshed. */
   readonly readyToBeRefreshed?: boolean;
   /** Changes at each late event, so a refresh that read usage before one never clears its flag. */
   readonly lateUsageMark?: string;
+  /** The last number given to a repeatable event it owed (absent: none yet). */
+  readonly eventSequence?: number;
+  /** Epoch ms until which one collection of its payment holds the right to run (retry_payment). */
+  readonly collectionLeaseUntil?: number;
+  /** Collections of its payment started so far. */
+  readonly paymentAttempts?: number;
+  /** Why its last collection failed. */
+  readonly lastPaymentFailure?: PaymentFailureRecord;
 }
 
 /** Attributes the store keeps beside an invoice's own data; changes of the invoice never write them. */
@@ -41,11 +79,25 @@ const STORE_ATTRIBUTES = new Set<string>([
   "pendingEvents",
   "readyToBeRefreshed",
   "lateUsageMark",
+  "eventSequence",
+  "collectionLeaseUntil",
+  "paymentAttempts",
+  "lastPaymentFailure",
 ]);
 
-/** The events `invoice` still owes, oldest first. */
-export function owedEvents(invoice: StoredInvoice): InvoiceEvent[] {
-  if (invoice.pendingEvents) return INVOICE_EVENTS.filter((event) => invoice.pendingEvents?.has(event));
+/**
+ * The events `invoice` still owes, oldest first: drafted, created, the numbered ones in their
+ * order, voided (nothing happens to a voided invoice's payment).
+ */
+export function owedEvents(invoice: StoredInvoice): OwedEvent[] {
+  if (invoice.pendingEvents) {
+    const owed = [...invoice.pendingEvents];
+    const once = (event: InvoiceEvent) => (owed.includes(event) ? [event] : []);
+    const numbered = owed
+      .filter((event) => event.includes("#"))
+      .sort((a, b) => eventNumber(a) - eventNumber(b));
+    return [...once("invoice.drafted"), ...once("invoice.created"), ...numbered, ...once("invoice.voided")];
+  }
   if (invoice.domainEventPublished) return [];
   // Made before the outbox: it owes the event of the status it was made in, which it still has.
   return [invoice.status === "draft" ? "invoice.drafted" : "invoice.created"];
@@ -84,10 +136,33 @@ const WAITING_PARTITIONS: Record<WaitingKind, string> = {
   owing: "invoice-events",
 };
 const WAITING_SHARDS = 4;
-function waitingShard(kind: WaitingKind, invoiceId: string): string {
+function shardOf(partition: string, invoiceId: string): string {
   let hash = 0;
   for (const char of invoiceId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `${WAITING_PARTITIONS[kind]}#${hash % WAITING_SHARDS}`;
+  return `${partition}#${hash % WAITING_SHARDS}`;
+}
+const waitingShard = (kind: WaitingKind, invoiceId: string) => shardOf(WAITING_PARTITIONS[kind], invoiceId);
+
+/**
+ * A finalized invoice whose payment is not settled, once it owes no event, waits in partitions of
+ * the `due` index of its own, sorted by the instant it becomes overdue (the local midnight ending
+ * its due date), so a billing clock run reads only the invoices that have become overdue since.
+ * The drafts review does not read these partitions.
+ */
+const OVERDUE_PARTITION = "invoices-overdue";
+export const allOverdueShards = (): string[] =>
+  Array.from({ length: WAITING_SHARDS }, (_, index) => `${OVERDUE_PARTITION}#${index}`);
+
+/** Where an invoice that is no draft and owes nothing rests in the `due` index: undefined, nowhere. */
+export function restingPlace(invoice: Invoice): { duePk: string; dueAt: string } | undefined {
+  if (invoice.status === "draft" || !awaitsOverdue(invoice)) return undefined;
+  return { duePk: shardOf(OVERDUE_PARTITION, invoice.id), dueAt: overdueFrom(invoice) };
+}
+
+/** An invoice due to become overdue, as the overdue partitions keep it. */
+export interface OverdueCandidate {
+  readonly organizationId: string;
+  readonly invoiceId: string;
 }
 /** Every partition of the drafts index: the billing clock reads them all. */
 export const allWaitingShards = (): string[] =>
@@ -218,18 +293,20 @@ export class InvoiceStore {
       kind: "invoice",
       gsi1pk: listPk(invoice.organizationId),
       gsi1sk: InvoiceStore.listSortKey(invoice),
+      ...listIndexAttributes(invoice),
       pendingEvents: new Set([pendingEvent]),
       ...(invoice.status === "draft"
         ? { duePk: waitingShard("draft", invoice.id), dueAt: draftSortKey(invoice) }
-        : {}),
+        : (restingPlace(invoice) ?? {})),
     };
   }
 
   /**
    * `SET` of every field of the invoice's own data (its key aside), of its place in the list, and
-   * of its place in the drafts index (`waiting`: a draft's, else owing its change's event).
+   * of its place in the drafts index (`waiting`: a draft's, else owing its change's event; null:
+   * left where it is, for a change that owes no event).
    */
-  private static setFields(invoice: Invoice, waiting: { kind: WaitingKind; at: string }) {
+  private static setFields(invoice: Invoice, waiting: { kind: WaitingKind; at: string } | null) {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const assignments: string[] = [];
@@ -240,9 +317,17 @@ export class InvoiceStore {
       assignments.push(`#f${index} = :f${index}`);
     }
     values[":gsi1sk"] = InvoiceStore.listSortKey(invoice);
-    values[":duePk"] = waitingShard(waiting.kind, invoice.id);
-    values[":dueAt"] = waiting.at;
-    assignments.push("gsi1sk = :gsi1sk", "duePk = :duePk", "dueAt = :dueAt");
+    assignments.push("gsi1sk = :gsi1sk");
+    if (waiting) {
+      values[":duePk"] = waitingShard(waiting.kind, invoice.id);
+      values[":dueAt"] = waiting.at;
+      assignments.push("duePk = :duePk", "dueAt = :dueAt");
+    }
+    // Its places in the list indexes, from the invoice as written (status, payment status, fees).
+    for (const [name, value] of Object.entries(listIndexAttributes(invoice))) {
+      values[`:${name}`] = value;
+      assignments.push(`${name} = :${name}`);
+    }
     return { assignments, names, values };
   }
 
@@ -445,7 +530,7 @@ export class InvoiceStore {
     };
   }
 
-  private owedAfter(read: StoredInvoice, event: InvoiceEvent): ReadonlySet<InvoiceEvent> {
+  private owedAfter(read: StoredInvoice, event: InvoiceEvent): ReadonlySet<OwedEvent> {
     return new Set([...owedEvents(read), event]);
   }
 
@@ -487,7 +572,7 @@ export class InvoiceStore {
           TableName: this.table,
           Key: this.key(read.organizationId, read.id),
           UpdateExpression:
-            "SET #status = :voided, voidedAt = :at, updatedAt = :at, duePk = :shard, dueAt = :at ADD pendingEvents :event",
+            "SET #status = :voided, voidedAt = :at, updatedAt = :at, duePk = :shard, dueAt = :at, listPk = :listPk, customerListPk = :customerListPk ADD pendingEvents :event",
           ConditionExpression: "#status = :finalized AND paymentStatus = :paymentStatus",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
@@ -497,6 +582,9 @@ export class InvoiceStore {
             ":event": new Set(["invoice.voided"]),
             ":finalized": "finalized",
             ":paymentStatus": read.paymentStatus,
+            // It moves to the voided list partitions.
+            ":listPk": listIndexAttributes({ ...read, ...voided }).listPk,
+            ":customerListPk": listIndexAttributes({ ...read, ...voided }).customerListPk,
           },
         }),
       );
@@ -545,7 +633,7 @@ export class InvoiceStore {
   }
 
   /** Marks one owed event published (a repeat of it changes nothing). */
-  async markEventPublished(organizationId: string, id: string, event: InvoiceEvent): Promise<void> {
+  async markEventPublished(organizationId: string, id: string, event: OwedEvent): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.table,
@@ -565,8 +653,8 @@ export class InvoiceStore {
     organizationId: string,
     id: string,
     leaseUntil: number,
-    lastEvent?: InvoiceEvent,
-  ): Promise<{ invoice: StoredInvoice; inDraftIndex: boolean } | undefined> {
+    lastEvent?: OwedEvent,
+  ): Promise<{ invoice: StoredInvoice; inDraftIndex: boolean; duePk?: string } | undefined> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -587,6 +675,7 @@ export class InvoiceStore {
         ? {
             invoice: withoutStorageAttributes<StoredInvoice>(Attributes),
             inDraftIndex: "duePk" in Attributes,
+            ...(typeof Attributes.duePk === "string" ? { duePk: Attributes.duePk } : {}),
           }
         : undefined;
     } catch (error) {
@@ -598,10 +687,32 @@ export class InvoiceStore {
 
   /**
    * Takes an invoice out of the drafts index once it is no draft and owes no event; otherwise (or
-   * when it has already left) nothing changes.
+   * when it has already left) nothing changes. Given the invoice as it stands, one whose payment
+   * is unsettled moves to its resting place instead (the overdue partitions), on the condition
+   * that what decided it has not changed.
    */
-  async leaveDraftIndex(organizationId: string, id: string): Promise<void> {
+  async leaveDraftIndex(organizationId: string, id: string, standing?: Invoice): Promise<void> {
+    const resting = standing ? restingPlace(standing) : undefined;
     try {
+      if (standing && resting) {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: this.key(organizationId, id),
+            UpdateExpression: "SET duePk = :duePk, dueAt = :dueAt",
+            ConditionExpression: `attribute_not_exists(pendingEvents) AND #status = :status AND paymentStatus = :paymentStatus AND ${InvoiceStore.asRead("paymentOverdue", standing.paymentOverdue)}`,
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":duePk": resting.duePk,
+              ":dueAt": resting.dueAt,
+              ":status": standing.status,
+              ":paymentStatus": standing.paymentStatus,
+              ...InvoiceStore.asReadValue("paymentOverdue", standing.paymentOverdue),
+            },
+          }),
+        );
+        return;
+      }
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
@@ -615,6 +726,173 @@ export class InvoiceStore {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** A condition that an optional attribute is as read (absent when read absent). */
+  private static asRead(name: string, value: unknown): string {
+    return value === undefined ? `attribute_not_exists(${name})` : `${name} = :read_${name}`;
+  }
+  private static asReadValue(name: string, value: unknown): Record<string, unknown> {
+    return value === undefined ? {} : { [`:read_${name}`]: value };
+  }
+
+  /**
+   * The update making the invoice `read` into `next` (a payment, a payment status or metadata
+   * set by `PUT /invoices/{id}`, an overdue mark), conditional on its status, payment status,
+   * paid total, overdue flag and event sequence being those read: two concurrent payments cannot
+   * both count against the same due amount, and each owed event takes its own number. Each event
+   * of `owes` is owed under the next number of the invoice's sequence; an invoice owing one waits
+   * in the drafts index until it is published. Part of a transaction (a payment's), or sent alone.
+   */
+  paymentChangeUpdate(read: StoredInvoice, next: Invoice, owes: readonly RepeatableInvoiceEvent[]) {
+    const set = InvoiceStore.setFields(next, owes.length > 0 ? { kind: "owing", at: next.updatedAt } : null);
+    const sequence = read.eventSequence ?? 0;
+    const owed = owes.map((event, index): OwedEvent => `${event}#${sequence + index + 1}`);
+    const condition = [
+      "#status = :read_status",
+      "paymentStatus = :read_paymentStatus",
+      InvoiceStore.asRead("totalPaidAmountCents", read.totalPaidAmountCents),
+      InvoiceStore.asRead("paymentOverdue", read.paymentOverdue),
+      InvoiceStore.asRead("eventSequence", read.eventSequence),
+    ].join(" AND ");
+    const assignments = [...set.assignments, ...(owed.length > 0 ? ["eventSequence = :sequence"] : [])];
+    return {
+      update: {
+        TableName: this.table,
+        Key: this.key(read.organizationId, read.id),
+        UpdateExpression: `SET ${assignments.join(", ")}${owed.length > 0 ? " ADD pendingEvents :owed" : ""}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { ...set.names, "#status": "status" },
+        ExpressionAttributeValues: {
+          ...set.values,
+          ":read_status": read.status,
+          ":read_paymentStatus": read.paymentStatus,
+          ...InvoiceStore.asReadValue("totalPaidAmountCents", read.totalPaidAmountCents),
+          ...InvoiceStore.asReadValue("paymentOverdue", read.paymentOverdue),
+          ...InvoiceStore.asReadValue("eventSequence", read.eventSequence),
+          ...(owed.length > 0 ? { ":sequence": sequence + owed.length, ":owed": new Set(owed) } : {}),
+        },
+      },
+      /** The invoice as stored once the update is made. */
+      invoice: {
+        ...read,
+        ...next,
+        ...(owed.length > 0
+          ? { eventSequence: sequence + owed.length, pendingEvents: new Set([...owedEvents(read), ...owed]) }
+          : {}),
+      } satisfies StoredInvoice as StoredInvoice,
+    };
+  }
+
+  /** Makes `read` into `next` as `paymentChangeUpdate` says, alone; `changed: false` if it moved. */
+  async changePayment(
+    read: StoredInvoice,
+    next: Invoice,
+    owes: readonly RepeatableInvoiceEvent[],
+  ): Promise<ChangeOutcome> {
+    const change = this.paymentChangeUpdate(read, next, owes);
+    try {
+      await this.client.send(new UpdateCommand(change.update));
+      return { changed: true, invoice: change.invoice };
+    } catch (error) {
+      if (isConditionFailure(error)) return { changed: false };
+      throw error;
+    }
+  }
+
+  /** Invoices of one overdue partition whose due date has ended by `now`, oldest first. */
+  async overdueCandidates(shard: string, now: string): Promise<OverdueCandidate[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      IndexName: "due",
+      KeyConditionExpression: "duePk = :shard AND dueAt <= :now",
+      ExpressionAttributeValues: { ":shard": shard, ":now": now },
+    });
+    const prefix = invoiceSk("");
+    return items.map((item) => ({
+      organizationId: String(item.pk),
+      invoiceId: String(item.sk).slice(prefix.length),
+    }));
+  }
+
+  /**
+   * Claims the collection of a finalized, unsettled invoice's payment for `leaseMs`: of several
+   * concurrent `retry_payment`s, one claims it, the others find it claimed until it is recorded
+   * or its lease has run out (a collection that died). Returns the attempt's number, or undefined.
+   */
+  async claimCollection(
+    organizationId: string,
+    id: string,
+    nowMs: number,
+    leaseMs = 15 * 60_000,
+  ): Promise<{ attempt: number; leaseUntil: number } | undefined> {
+    const leaseUntil = nowMs + leaseMs;
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(organizationId, id),
+          UpdateExpression: "SET collectionLeaseUntil = :until ADD paymentAttempts :one",
+          ConditionExpression:
+            "#status = :finalized AND paymentStatus <> :succeeded AND (attribute_not_exists(collectionLeaseUntil) OR collectionLeaseUntil < :now)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":until": leaseUntil,
+            ":one": 1,
+            ":now": nowMs,
+            ":finalized": "finalized",
+            ":succeeded": "succeeded",
+          },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return { attempt: Number(Attributes?.paymentAttempts ?? 1), leaseUntil };
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Ends the collection holding `leaseUntil`: a failure is kept and owes `invoice.payment_failure`
+   * under the invoice's next event number, in the same write. False when the lease was lost
+   * (another collection took over) or the sequence moved since `read` (read it again).
+   */
+  async endCollection(
+    read: StoredInvoice,
+    leaseUntil: number,
+    failure: PaymentFailureRecord | null,
+  ): Promise<boolean> {
+    const sequence = (read.eventSequence ?? 0) + 1;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(read.organizationId, read.id),
+          UpdateExpression: failure
+            ? "SET lastPaymentFailure = :failure, eventSequence = :sequence, duePk = :shard, dueAt = :at REMOVE collectionLeaseUntil ADD pendingEvents :owed"
+            : "REMOVE collectionLeaseUntil",
+          ConditionExpression: `collectionLeaseUntil = :mine${failure ? ` AND ${InvoiceStore.asRead("eventSequence", read.eventSequence)}` : ""}`,
+          ExpressionAttributeValues: {
+            ":mine": leaseUntil,
+            ...(failure
+              ? {
+                  ":failure": failure,
+                  ":sequence": sequence,
+                  ":shard": waitingShard("owing", read.id),
+                  ":at": read.updatedAt,
+                  ":owed": new Set([`invoice.payment_failure#${sequence}`]),
+                  ...InvoiceStore.asReadValue("eventSequence", read.eventSequence),
+                }
+              : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 

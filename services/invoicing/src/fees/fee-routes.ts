@@ -1,0 +1,67 @@
+/** `GET /fees` and `GET /fees/{lago_id}`: parse, read, map. */
+import type { ApiRequest } from "#shared/platform/http/api-handler.js";
+import { notFound } from "#shared/platform/http/errors.js";
+import { pageOf, paginationMeta } from "#shared/platform/http/pagination.js";
+import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
+import { parseOrReject } from "#shared/platform/http/validation.js";
+import { CatalogStore } from "#shared/store/catalog-store.js";
+import { OrganizationStore } from "#shared/store/organization-store.js";
+import { type EmbedSources, invoiceEmbeds } from "../invoices/invoice-embeds.js";
+import type { InvoiceQueries } from "../store/invoice-queries.js";
+import { feeListQuery } from "./fee-filters.js";
+import { getFee } from "./get-fee.js";
+import { type ListedFee, listFees } from "./list-fees.js";
+import { serializeFeeObject } from "./serialize-fee.js";
+
+export interface FeeReads {
+  readonly catalog: EmbedSources["catalog"];
+  readonly organizations: Pick<OrganizationStore, "get">;
+}
+
+let reads: FeeReads | undefined;
+const defaultReads = (): FeeReads => {
+  reads ??= { catalog: new CatalogStore(), organizations: new OrganizationStore() };
+  return reads;
+};
+
+/** Fees as Lago shows them, each with its subscription's plan as the catalog has it now. */
+async function present(request: ApiRequest, sources: FeeReads, fees: readonly ListedFee[]) {
+  if (fees.length === 0) return [];
+  const organization = (await sources.organizations.get(request.organization.id)) ?? request.organization;
+  const invoices = [...new Map(fees.map(({ invoice }) => [invoice.id, invoice])).values()];
+  const embeds = await invoiceEmbeds(
+    { catalog: sources.catalog, organization },
+    invoices,
+    request.receivedAt,
+  );
+  return fees.map(({ fee, invoice }) => {
+    const context = embeds
+      .get(invoice.id)
+      ?.subscriptions.find((view) => view.subscription.id === invoice.subscriptionId);
+    return serializeFeeObject(fee, invoice, context);
+  });
+}
+
+/** GET /fees: oldest first, with Lago's filters and pagination. */
+export async function listFeesRoute(
+  request: ApiRequest,
+  queries: Pick<InvoiceQueries, "listFees">,
+  sources: FeeReads = defaultReads(),
+): Promise<HttpResponse> {
+  const filters = parseOrReject(feeListQuery, Object.fromEntries(request.query.entries()));
+  const page = pageOf(request.query);
+  const listed = await listFees(queries, request.organization.id, filters, page);
+  return ok({ fees: await present(request, sources, listed.fees), meta: paginationMeta(listed.total, page) });
+}
+
+/** GET /fees/{lago_id}: the fee, or 404 `fee_not_found`. */
+export async function getFeeRoute(
+  request: ApiRequest,
+  queries: Pick<InvoiceQueries, "invoicesWithIdPrefix">,
+  sources: FeeReads = defaultReads(),
+): Promise<HttpResponse> {
+  const found = await getFee(queries, request.organization.id, request.params.lago_id ?? "");
+  if (!found) throw notFound("fee");
+  const [fee] = await present(request, sources, [found]);
+  return ok({ fee });
+}
