@@ -5,14 +5,6 @@
  * clock's runs, or at once through the API; finalized invoices can be voided.
  */
 import { randomUUID } from "node:crypto";
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as eventsConsumer } from "../../services/aggregate/src/handlers/events-consumer.js";
@@ -23,44 +15,20 @@ import { finalizeInvoice } from "../../services/invoicing/src/invoices/finalize-
 import { InvoiceStore, type StoredInvoice } from "../../services/invoicing/src/store/invoice-store.js";
 import { invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
+import { type BusObserver, observeInvoicingEvents } from "../support/bus-observer.js";
 import { type SeedOptions, seedCatalog as seedCatalogOnly } from "../support/catalog-fixture.js";
 import { billingDeps, deliverClockScans, deliverInvoicingInbox } from "../support/invoicing.js";
 import { sqsEvent } from "../support/sqs-events.js";
 
 let aws: AwsHarness;
-let sqs: SQSClient;
-let observedQueueUrl: string;
+let bus: BusObserver;
 
 beforeAll(async () => {
   aws = await startAwsHarness();
-  sqs = new SQSClient({});
-  // Observe the bus as a webhook dispatcher would: a rule sending invoicing's events to a queue.
-  const { QueueUrl } = await sqs.send(
-    new CreateQueueCommand({ QueueName: `observed-${randomUUID().slice(0, 8)}` }),
-  );
-  observedQueueUrl = QueueUrl as string;
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: observedQueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  const events = new EventBridgeClient({});
-  await events.send(
-    new PutRuleCommand({
-      Name: "observe-invoices",
-      EventBusName: process.env.EVENT_BUS_NAME,
-      EventPattern: JSON.stringify({ source: ["serverless-billing.invoicing"] }),
-    }),
-  );
-  await events.send(
-    new PutTargetsCommand({
-      Rule: "observe-invoices",
-      EventBusName: process.env.EVENT_BUS_NAME,
-      Targets: [{ Id: "queue", Arn: Attributes?.QueueArn }],
-    }),
-  );
-  events.destroy();
+  bus = await observeInvoicingEvents();
 });
 afterAll(async () => {
-  sqs.destroy();
+  bus.stop();
   await aws.stop();
 });
 
@@ -74,30 +42,14 @@ const observed: Observed[] = [];
 
 /** Every invoicing event published on the bus so far, in order. */
 async function publishedEvents(): Promise<Observed[]> {
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: observedQueueUrl, MaxNumberOfMessages: 10 }),
-    );
-    if (Messages.length === 0) return observed;
-    for (const message of Messages) {
-      const event = JSON.parse(message.Body ?? "{}") as {
-        "detail-type": string;
-        detail: { invoice: Record<string, unknown>; unique_key: string };
-      };
-      observed.push({
-        type: event["detail-type"],
-        invoiceId: String(event.detail.invoice.lago_id),
-        uniqueKey: event.detail.unique_key,
-        invoice: event.detail.invoice,
-      });
-    }
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: observedQueueUrl,
-        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-      }),
-    );
-  }
+  for (const event of await bus.take())
+    observed.push({
+      type: event["detail-type"],
+      invoiceId: String(event.detail.invoice.lago_id),
+      uniqueKey: event.detail.unique_key,
+      invoice: event.detail.invoice,
+    });
+  return observed;
 }
 
 const eventsOf = async (invoiceId: string) =>

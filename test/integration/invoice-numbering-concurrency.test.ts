@@ -14,15 +14,6 @@
  * DynamoDB request is, and nothing else is serialized. Deterministic interleavings of the same
  * races are played in invoice-lifecycle.test.ts.
  */
-import { randomUUID } from "node:crypto";
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from "aws-lambda";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -38,6 +29,7 @@ import { documentClient } from "../../shared/src/platform/aws-clients.js";
 import { joinKey } from "../../shared/src/store/keys.js";
 import { type ApiCall, apiEvent, invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
+import { type BusObserver, observeInvoicingEvents } from "../support/bus-observer.js";
 import { type SeededCatalog, seedCatalog } from "../support/catalog-fixture.js";
 import { billingDeps, deliverClockScans, deliverInvoicingInbox } from "../support/invoicing.js";
 import { sqsEvent } from "../support/sqs-events.js";
@@ -47,8 +39,7 @@ const DRAFTS = 200;
 const LONE_CONTAINERS = 5;
 
 let aws: AwsHarness;
-let sqs: SQSClient;
-let observedQueueUrl: string;
+let bus: BusObserver;
 let seeded: SeededCatalog;
 
 /**
@@ -69,33 +60,7 @@ function oneRequestAtATime(): void {
 
 beforeAll(async () => {
   aws = await startAwsHarness();
-  sqs = new SQSClient({});
-  const { QueueUrl } = await sqs.send(
-    new CreateQueueCommand({ QueueName: `observed-${randomUUID().slice(0, 8)}` }),
-  );
-  observedQueueUrl = QueueUrl as string;
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: observedQueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  const events = new EventBridgeClient({});
-  await events.send(
-    new PutRuleCommand({
-      Name: "observe-created",
-      EventBusName: process.env.EVENT_BUS_NAME,
-      EventPattern: JSON.stringify({
-        source: ["serverless-billing.invoicing"],
-        "detail-type": ["invoice.created"],
-      }),
-    }),
-  );
-  await events.send(
-    new PutTargetsCommand({
-      Rule: "observe-created",
-      EventBusName: process.env.EVENT_BUS_NAME,
-      Targets: [{ Id: "queue", Arn: Attributes?.QueueArn }],
-    }),
-  );
-  events.destroy();
+  bus = await observeInvoicingEvents();
 
   // One customer with a grace period of a day and 200 subscriptions: 200 drafts of one sequence.
   seeded = await seedCatalog({ name: "Crowd", subscriptionAt: "2026-03-01T00:00:00Z", gracePeriodDays: 1 });
@@ -121,34 +86,18 @@ beforeAll(async () => {
   await deliverInvoicingInbox();
 }, 600_000);
 afterAll(async () => {
-  sqs.destroy();
+  bus.stop();
   await aws.stop();
 });
 
 async function createdEvents(): Promise<Array<{ invoiceId: string; uniqueKey: string; number: string }>> {
-  const seen = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: observedQueueUrl, MaxNumberOfMessages: 10 }),
-    );
-    if (Messages.length === 0) return seen;
-    for (const message of Messages) {
-      const { detail } = JSON.parse(message.Body ?? "{}") as {
-        detail: { invoice: { lago_id: string; number: string }; unique_key: string };
-      };
-      seen.push({
-        invoiceId: detail.invoice.lago_id,
-        uniqueKey: detail.unique_key,
-        number: detail.invoice.number,
-      });
-    }
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: observedQueueUrl,
-        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-      }),
-    );
-  }
+  return (await bus.take())
+    .filter((event) => event["detail-type"] === "invoice.created")
+    .map(({ detail }) => ({
+      invoiceId: detail.invoice.lago_id,
+      uniqueKey: detail.unique_key,
+      number: String(detail.invoice.number),
+    }));
 }
 
 /**

@@ -1,12 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeAndAggregate } from "../../services/aggregate/src/events/store-and-aggregate.js";
@@ -27,6 +19,7 @@ import { UsageStore } from "../../shared/src/store/usage-store.js";
 import { periodChargeFees } from "../../shared/src/usage/period-charge-fees.js";
 import { invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
+import { type BusObserver, observeInvoicingEvents } from "../support/bus-observer.js";
 import { type SeedOptions, seedCatalog as seedCatalogOnly } from "../support/catalog-fixture.js";
 import {
   billingDeps as closeDeps,
@@ -37,39 +30,14 @@ import {
 import { sqsEvent } from "../support/sqs-events.js";
 
 let aws: AwsHarness;
-let sqs: SQSClient;
-let observedQueueUrl: string;
+let bus: BusObserver;
 
 beforeAll(async () => {
   aws = await startAwsHarness();
-  sqs = new SQSClient({});
-  // Observe the bus as a webhook dispatcher would: a rule sending invoicing events to a queue.
-  const { QueueUrl } = await sqs.send(
-    new CreateQueueCommand({ QueueName: `observed-${randomUUID().slice(0, 8)}` }),
-  );
-  observedQueueUrl = QueueUrl as string;
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: observedQueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  const events = new EventBridgeClient({});
-  await events.send(
-    new PutRuleCommand({
-      Name: "observe-invoices",
-      EventBusName: process.env.EVENT_BUS_NAME,
-      EventPattern: JSON.stringify({ source: ["serverless-billing.invoicing"] }),
-    }),
-  );
-  await events.send(
-    new PutTargetsCommand({
-      Rule: "observe-invoices",
-      EventBusName: process.env.EVENT_BUS_NAME,
-      Targets: [{ Id: "queue", Arn: Attributes?.QueueArn }],
-    }),
-  );
-  events.destroy();
+  bus = await observeInvoicingEvents();
 });
 afterAll(async () => {
-  sqs.destroy();
+  bus.stop();
   await aws.stop();
 });
 
@@ -80,24 +48,7 @@ async function seedCatalog(options: SeedOptions) {
   return seeded;
 }
 
-async function takeObservedEvents(): Promise<
-  Array<{ "detail-type": string; detail: { invoice: { lago_id: string } } }>
-> {
-  const seen = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: observedQueueUrl, MaxNumberOfMessages: 10 }),
-    );
-    if (Messages.length === 0) return seen;
-    seen.push(...Messages.map((m) => JSON.parse(m.Body ?? "{}")));
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: observedQueueUrl,
-        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-      }),
-    );
-  }
-}
+const takeObservedEvents = () => bus.take();
 
 async function sendUsage(organizationId: string, externalSubscriptionId: string, timestamps: string[]) {
   await storeAndAggregate(

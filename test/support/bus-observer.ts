@@ -1,0 +1,75 @@
+/**
+ * Watches invoicing's domain events on the bus as a webhook dispatcher would: a rule sending them
+ * to a queue of the test's own, read and emptied by `take`.
+ */
+import { randomUUID } from "node:crypto";
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { INVOICING_SOURCE } from "../../services/invoicing/src/billing/domain-events.js";
+
+/** One event as EventBridge delivers it: its type and the published detail. */
+export interface BusEvent {
+  readonly "detail-type": string;
+  readonly detail: Record<string, unknown> & {
+    readonly invoice: Record<string, unknown> & { readonly lago_id: string };
+    readonly unique_key: string;
+  };
+}
+
+export interface BusObserver {
+  /** Every event published since the last call, in order of arrival. */
+  take(): Promise<BusEvent[]>;
+  stop(): void;
+}
+
+/** Starts watching; call it after the AWS harness is up (the bus must exist). */
+export async function observeInvoicingEvents(): Promise<BusObserver> {
+  const sqs = new SQSClient({});
+  const name = `observed-${randomUUID().slice(0, 8)}`;
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const queueUrl = QueueUrl as string;
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
+  );
+  const events = new EventBridgeClient({});
+  await events.send(
+    new PutRuleCommand({
+      Name: name,
+      EventBusName: process.env.EVENT_BUS_NAME,
+      EventPattern: JSON.stringify({ source: [INVOICING_SOURCE] }),
+    }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: name,
+      EventBusName: process.env.EVENT_BUS_NAME,
+      Targets: [{ Id: "queue", Arn: Attributes?.QueueArn }],
+    }),
+  );
+  events.destroy();
+  return {
+    async take() {
+      const seen: BusEvent[] = [];
+      for (;;) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+        );
+        if (Messages.length === 0) return seen;
+        seen.push(...Messages.map((message) => JSON.parse(message.Body ?? "{}") as BusEvent));
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
+          }),
+        );
+      }
+    },
+    stop: () => sqs.destroy(),
+  };
+}
