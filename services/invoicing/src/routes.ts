@@ -8,6 +8,11 @@ export const invoicingRoutes = [
   "PUT /api/v1/invoices/{lago_id}/refresh",
   "PUT /api/v1/invoices/{lago_id}/finalize",
   "POST /api/v1/invoices/{lago_id}/void",
+  "PUT /api/v1/invoices/{lago_id}",
+  "POST /api/v1/invoices/{lago_id}/retry_payment",
+  "POST /api/v1/payments",
+  "GET /api/v1/payments",
+  "GET /api/v1/payments/{lago_id}",
 ] as const;
 
 export type InvoicingRoute = (typeof invoicingRoutes)[number];

@@ -57,12 +57,22 @@ export const draftDue = z.object({
   now: z.string().min(1),
 });
 
+/**
+ * The billing clock's run at `now`, for payments: invoicing marks overdue every unsettled invoice
+ * whose due date has ended in its timezone by `now` (services/invoicing/src/payments).
+ */
+export const markOverdue = z.object({
+  kind: z.literal("mark_overdue"),
+  now: z.string().min(1),
+});
+
 export const invoicingMessage = z.discriminatedUnion("kind", [
   closeDue,
   subscriptionChanged,
   usageChanged,
   reviewDrafts,
   draftDue,
+  markOverdue,
 ]);
 
 export type CloseDue = z.output<typeof closeDue>;
@@ -70,4 +80,5 @@ export type SubscriptionChanged = z.output<typeof subscriptionChanged>;
 export type UsageChanged = z.output<typeof usageChanged>;
 export type ReviewDrafts = z.output<typeof reviewDrafts>;
 export type DraftDue = z.output<typeof draftDue>;
+export type MarkOverdue = z.output<typeof markOverdue>;
 export type InvoicingMessage = z.output<typeof invoicingMessage>;

@@ -52,5 +52,5 @@ export async function reviewDraft(deps: InvoiceChangeDeps, job: DraftDue): Promi
     return;
   }
   if (owedEvents(stored).length > 0) await publishInvoiceEvents(deps, organizationId, invoiceId);
-  else await deps.invoices.leaveDraftIndex(organizationId, invoiceId);
+  else await deps.invoices.leaveDraftIndex(organizationId, invoiceId, stored);
 }

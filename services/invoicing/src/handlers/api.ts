@@ -9,6 +9,7 @@ import { periodChargeFees } from "#shared/usage/period-charge-fees.js";
 import { eventBridgePublisher } from "../billing/domain-events.js";
 import { getFeeRoute, listFeesRoute } from "../fees/fee-routes.js";
 import { listCustomerInvoicesRoute, listInvoicesRoute } from "../invoices/invoice-list-routes.js";
+import { retryPaymentRoute, updateInvoiceRoute } from "../invoices/invoice-payment-routes.js";
 import {
   finalizeDraftInvoice,
   getInvoice,
@@ -16,9 +17,12 @@ import {
   voidFinalizedInvoice,
 } from "../invoices/invoice-routes.js";
 import type { InvoiceChangeDeps } from "../invoices/refresh-draft.js";
+import { createPayment, getPayment, listPayments } from "../payments/payment-routes.js";
+import type { PaymentDeps } from "../payments/record-payment.js";
 import type { InvoicingRoute } from "../routes.js";
 import { InvoiceQueries } from "../store/invoice-queries.js";
 import { InvoiceStore } from "../store/invoice-store.js";
+import { PaymentStore } from "../store/payment-store.js";
 
 let queries: InvoiceQueries | undefined;
 /** The list indexes' reader, built on first use (see `dependencies`). */
@@ -50,6 +54,13 @@ function dependencies(): InvoiceChangeDeps {
   return deps;
 }
 
+let paymentDeps: PaymentDeps | undefined;
+/** Payments and invoice payment changes: the invoice changes' dependencies and the payments. */
+function paymentDependencies(): PaymentDeps {
+  paymentDeps ??= { ...dependencies(), payments: new PaymentStore() };
+  return paymentDeps;
+}
+
 export const handler = createApiHandler<InvoicingRoute>({
   service: "invoicing-api",
   resolveApiKey: apiKeyResolver(),
@@ -63,5 +74,11 @@ export const handler = createApiHandler<InvoicingRoute>({
     "PUT /api/v1/invoices/{lago_id}/refresh": (request) => refreshInvoice(request, dependencies()),
     "PUT /api/v1/invoices/{lago_id}/finalize": (request) => finalizeDraftInvoice(request, dependencies()),
     "POST /api/v1/invoices/{lago_id}/void": (request) => voidFinalizedInvoice(request, dependencies()),
+    "PUT /api/v1/invoices/{lago_id}": (request) => updateInvoiceRoute(request, paymentDependencies()),
+    "POST /api/v1/invoices/{lago_id}/retry_payment": (request) =>
+      retryPaymentRoute(request, paymentDependencies()),
+    "POST /api/v1/payments": (request) => createPayment(request, paymentDependencies()),
+    "GET /api/v1/payments": (request) => listPayments(request, paymentDependencies().payments),
+    "GET /api/v1/payments/{lago_id}": (request) => getPayment(request, paymentDependencies().payments),
   },
 });

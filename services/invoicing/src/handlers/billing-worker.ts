@@ -13,6 +13,7 @@ import { eventBridgePublisher } from "../billing/domain-events.js";
 import { enqueueDueDrafts } from "../billing/enqueue-due-drafts.js";
 import { reviewDraft } from "../billing/review-draft.js";
 import { scheduleSubscription } from "../billing/schedule-subscription.js";
+import { markOverdueInvoices } from "../payments/mark-overdue-invoices.js";
 import { BillingScheduleStore, ScheduleChangedError } from "../store/billing-schedule-store.js";
 import { InvoiceStore } from "../store/invoice-store.js";
 
@@ -84,6 +85,9 @@ export const handler = createQueueConsumer({
         return;
       case "draft_due":
         return reviewDraft(billing, message);
+      case "mark_overdue":
+        await markOverdueInvoices(billing, message.now);
+        return;
     }
   },
 });

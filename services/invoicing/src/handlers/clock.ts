@@ -8,6 +8,7 @@ import { billingJobsQueue, clockScansQueue, resourceName } from "#shared/platfor
 import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
 import { draftReview } from "../billing/enqueue-due-drafts.js";
 import { clockRunScans } from "../billing/scan-due-schedules.js";
+import { overdueReview } from "../payments/mark-overdue-invoices.js";
 
 const logger = createLogger("invoicing-clock");
 
@@ -21,7 +22,10 @@ export interface ClockRun {
   readonly scans: number;
 }
 
-/** The billing clock: hands the scan of each shard of the due index to its own invocation. */
+/**
+ * The billing clock: hands the scan of each shard of the due index to its own invocation, and
+ * the review of drafts and of invoices becoming overdue to invoicing's inbox.
+ */
 export const handler = middy<unknown, ClockRun, Error, Context>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
@@ -32,7 +36,10 @@ export const handler = middy<unknown, ClockRun, Error, Context>()
       resourceName(clockScansQueue),
       scans.map((scan) => JSON.stringify(scan)),
     );
-    await enqueueMessages(sqsClient(), resourceName(billingJobsQueue), [JSON.stringify(draftReview(now))]);
+    await enqueueMessages(sqsClient(), resourceName(billingJobsQueue), [
+      JSON.stringify(draftReview(now)),
+      JSON.stringify(overdueReview(now)),
+    ]);
     const run = { now, scans: scans.length };
     logger.info("billing clock ran", { ...run });
     return run;

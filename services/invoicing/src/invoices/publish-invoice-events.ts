@@ -2,9 +2,11 @@ import { stableUuid } from "#shared/platform/ids.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 import type { DomainEventPublisher } from "../billing/domain-events.js";
 import {
-  type InvoiceEvent,
   type InvoiceStore,
+  type OwedEvent,
   owedEvents,
+  publishedName,
+  restingPlace,
   type StoredInvoice,
 } from "../store/invoice-store.js";
 import { type EmbedSources, invoiceEmbeds } from "./invoice-embeds.js";
@@ -24,18 +26,40 @@ export interface EventPublication {
 }
 
 /**
- * Publishes the events an invoice's changes owe (`invoice.drafted`, `invoice.created`,
- * `invoice.voided`), oldest first, each showing the invoice as it stands, and marks each one
- * published. One run at a time holds the lease; one that dies leaves them owed, for whoever next
+ * What an owed event carries: the invoice (as Lago's webhooks), or for `invoice.payment_failure`
+ * Lago's payment provider error of the invoice (`V1::PaymentProviders::InvoicePaymentErrorSerializer`).
+ */
+function payloadOf(owed: OwedEvent, invoice: StoredInvoice, shown: unknown): Record<string, unknown> {
+  if (publishedName(owed) !== "invoice.payment_failure") return { object_type: "invoice", invoice: shown };
+  const failure = invoice.lastPaymentFailure;
+  return {
+    object_type: "payment_provider_invoice_payment_error",
+    payment_provider_invoice_payment_error: {
+      lago_invoice_id: invoice.id,
+      lago_customer_id: invoice.customerId,
+      external_customer_id: invoice.externalCustomerId,
+      provider_customer_id: failure?.providerCustomerId ?? null,
+      payment_provider: failure?.paymentProvider ?? null,
+      payment_provider_code: failure?.paymentProviderCode ?? null,
+      provider_error: failure?.providerError ?? null,
+      error_details: failure?.errorDetails ?? null,
+    },
+  };
+}
+
+/**
+ * Publishes the events an invoice's changes owe (`invoice.drafted`, `invoice.created`, the
+ * numbered payment events, `invoice.voided`), oldest first, each showing the invoice as it
+ * stands, and marks each one published. One run at a time holds the lease; one that dies leaves them owed, for whoever next
  * claims them (a redelivered message, the billing clock's next run). Returns those published.
  */
 export async function publishInvoiceEvents(
   deps: EventPublication,
   organizationId: string,
   invoiceId: string,
-): Promise<InvoiceEvent[]> {
+): Promise<OwedEvent[]> {
   const clock = deps.clock ?? Date.now;
-  const published: InvoiceEvent[] = [];
+  const published: OwedEvent[] = [];
   for (;;) {
     const claim = await deps.invoices.claimPublication(organizationId, invoiceId, clock());
     if (!claim) return published;
@@ -44,9 +68,9 @@ export async function publishInvoiceEvents(
     for (const [index, event] of owed.entries()) {
       // A publication repeated after a crash (between it and its mark) carries the same key.
       await deps.publish(
-        event,
+        publishedName(event),
         organizationId,
-        { object_type: "invoice", invoice: payload },
+        payloadOf(event, claim.invoice, payload),
         stableUuid("invoice-event", invoiceId, event),
       );
       published.push(event);
@@ -62,8 +86,10 @@ export async function publishInvoiceEvents(
     // A lease that ran out is someone else's now, and so is what is left to publish.
     if (!released) return published;
     if (owedEvents(released.invoice).length === 0) {
-      if (released.inDraftIndex && released.invoice.status !== "draft")
-        await deps.invoices.leaveDraftIndex(organizationId, invoiceId);
+      // No invoice but a draft rests in the drafts index; an unsettled one in the overdue partitions.
+      const standing = released.invoice;
+      if (standing.status !== "draft" && released.duePk !== restingPlace(standing)?.duePk)
+        await deps.invoices.leaveDraftIndex(organizationId, invoiceId, standing);
       return published;
     }
   }
