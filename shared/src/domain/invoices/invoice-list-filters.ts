@@ -64,13 +64,11 @@ const amount = z
   .string()
   .regex(/^-?\d+(\.\d+)?$/, invalid)
   .transform(Number);
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "invalid_date" })
-  .refine((value) => {
-    const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-  }, "invalid_date");
+const isoDate = z.string().refine((value) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}, "invalid_date");
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 const currency = z
   .string()
