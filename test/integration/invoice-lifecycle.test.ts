@@ -418,9 +418,14 @@ describe("refresh, finalize and void through the invoices API", () => {
     expect(await finalize("2026-04-03T09:00:00Z")).toEqual(notFound);
     const unchanged = await refresh("2026-04-03T09:00:00Z");
     expect(unchanged.body.invoice).toEqual(finalized.body.invoice);
-    // The clock, when the grace period ends, finds nothing left to do.
+    // The clock, when the grace period ends, finds nothing left to finalize; the invoice was due
+    // on April 3 and is unpaid, so it is overdue now, told once.
     await clockRun("2026-04-06T00:00:00.000Z");
-    expect(await eventsOf(draft.id)).toEqual(["invoice.drafted", "invoice.created"]);
+    expect(await eventsOf(draft.id)).toEqual([
+      "invoice.drafted",
+      "invoice.created",
+      "invoice.payment_overdue",
+    ]);
     const final = await onlyInvoice(seeded.organizationId);
 
     // A credit note on void is not part of this product yet; a wrong parameter is a 422.
@@ -447,7 +452,12 @@ describe("refresh, finalize and void through the invoices API", () => {
     expect(await voidIt("2026-04-04T01:00:00Z")).toEqual(notVoidable);
     expect(await finalize("2026-04-04T01:00:00Z")).toEqual(notFound);
     await clockRun("2026-04-04T01:15:00.000Z");
-    expect(await eventsOf(draft.id)).toEqual(["invoice.drafted", "invoice.created", "invoice.voided"]);
+    expect(await eventsOf(draft.id)).toEqual([
+      "invoice.drafted",
+      "invoice.created",
+      "invoice.payment_overdue",
+      "invoice.voided",
+    ]);
     const payload = observed.find((event) => event.type === "invoice.voided")?.invoice;
     expect(payload).toMatchObject({ status: "voided", total_due_amount_cents: 0 });
     // The webhook object is the API's: the full customer and subscriptions, not references.
