@@ -47,12 +47,23 @@ type Wire = Record<string, AttributeValue>;
 
 const keyOf = (table: unknown, item: Wire) => JSON.stringify([table, item.pk, item.sk]);
 
+/** The item stored under a key now (wire format), read without being metered; undefined if none. */
+export type StoredItem = (table: string, key: Wire) => Promise<Wire | undefined>;
+
+const keyAttributes = (item: Wire): Wire => ({ pk: item.pk, sk: item.sk }) as Wire;
+
 /**
  * Meters DynamoDB calls at the build step, where a document client's input is already in wire
  * format but its output is converted back: output items are marshalled again to be sized.
- * Conditional writes that fail still consume their units on AWS, and are counted as made.
+ * Conditional writes that fail still consume their units on AWS, and are counted as made. A read
+ * of an item that does not exist consumes the minimum unit, as on AWS.
+ *
+ * Writes are sized by AWS's rule, the larger of the item before and after the write. With
+ * `stored` (a reader of the table as it is, unmetered), each written item is read before the call
+ * and, for updates, after it; without it, a put is sized by its new item and an update, delete or
+ * condition check counts 1 unit (right for code whose items updated in place are under 1 KB).
  */
-export function meterDynamo(client: { middlewareStack: Stack }, meter: Meter): void {
+export function meterDynamo(client: { middlewareStack: Stack }, meter: Meter, stored?: StoredItem): void {
   const add = client.middlewareStack.add.bind(client.middlewareStack) as (
     middleware: unknown,
     options: object,
@@ -61,6 +72,55 @@ export function meterDynamo(client: { middlewareStack: Stack }, meter: Meter): v
     meter.writeUnits += units;
     const key = keyOf(table, item);
     meter.itemWrites.set(key, (meter.itemWrites.get(key) ?? 0) + 1);
+  };
+  interface Write {
+    readonly table: string;
+    readonly kind: "Put" | "Update" | "Delete" | "ConditionCheck";
+    readonly key: Wire;
+    readonly item?: Wire;
+    readonly factor: number;
+  }
+  const writesOf = (name: string, input: Record<string, unknown>): Write[] => {
+    const table = input.TableName as string;
+    if (name === "PutItem") {
+      const item = input.Item as Wire;
+      return [{ table, kind: "Put", key: keyAttributes(item), item, factor: 1 }];
+    }
+    if (name === "UpdateItem") return [{ table, kind: "Update", key: input.Key as Wire, factor: 1 }];
+    if (name === "DeleteItem") return [{ table, kind: "Delete", key: input.Key as Wire, factor: 1 }];
+    if (name === "TransactWriteItems") {
+      type Action = { TableName: string; Item?: Wire; Key?: Wire };
+      // Transactions cost twice; a condition check consumes as a write.
+      return (input.TransactItems as Array<Record<string, Action>>).map((action) => {
+        const [kind, body] = Object.entries(action)[0] as [Write["kind"], Action];
+        const key = body.Item ? keyAttributes(body.Item) : (body.Key as Wire);
+        return { table: body.TableName, kind, key, ...(body.Item ? { item: body.Item } : {}), factor: 2 };
+      });
+    }
+    if (name === "BatchWriteItem") {
+      return Object.entries(
+        input.RequestItems as Record<string, Array<{ PutRequest?: { Item: Wire } }>>,
+      ).flatMap(([table, requests]) =>
+        requests.flatMap((request) =>
+          request.PutRequest
+            ? [
+                {
+                  table,
+                  kind: "Put" as const,
+                  key: keyAttributes(request.PutRequest.Item),
+                  item: request.PutRequest.Item,
+                  factor: 1,
+                },
+              ]
+            : [],
+        ),
+      );
+    }
+    return [];
+  };
+  const sizeStored = async (write: Write) => {
+    const item = stored ? await stored(write.table, write.key) : undefined;
+    return item ? itemSize(item) : 0;
   };
   add(
     (
@@ -71,35 +131,36 @@ export function meterDynamo(client: { middlewareStack: Stack }, meter: Meter): v
         const name = context.commandName.replace(/Command$/, "");
         meter.calls.set(name, (meter.calls.get(name) ?? 0) + 1);
         const input = args.input;
-        if (name === "PutItem")
-          wrote(input.TableName, input.Item as Wire, writeUnits(itemSize(input.Item as Wire)));
-        // Every item this code updates or deletes in place is under 1 KB.
-        if (name === "UpdateItem" || name === "DeleteItem") wrote(input.TableName, input.Key as Wire, 1);
-        if (name === "TransactWriteItems") {
-          type Action = { TableName: string; Item?: Wire; Key?: Wire };
-          for (const action of input.TransactItems as Array<Record<string, Action>>) {
-            const [kind, body] = Object.entries(action)[0] as [string, Action];
-            const units = kind === "Put" ? writeUnits(itemSize(body.Item as Wire)) : 1;
-            // Transactions cost twice; a condition check consumes as a write.
-            wrote(body.TableName, (body.Item ?? body.Key) as Wire, 2 * units);
-          }
-        }
-        if (name === "BatchWriteItem") {
-          for (const [table, requests] of Object.entries(
-            input.RequestItems as Record<string, Array<{ PutRequest?: { Item: Wire } }>>,
-          )) {
-            for (const request of requests) {
-              if (request.PutRequest)
-                wrote(table, request.PutRequest.Item, writeUnits(itemSize(request.PutRequest.Item)));
+        const writes = writesOf(name, input);
+        const before = stored ? await Promise.all(writes.map(sizeStored)) : [];
+        const settle = async () => {
+          for (const [index, write] of writes.entries()) {
+            let bytes: number;
+            if (!stored) bytes = write.kind === "Put" ? itemSize(write.item as Wire) : 0;
+            else {
+              const after =
+                write.kind === "Put"
+                  ? itemSize(write.item as Wire)
+                  : write.kind === "Update"
+                    ? await sizeStored(write)
+                    : 0;
+              bytes = Math.max(before[index] as number, after);
             }
+            wrote(write.table, write.key, write.factor * writeUnits(bytes));
           }
+        };
+        let result: { output: Record<string, unknown> };
+        try {
+          result = await next(args);
+        } finally {
+          await settle();
         }
-        const result = await next(args);
         const consistent = input.ConsistentRead === true;
         const size = (item: Record<string, unknown>) =>
           itemSize(marshall(item, { removeUndefinedValues: true }));
-        if (name === "GetItem" && result.output.Item) {
-          meter.readUnits += readUnits(size(result.output.Item as Record<string, unknown>), consistent);
+        if (name === "GetItem") {
+          const item = result.output.Item as Record<string, unknown> | undefined;
+          meter.readUnits += readUnits(item ? size(item) : 0, consistent);
         }
         if (name === "Query" || name === "Scan") {
           const items = (result.output.Items as Array<Record<string, unknown>> | undefined) ?? [];
@@ -109,13 +170,20 @@ export function meterDynamo(client: { middlewareStack: Stack }, meter: Meter): v
           );
         }
         if (name === "BatchGetItem") {
-          const requests = input.RequestItems as Record<string, { ConsistentRead?: boolean }>;
-          for (const [table, items] of Object.entries(
-            (result.output.Responses ?? {}) as Record<string, Array<Record<string, unknown>>>,
-          )) {
-            // Each item of a batch read is rounded up on its own.
-            for (const item of items)
-              meter.readUnits += readUnits(size(item), requests[table]?.ConsistentRead === true);
+          const requests = input.RequestItems as Record<
+            string,
+            { Keys: unknown[]; ConsistentRead?: boolean }
+          >;
+          const unprocessed = (result.output.UnprocessedKeys ?? {}) as Record<string, { Keys: unknown[] }>;
+          const responses = (result.output.Responses ?? {}) as Record<string, Array<Record<string, unknown>>>;
+          for (const [table, request] of Object.entries(requests)) {
+            const consistentBatch = request.ConsistentRead === true;
+            const items = responses[table] ?? [];
+            // Each item of a batch read is rounded up on its own, as a GetItem; a key with no item
+            // consumes the minimum, one left unprocessed nothing.
+            for (const item of items) meter.readUnits += readUnits(size(item), consistentBatch);
+            const missing = request.Keys.length - items.length - (unprocessed[table]?.Keys.length ?? 0);
+            meter.readUnits += Math.max(0, missing) * readUnits(0, consistentBatch);
           }
         }
         return result;

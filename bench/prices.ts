@@ -15,6 +15,8 @@ export const PRICES = {
   dynamoPerMillionWriteUnits: 0.625,
   /** DynamoDB on-demand read request units. */
   dynamoPerMillionReadUnits: 0.125,
+  /** EventBridge custom events put on a bus (each 64 KB chunk of an entry is one event). */
+  eventBridgePerMillionEvents: 1.0,
 } as const;
 
 export const ASSUMED = {
