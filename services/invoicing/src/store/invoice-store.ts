@@ -566,13 +566,16 @@ export class InvoiceStore {
    * published (a crash before is caught up by the billing clock).
    */
   async voidFinalized(read: StoredInvoice, voided: Invoice): Promise<ChangeOutcome> {
+    // It moves to the voided list partitions (every list attribute is set: one made before them
+    // gets them all).
+    const listed = Object.entries(listIndexAttributes({ ...read, ...voided }));
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: this.key(read.organizationId, read.id),
           UpdateExpression:
-            "SET #status = :voided, voidedAt = :at, updatedAt = :at, duePk = :shard, dueAt = :at, listPk = :listPk, customerListPk = :customerListPk ADD pendingEvents :event",
+            `SET #status = :voided, voidedAt = :at, updatedAt = :at, duePk = :shard, dueAt = :at, ${listed.map(([name]) => `${name} = :${name}`).join(", ")} ADD pendingEvents :event`,
           ConditionExpression: "#status = :finalized AND paymentStatus = :paymentStatus",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
@@ -582,9 +585,7 @@ export class InvoiceStore {
             ":event": new Set(["invoice.voided"]),
             ":finalized": "finalized",
             ":paymentStatus": read.paymentStatus,
-            // It moves to the voided list partitions.
-            ":listPk": listIndexAttributes({ ...read, ...voided }).listPk,
-            ":customerListPk": listIndexAttributes({ ...read, ...voided }).customerListPk,
+            ...Object.fromEntries(listed.map(([name, value]) => [`:${name}`, value])),
           },
         }),
       );
