@@ -244,6 +244,15 @@ describe("GET /invoices", () => {
     expect((await listed("payment_dispute_lost=false")).length).toBe(6);
   });
 
+  it("reads billing entity codes: the organization's lists all, another is 404 billing_entity_not_found", async () => {
+    expect((await listed("billing_entity_codes[]=acme")).length).toBe(6);
+    const unknown = await list("billing_entity_codes[]=acme&billing_entity_codes[]=globex");
+    expect(unknown).toEqual({
+      status: 404,
+      body: { status: 404, error: "Not Found", code: "billing_entity_not_found" },
+    });
+  });
+
   it("pages with Lago's meta, the merge continuing across pages", async () => {
     const second = await list("per_page=2&page=2");
     expect(second.body.meta).toEqual({

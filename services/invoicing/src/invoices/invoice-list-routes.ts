@@ -10,6 +10,7 @@ import { notFound, validationFailed } from "#shared/platform/http/errors.js";
 import { pageOf, paginationMeta } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { toErrorDetails } from "#shared/platform/http/validation.js";
+import { billingEntityCode } from "#shared/serializers/billing-entity.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
 import type { InvoiceQueries } from "../store/invoice-queries.js";
@@ -79,6 +80,12 @@ async function answerList(
   const parsed = parseInvoiceListFilters(rawListQuery(request.query));
   if (!parsed.success) throw validationFailed(toErrorDetails(parsed.issues));
   const page = pageOf(request.query);
+  // Each organization is its one billing entity: any other code is Lago's 404, else no filter.
+  const codes = request.query.getAll("billing_entity_codes[]");
+  if (codes.length > 0) {
+    const organization = (await sources.organizations.get(request.organization.id)) ?? request.organization;
+    if (codes.some((code) => code !== billingEntityCode(organization))) throw notFound("billing_entity");
+  }
   const filters =
     externalCustomerId === undefined ? parsed.filters : { ...parsed.filters, externalCustomerId };
   const listed = await listInvoices(
