@@ -1,4 +1,6 @@
+import type { LagoWebhookPayloads } from "lago-javascript-client";
 import { stableUuid } from "#shared/platform/ids.js";
+import type { Corrected, LagoShape } from "#shared/serializers/lago-shape.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 import type { DomainEventPublisher } from "../billing/domain-events.js";
 import {
@@ -26,6 +28,15 @@ export interface EventPublication {
 }
 
 /**
+ * Lago's payment provider error of an invoice: with no provider, Lago sends nil for the provider
+ * (which the client's enum does not list) and `error_details`, which the client does not type.
+ */
+type PaymentFailureShape = Corrected<
+  LagoShape<LagoWebhookPayloads["invoice.payment_failure"]["payment_provider_invoice_payment_error"]>,
+  { payment_provider: string | null }
+> & { readonly error_details: Readonly<Record<string, unknown>> | null };
+
+/**
  * What an owed event carries: the invoice (as Lago's webhooks), or for `invoice.payment_failure`
  * Lago's payment provider error of the invoice (`V1::PaymentProviders::InvoicePaymentErrorSerializer`).
  */
@@ -43,7 +54,7 @@ function payloadOf(owed: OwedEvent, invoice: StoredInvoice, shown: unknown): Rec
       payment_provider_code: failure?.paymentProviderCode ?? null,
       provider_error: failure?.providerError ?? null,
       error_details: failure?.errorDetails ?? null,
-    },
+    } satisfies PaymentFailureShape,
   };
 }
 
