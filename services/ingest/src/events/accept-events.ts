@@ -24,7 +24,10 @@ export function acceptEvent(input: EventInput, receivedAt: string): Omit<UsageEv
 
 /** The event as Lago's API answers it. Customer and subscription ids are resolved asynchronously. */
 /** Properties are the sender's own object, of any keys (the client's index signature is `any`). */
-type AcceptedEventShape = Corrected<LagoShape<EventObject>, { properties: Readonly<Record<string, unknown>> }>;
+type AcceptedEventShape = Corrected<
+  LagoShape<EventObject>,
+  { properties: Readonly<Record<string, unknown>> }
+>;
 
 export function serializeAcceptedEvent(event: UsageEvent): AcceptedEventShape {
   return {

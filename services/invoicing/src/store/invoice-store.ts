@@ -574,8 +574,7 @@ export class InvoiceStore {
         new UpdateCommand({
           TableName: this.table,
           Key: this.key(read.organizationId, read.id),
-          UpdateExpression:
-            `SET #status = :voided, voidedAt = :at, updatedAt = :at, duePk = :shard, dueAt = :at, ${listed.map(([name]) => `${name} = :${name}`).join(", ")} ADD pendingEvents :event`,
+          UpdateExpression: `SET #status = :voided, voidedAt = :at, updatedAt = :at, duePk = :shard, dueAt = :at, ${listed.map(([name]) => `${name} = :${name}`).join(", ")} ADD pendingEvents :event`,
           ConditionExpression: "#status = :finalized AND paymentStatus = :paymentStatus",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
