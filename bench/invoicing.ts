@@ -5,11 +5,12 @@
  * its scanners and invoicing's worker, invoked as Lambda would invoke them); DynamoDB capacity is
  * computed by AWS's rules from the items read and written (capacity.ts).
  *
- * moto_server runs the scans of up to 100,000 schedules and the invoice's lifecycle. The 100,000
- * due subscriptions are scanned against in-memory stand-ins of the due index and of SQS below the
- * SDK's network layer (stand-in.ts), because moto reads every item of the table for each index
- * query (about 100 queries of 100,000 items here); the stand-in is checked against moto on the
- * same 1,000 due schedules first.
+ * moto_server runs the invoice's lifecycle and the clock's scan of 1,000 due schedules. The scans
+ * among 100,000 schedules run against an in-memory stand-in of the due index below the SDK's
+ * network layer (stand-in.ts), because moto reads every item of the table for each index query
+ * (a run over 100,000 items takes it minutes); the stand-in must read what moto read at 1,000, in
+ * as many queries. BENCH_MOTO_100K=1 also scans 1,000 due among 100,000 on moto. The clock's SQS
+ * sends are answered in-process in those runs, counted as sent.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
