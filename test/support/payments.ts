@@ -1,18 +1,9 @@
 /** Payments as the integration tests drive them: the API as deployed, the clock, the bus watched. */
-import { randomUUID } from "node:crypto";
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
-import { INVOICING_SOURCE } from "../../services/invoicing/src/billing/domain-events.js";
 import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import { PaymentStore } from "../../services/invoicing/src/store/payment-store.js";
 import { type ApiCall, invoke, testContext } from "./api-events.js";
+import { observeInvoicingEvents } from "./bus-observer.js";
 import { type SeedOptions, seedCatalog as seedCatalogOnly } from "./catalog-fixture.js";
 import { deliverClockScans, deliverInvoicingInbox } from "./invoicing.js";
 
@@ -27,62 +18,23 @@ export interface Published {
 
 /** Watches invoicing's events on the bus, as a webhook dispatcher would; `take` empties the queue. */
 export async function watchBus(): Promise<{ take(): Promise<Published[]>; stop(): void }> {
-  const sqs = new SQSClient({});
-  const name = `payments-${randomUUID().slice(0, 8)}`;
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  const queueUrl = QueueUrl as string;
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  const events = new EventBridgeClient({});
-  await events.send(
-    new PutRuleCommand({
-      Name: name,
-      EventBusName: process.env.EVENT_BUS_NAME,
-      EventPattern: JSON.stringify({ source: [INVOICING_SOURCE] }),
-    }),
-  );
-  await events.send(
-    new PutTargetsCommand({
-      Rule: name,
-      EventBusName: process.env.EVENT_BUS_NAME,
-      Targets: [{ Id: "queue", Arn: Attributes?.QueueArn }],
-    }),
-  );
-  events.destroy();
+  const bus = await observeInvoicingEvents();
   return {
     async take() {
-      const seen: Published[] = [];
-      for (;;) {
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
-        );
-        if (Messages.length === 0) return seen;
-        for (const message of Messages) {
-          const event = JSON.parse(message.Body ?? "{}") as {
-            "detail-type": string;
-            detail: Record<string, unknown> & { unique_key: string };
-          };
-          const invoice = event.detail.invoice as { lago_id?: string } | undefined;
-          const error = event.detail.payment_provider_invoice_payment_error as
-            | { lago_invoice_id?: string }
-            | undefined;
-          seen.push({
-            type: event["detail-type"],
-            uniqueKey: event.detail.unique_key,
-            detail: event.detail,
-            invoiceId: String(invoice?.lago_id ?? error?.lago_invoice_id),
-          });
-        }
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-          }),
-        );
-      }
+      return (await bus.take()).map((event) => {
+        const invoice = event.detail.invoice as { lago_id?: string } | undefined;
+        const error = event.detail.payment_provider_invoice_payment_error as
+          | { lago_invoice_id?: string }
+          | undefined;
+        return {
+          type: event["detail-type"],
+          uniqueKey: event.detail.unique_key,
+          detail: event.detail,
+          invoiceId: String(invoice?.lago_id ?? error?.lago_invoice_id),
+        };
+      });
     },
-    stop: () => sqs.destroy(),
+    stop: () => bus.stop(),
   };
 }
 

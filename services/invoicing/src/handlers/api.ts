@@ -1,12 +1,5 @@
-import { eventBridgeClient } from "#shared/platform/aws-clients.js";
 import { createApiHandler } from "#shared/platform/http/api-handler.js";
-import { eventBus, resourceName } from "#shared/platform/resources.js";
-import { CatalogStore } from "#shared/store/catalog-store.js";
-import { EventStore } from "#shared/store/event-store.js";
-import { apiKeyResolver, OrganizationStore } from "#shared/store/organization-store.js";
-import { UsageStore } from "#shared/store/usage-store.js";
-import { periodChargeFees } from "#shared/usage/period-charge-fees.js";
-import { eventBridgePublisher } from "../billing/domain-events.js";
+import { apiKeyResolver } from "#shared/store/organization-store.js";
 import { getFeeRoute, listFeesRoute } from "../fees/fee-routes.js";
 import { listCustomerInvoicesRoute, listInvoicesRoute } from "../invoices/invoice-list-routes.js";
 import { retryPaymentRoute, updateInvoiceRoute } from "../invoices/invoice-payment-routes.js";
@@ -21,8 +14,8 @@ import { createPayment, getPayment, listPayments } from "../payments/payment-rou
 import type { PaymentDeps } from "../payments/record-payment.js";
 import type { InvoicingRoute } from "../routes.js";
 import { InvoiceQueries } from "../store/invoice-queries.js";
-import { InvoiceStore } from "../store/invoice-store.js";
 import { PaymentStore } from "../store/payment-store.js";
+import { invoiceChangeDeps } from "./invoice-change-deps.js";
 
 let queries: InvoiceQueries | undefined;
 /** The list indexes' reader, built on first use (see `dependencies`). */
@@ -32,27 +25,10 @@ const listQueries = (): InvoiceQueries => {
 };
 
 let deps: InvoiceChangeDeps | undefined;
-
-/**
- * Built on first use, so resource names come from the environment the function runs in. Changes
- * of a draft price its usage again, as the workers do: the catalog, events and usage are read only.
- */
-function dependencies(): InvoiceChangeDeps {
-  if (!deps) {
-    const catalog = new CatalogStore();
-    const events = new EventStore();
-    const usage = new UsageStore();
-    deps = {
-      catalog,
-      organizations: new OrganizationStore(),
-      invoices: new InvoiceStore(),
-      chargeFees: (subscription, plan, window, timezone) =>
-        periodChargeFees({ catalog, events, usage }, subscription, plan, window, timezone),
-      publish: eventBridgePublisher(eventBridgeClient(), resourceName(eventBus)),
-    };
-  }
+const dependencies = (): InvoiceChangeDeps => {
+  deps ??= invoiceChangeDeps();
   return deps;
-}
+};
 
 let paymentDeps: PaymentDeps | undefined;
 /** Payments and invoice payment changes: the invoice changes' dependencies and the payments. */
