@@ -7,7 +7,7 @@ import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
 import { backfillListIndexes } from "../../services/invoicing/src/store/backfill-list-index.js";
-import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
+import { allOverdueShards, InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
 import type { Invoice } from "../../shared/src/domain/invoice.js";
 import { draftInvoice } from "../../shared/src/domain/invoices/test-invoice.js";
 import { documentClient } from "../../shared/src/platform/aws-clients.js";
@@ -82,6 +82,13 @@ describe("the list index backfill", () => {
     expect(await listedIds("status=voided")).toEqual([toVoid.id]);
 
     expect(await backfillListIndexes()).toEqual({ found: 2, indexed: 2 });
+    // The unpaid finalized one now waits in the overdue partitions, as the one saved today does.
+    const overdue = await Promise.all(
+      allOverdueShards().map((shard) => store.overdueCandidates(shard, "2100-01-01T00:00:00.000Z")),
+    );
+    expect(overdue.flat().map((candidate) => candidate.invoiceId).sort()).toEqual(
+      [finalized.id, indexed.id].sort(),
+    );
     expect((await listedIds()).sort()).toEqual([draft.id, finalized.id, toVoid.id, indexed.id].sort());
     expect(await listedIds("status=draft")).toEqual([draft.id]);
     expect(await backfillListIndexes()).toEqual({ found: 0, indexed: 0 });

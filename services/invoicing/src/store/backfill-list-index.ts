@@ -4,6 +4,9 @@
  * sets each one's attributes from the invoice as read, on the condition that it is unchanged since
  * (`updatedAt`) and still has none: a change made meanwhile wrote them itself. Safe to run again,
  * and while the API serves: an invoice already indexed is never rewritten.
+ *
+ * Such an invoice also predates the overdue partitions of the `due` index: a finalized, unpaid one
+ * outside the index is put in its resting place there too, so it becomes overdue like the others.
  */
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Invoice } from "#shared/domain/invoice.js";
@@ -11,6 +14,7 @@ import { documentClient } from "#shared/platform/aws-clients.js";
 import { invoicingTable, resourceName } from "#shared/platform/resources.js";
 import { isConditionFailure } from "#shared/store/errors.js";
 import { listIndexAttributes } from "./invoice-list-index.js";
+import { restingPlace } from "./invoice-store.js";
 
 export interface BackfillOutcome {
   /** Invoices found without list attributes. */
@@ -38,14 +42,18 @@ export async function backfillListIndexes(
     for (const item of page.Items ?? []) {
       found++;
       const invoice = item as unknown as Invoice;
-      const attributes = Object.entries(listIndexAttributes({ ...invoice, fees: invoice.fees ?? [] }));
+      const resting = item.duePk === undefined ? restingPlace(invoice) : undefined;
+      const attributes = Object.entries({
+        ...listIndexAttributes({ ...invoice, fees: invoice.fees ?? [] }),
+        ...resting,
+      });
       try {
         await client.send(
           new UpdateCommand({
             TableName: table,
             Key: { pk: item.pk, sk: item.sk },
             UpdateExpression: `SET ${attributes.map(([name]) => `${name} = :${name}`).join(", ")}`,
-            ConditionExpression: "attribute_not_exists(listPk) AND updatedAt = :read",
+            ConditionExpression: `attribute_not_exists(listPk) AND updatedAt = :read${resting ? " AND attribute_not_exists(duePk)" : ""}`,
             ExpressionAttributeValues: {
               ...Object.fromEntries(attributes.map(([name, value]) => [`:${name}`, value])),
               ":read": invoice.updatedAt,
