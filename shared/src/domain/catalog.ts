@@ -172,6 +172,21 @@ export interface Tax {
   readonly createdAt: string;
 }
 
+/** A one-off product (a setup fee, a training) billed on one-off invoices. */
+export interface AddOn {
+  readonly id: string;
+  readonly organizationId: string;
+  readonly name: string;
+  readonly code: string;
+  readonly invoiceDisplayName: string | null;
+  readonly description: string | null;
+  /** The default price of one unit, in cents of `amountCurrency`. */
+  readonly amountCents: number;
+  readonly amountCurrency: string;
+  readonly taxCodes: readonly string[];
+  readonly createdAt: string;
+}
+
 export interface WebhookEndpoint {
   readonly id: string;
   readonly organizationId: string;

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type {
+  AddOn,
   BillableMetric,
   Customer,
   Plan,
@@ -33,6 +34,7 @@ type Kind =
   | "customer"
   | "subscription"
   | "tax"
+  | "add_on"
   | "webhook_endpoint"
   | "deleted_plan"
   | "deleted_customer"
@@ -467,6 +469,24 @@ export class CatalogStore {
   }
   listTaxes(organizationId: string): Promise<Tax[]> {
     return this.list(organizationId, "tax");
+  }
+
+  // Add-ons, by code.
+  getAddOn(organizationId: string, code: string): Promise<AddOn | undefined> {
+    return this.getItem(organizationId, "add_on", code);
+  }
+  createAddOn(addOn: AddOn): Promise<void> {
+    return this.write([this.insertion(addOn.organizationId, "add_on", addOn.code, addOn)]);
+  }
+  /** Saves an add-on; when its code changed, the old key goes and the new one must be free. */
+  addOnSave(addOn: AddOn, previousCode: string): CatalogWrite[] {
+    return this.saveUnderKey(addOn.organizationId, "add_on", previousCode, addOn.code, addOn);
+  }
+  addOnRemoval(addOn: AddOn): CatalogWrite {
+    return this.removal(addOn.organizationId, "add_on", addOn.code, addOn.id);
+  }
+  listAddOns(organizationId: string): Promise<AddOn[]> {
+    return this.list(organizationId, "add_on");
   }
 
   // Webhook endpoints, by id.

@@ -7,6 +7,7 @@ import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
 import { CatalogStore, ConcurrentChangeError, ItemTooLargeError } from "#shared/store/catalog-store.js";
 import { apiKeyResolver, OrganizationStore } from "#shared/store/organization-store.js";
 import { SigningKeyStore } from "#shared/store/signing-key-store.js";
+import * as addOns from "../add-ons/add-on-routes.js";
 import * as metrics from "../billable-metrics/billable-metric-routes.js";
 import type { CatalogDeps } from "../catalog-deps.js";
 import * as customers from "../customers/customer-routes.js";
@@ -78,6 +79,11 @@ const routes: Record<CatalogRoute, RouteHandler> = {
   "GET /api/v1/taxes/{code}": (r) => taxes.getTax(r, deps().catalog),
   "PUT /api/v1/taxes/{code}": (r) => taxes.updateTax(r, deps().catalog),
   "DELETE /api/v1/taxes/{code}": (r) => taxes.deleteTax(r, deps().catalog),
+  "POST /api/v1/add_ons": (r) => addOns.createAddOn(r, deps().catalog),
+  "GET /api/v1/add_ons": (r) => addOns.listAddOns(r, deps().catalog),
+  "GET /api/v1/add_ons/{code}": (r) => addOns.getAddOn(r, deps().catalog),
+  "PUT /api/v1/add_ons/{code}": (r) => addOns.updateAddOn(r, deps().catalog),
+  "DELETE /api/v1/add_ons/{code}": (r) => addOns.deleteAddOn(r, deps().catalog),
   "POST /api/v1/billable_metrics": (r) => metrics.createBillableMetric(r, deps().catalog),
   "GET /api/v1/billable_metrics": (r) => metrics.listBillableMetrics(r, deps().catalog),
   "GET /api/v1/billable_metrics/{code}": (r) => metrics.getBillableMetric(r, deps().catalog),

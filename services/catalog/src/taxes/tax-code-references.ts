@@ -1,7 +1,7 @@
 import type { CatalogStore, CatalogWrite } from "#shared/store/catalog-store.js";
 
 /**
- * Customers and plans name taxes by code: the writes that rename `from` to `to` there, or remove
+ * Customers, plans and add-ons name taxes by code: the writes that rename `from` to `to` there, or remove
  * it when `to` is null (a deleted tax).
  */
 export async function taxCodeReferenceWrites(
@@ -12,9 +12,10 @@ export async function taxCodeReferenceWrites(
 ): Promise<CatalogWrite[]> {
   const swap = (codes: readonly string[]) =>
     codes.flatMap((taxCode) => (taxCode === from ? (to ? [to] : []) : [taxCode]));
-  const [customers, plans] = await Promise.all([
+  const [customers, plans, addOns] = await Promise.all([
     store.listCustomers(organizationId),
     store.listPlans(organizationId),
+    store.listAddOns(organizationId),
   ]);
   const customerWrites = customers
     .filter((customer) => customer.taxCodes.includes(from))
@@ -36,5 +37,8 @@ export async function taxCodeReferenceWrites(
           : null,
       }),
     );
-  return [...customerWrites, ...planWrites];
+  const addOnWrites = addOns
+    .filter((addOn) => addOn.taxCodes.includes(from))
+    .flatMap((addOn) => store.addOnSave({ ...addOn, taxCodes: swap(addOn.taxCodes) }, addOn.code));
+  return [...customerWrites, ...planWrites, ...addOnWrites];
 }
