@@ -10,7 +10,8 @@ export type PaymentStatus = "pending" | "succeeded" | "failed";
 
 export interface InvoiceFee {
   readonly id: string;
-  readonly feeType: "subscription" | "charge";
+  /** A charge's true-up is a "charge" fee; a plan's minimum commitment's shortfall is a "commitment" fee. */
+  readonly feeType: "subscription" | "charge" | "commitment" | "add_on";
   readonly chargeId: string | null;
   /** The charge filter a fee prices, null for the charge itself or its default bucket. */
   readonly chargeFilterId: string | null;
@@ -48,6 +49,14 @@ export interface InvoiceFee {
   readonly totalAggregatedUnits?: string;
   /** The charge model's details of the amount, with Lago's keys. */
   readonly amountDetails?: Readonly<Record<string, unknown>>;
+  /** On a charge's fee whose charge has a spending minimum it falls short of: the true-up fee's id. */
+  readonly trueUpFeeId?: string | null;
+  /** On a true-up fee: the charge fee it tops up. */
+  readonly trueUpParentFeeId?: string | null;
+  /** On an add-on fee (a one-off invoice's): the add-on it bills, Lago's item of the fee. */
+  readonly addOnId?: string | null;
+  /** The fee's own description (an add-on fee's, else its add-on's); absent: none. */
+  readonly description?: string | null;
 }
 
 export type InvoicingReason = "subscription_periodic" | "subscription_terminating";
@@ -71,9 +80,11 @@ export interface Invoice {
   readonly organizationId: string;
   readonly customerId: string;
   readonly externalCustomerId: string;
+  /** Empty on a one-off invoice, which bills no subscription. */
   readonly subscriptionId: string;
   readonly externalSubscriptionId: string;
-  readonly invoiceType: "subscription";
+  /** A subscription's period, or add-ons billed once (`POST /invoices`). */
+  readonly invoiceType: "subscription" | "one_off";
   readonly status: InvoiceStatus;
   readonly paymentStatus: PaymentStatus;
   /** Per-sequence number; null while draft. */

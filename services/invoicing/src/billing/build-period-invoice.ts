@@ -1,5 +1,6 @@
 import type { Customer, Organization, Plan, Subscription, Tax } from "#shared/domain/catalog.js";
 import { type ChargeFee, isEmptyFee, lagoDecimal } from "#shared/domain/charge-fees.js";
+import { chargeMinimumTrueUp } from "#shared/domain/charges/charge-minimum-true-up.js";
 import {
   chargeFeeItem,
   draftNumber,
@@ -10,8 +11,9 @@ import {
   invoiceTotals,
 } from "#shared/domain/invoice.js";
 import { billedInvoiceDates } from "#shared/domain/invoices/issuing-dates.js";
-import { subunitToUnit } from "#shared/domain/money.js";
-import { billingDate, localDate, startOfLocalDay } from "#shared/domain/periods.js";
+import { decimal, subunitToUnit } from "#shared/domain/money.js";
+import { billingDate, daysBetweenInclusive, localDate, startOfLocalDay } from "#shared/domain/periods.js";
+import { minimumCommitmentTrueUp } from "#shared/domain/plans/minimum-commitment-true-up.js";
 import { inArrearsSubscriptionFee } from "#shared/domain/subscription-fee.js";
 import type { BillingWindow } from "#shared/domain/subscription-periods.js";
 import { trialEndedAt } from "#shared/domain/subscriptions/lifecycle.js";
@@ -38,9 +40,14 @@ export interface PeriodInvoiceInput {
   readonly now: string;
 }
 
+/** Lago's name of a minimum commitment fee without a display name of its own. */
+export const MINIMUM_COMMITMENT_NAME = "Minimum commitment";
+
 /**
  * The invoice closing a subscription's period, in arrears: the base fee (prorated by local days
- * when the subscription started or ended inside the period) and one fee per charge. With a grace
+ * when the subscription started or ended inside the period), one fee per charge, a true-up fee for
+ * each charge whose fees fall short of its spending minimum, and a commitment fee when the whole
+ * falls short of the plan's minimum commitment. With a grace
  * period it is a draft; the number is given when it is saved as finalized. Refreshing a draft builds
  * its period again with this same function.
  */
@@ -77,9 +84,9 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     itemDescription: plan.description,
     amountDetails: { plan_amount_cents: plan.amountCents },
   };
-  const chargeFees: UntaxedFee[] = input.chargeFees
-    .filter((fee) => !isEmptyFee(fee))
-    .map((fee) => ({
+  const chargeFees = input.chargeFees.map((fee) => ({
+    empty: isEmptyFee(fee),
+    fee: {
       id: feeId(id, "charge", fee.charge.id, fee.filter?.id ?? "", JSON.stringify(fee.groupedBy)),
       feeType: "charge",
       chargeId: fee.charge.id,
@@ -98,12 +105,22 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
       fromDatetime: chargesFrom,
       toDatetime,
       ...chargeFeeItem(fee),
-    }));
+    } satisfies UntaxedFee,
+  }));
+  // The charge minimum and the commitment are prorated by the local days billed: from the
+  // subscription's start, to its termination (not shortened by a trial, which spares the base fee only).
+  const billedDays = daysBetweenInclusive(window.firstDate, window.lastDate);
+  const usageFees = withChargeTrueUps(id, plan, chargeFees, billedDays, period.days);
+  const commitmentFee = minimumCommitmentFee(id, plan, subscriptionFee, usageFees, billedDays, period.days);
   const taxesByCode = new Map(input.taxes.map((tax) => [tax.code, tax]));
-  const fees: InvoiceFee[] = [subscriptionFee, ...chargeFees].map((fee) => {
+  const untaxed = [subscriptionFee, ...usageFees, ...(commitmentFee ? [commitmentFee] : [])];
+  const fees: InvoiceFee[] = untaxed.map((fee) => {
     const charge = plan.charges.find((c) => c.id === fee.chargeId);
+    // A true-up is taxed as its charge; a commitment fee by the commitment's own taxes, else as the base fee.
+    const ownTaxCodes =
+      fee.feeType === "commitment" ? (plan.minimumCommitment?.taxCodes ?? null) : (charge?.taxCodes ?? null);
     const taxCodes = applicableTaxCodes({
-      chargeTaxCodes: charge?.taxCodes ?? null,
+      chargeTaxCodes: ownTaxCodes,
       plan,
       customer,
       organizationTaxes: input.taxes,
@@ -152,5 +169,103 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     createdAt: now,
     updatedAt: now,
     billingPeriods: [invoiceBillingPeriod(subscription, window, timezone)],
+  };
+}
+
+/** A charge fee as computed, and whether it is empty (Lago keeps an empty fee only as a true-up's parent). */
+interface ComputedChargeFee {
+  readonly fee: UntaxedFee;
+  readonly empty: boolean;
+}
+
+/**
+ * The charge fees, each charge's true-up after the fee it tops up, when the charge's fees fall
+ * short of its spending minimum. As Lago, the minimum is compared with all the charge's fees (its
+ * filters', its default bucket's, its pricing groups'); the true-up tops up the first of them
+ * without a filter, kept even when empty so the true-up has its parent, and is taxed as it.
+ */
+function withChargeTrueUps(
+  invoiceId: string,
+  plan: Plan,
+  computed: readonly ComputedChargeFee[],
+  billedDays: number,
+  periodDays: number,
+): UntaxedFee[] {
+  const trueUps = new Map<string, UntaxedFee>();
+  for (const charge of plan.charges) {
+    if (charge.minAmountCents <= 0) continue;
+    const own = computed.filter(({ fee }) => fee.chargeId === charge.id).map(({ fee }) => fee);
+    const parent = own.find((fee) => fee.chargeFilterId === null);
+    if (!parent) continue;
+    const trueUp = chargeMinimumTrueUp({
+      minAmountCents: charge.minAmountCents,
+      billedDays,
+      periodDays,
+      fees: own,
+    });
+    if (!trueUp) continue;
+    trueUps.set(parent.id, {
+      ...parent,
+      id: feeId(invoiceId, "true_up", charge.id),
+      units: "1.0",
+      totalAggregatedUnits: "1.0",
+      eventsCount: 0,
+      amountCents: trueUp.amountCents,
+      preciseAmountCents: trueUp.preciseAmountCents.toString(),
+      preciseUnitAmount: trueUp.preciseAmountCents.dividedBy(subunitToUnit(plan.amountCurrency)).toString(),
+      amountDetails: {},
+      trueUpFeeId: null,
+      trueUpParentFeeId: parent.id,
+    });
+  }
+  return computed.flatMap(({ fee, empty }) => {
+    const trueUp = trueUps.get(fee.id);
+    if (!trueUp) return empty ? [] : [fee];
+    return [{ ...fee, trueUpFeeId: trueUp.id }, trueUp];
+  });
+}
+
+/**
+ * The plan's minimum commitment fee, when the base fee and the charge fees (true-ups included) of
+ * the period fall short of the commitment prorated by the days billed. An in-arrears plan's
+ * commitment period is its billing period; a yearly plan billing its charges monthly is not built yet.
+ */
+function minimumCommitmentFee(
+  invoiceId: string,
+  plan: Plan,
+  subscriptionFee: UntaxedFee,
+  usageFees: readonly UntaxedFee[],
+  billedDays: number,
+  periodDays: number,
+): UntaxedFee | null {
+  const commitment = plan.minimumCommitment;
+  if (!commitment) return null;
+  const trueUp = minimumCommitmentTrueUp({
+    commitmentAmountCents: commitment.amountCents,
+    billedDays,
+    periodDays,
+    fees: [subscriptionFee, ...usageFees],
+  });
+  if (!trueUp) return null;
+  return {
+    id: feeId(invoiceId, "commitment"),
+    feeType: "commitment",
+    chargeId: null,
+    chargeFilterId: null,
+    groupedBy: null,
+    billableMetricCode: null,
+    itemCode: plan.code,
+    itemName: plan.name,
+    invoiceDisplayName: commitment.invoiceDisplayName || MINIMUM_COMMITMENT_NAME,
+    units: "1.0",
+    eventsCount: 0,
+    amountCents: trueUp.amountCents,
+    preciseAmountCents: trueUp.preciseAmountCents.toString(),
+    // Lago's unit amount of a commitment fee is its rounded amount in currency units.
+    preciseUnitAmount: lagoDecimal(decimal(trueUp.amountCents).dividedBy(subunitToUnit(plan.amountCurrency))),
+    fromDatetime: subscriptionFee.fromDatetime,
+    toDatetime: subscriptionFee.toDatetime,
+    itemDescription: plan.description,
+    amountDetails: {},
   };
 }

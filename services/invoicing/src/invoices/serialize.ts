@@ -45,7 +45,11 @@ export interface InvoiceEmbeds {
  */
 type FeeItemShape = Corrected<
   LagoShape<FeeObject["item"]>,
-  { grouped_by: Readonly<Record<string, string | null>> }
+  {
+    grouped_by: Readonly<Record<string, string | null>>;
+    // Lago's item of a commitment fee is the commitment, which the client's type does not list.
+    item_type: FeeObject["item"]["item_type"] | "Commitment";
+  }
 >;
 
 /** Lago leaves the fees' own taxes out of an invoice's fees (`V1::FeeSerializer` without that include). */
@@ -101,6 +105,8 @@ function itemDisplayName(fee: InvoiceFee, context: FeeContext, charge: Charge | 
   if (fee.feeType === "charge") {
     return (charge ? charge.invoiceDisplayName : fee.invoiceDisplayName) || fee.itemName;
   }
+  // A commitment fee keeps the commitment's name as it was billed; an add-on fee its add-on's.
+  if (fee.feeType === "commitment" || fee.feeType === "add_on") return fee.invoiceDisplayName || fee.itemName;
   if (!context) return fee.invoiceDisplayName || fee.itemName;
   return context.subscription.name || context.plan.invoiceDisplayName || context.plan.name;
 }
@@ -120,11 +126,12 @@ export function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeCont
     lago_charge_filter_id: fee.chargeFilterId,
     lago_fixed_charge_id: null,
     lago_invoice_id: invoice.id,
-    lago_true_up_fee_id: null,
-    lago_true_up_parent_fee_id: null,
+    lago_true_up_fee_id: fee.trueUpFeeId ?? null,
+    lago_true_up_parent_fee_id: fee.trueUpParentFeeId ?? null,
     lago_original_fee_id: null,
-    lago_subscription_id: invoice.subscriptionId,
-    external_subscription_id: invoice.externalSubscriptionId,
+    // A one-off invoice's fees belong to no subscription.
+    lago_subscription_id: invoice.subscriptionId || null,
+    external_subscription_id: invoice.externalSubscriptionId || null,
     lago_customer_id: invoice.customerId,
     external_customer_id: invoice.externalCustomerId,
     item: {
@@ -144,13 +151,27 @@ export function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeCont
         : null,
       // A charge fee's item is the billable metric it prices (an invoice that did not keep it,
       // shown without its plan, names only the charge); a base fee's, the subscription.
+      // A commitment fee's, the plan's commitment (its id derived from the plan's, as the catalog shows it).
       lago_item_id: isCharge
         ? (fee.billableMetricId ?? charge?.billableMetricId ?? fee.chargeId ?? "")
-        : invoice.subscriptionId,
-      item_type: isCharge ? "BillableMetric" : "Subscription",
+        : fee.feeType === "commitment"
+          ? stableUuid(
+              plan?.id ?? invoice.billingPeriods?.[0]?.planId ?? invoice.subscriptionId,
+              "minimum_commitment",
+            )
+          : fee.feeType === "add_on"
+            ? (fee.addOnId ?? "")
+            : invoice.subscriptionId,
+      item_type: isCharge
+        ? "BillableMetric"
+        : fee.feeType === "commitment"
+          ? "Commitment"
+          : fee.feeType === "add_on"
+            ? "AddOn"
+            : "Subscription",
       grouped_by: fee.groupedBy ?? {},
     },
-    pay_in_advance: isCharge ? false : (plan?.payInAdvance ?? false),
+    pay_in_advance: fee.feeType === "subscription" ? (plan?.payInAdvance ?? false) : false,
     invoiceable: isCharge ? (charge?.invoiceable ?? true) : true,
     amount_cents: fee.amountCents,
     amount_currency: lagoCurrency(invoice.currency),
@@ -166,7 +187,7 @@ export function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeCont
     total_amount_cents: fee.amountCents + fee.taxesAmountCents,
     total_amount_currency: lagoCurrency(invoice.currency),
     units: fee.units,
-    description: null,
+    description: fee.description ?? null,
     precise_unit_amount: fee.preciseUnitAmount,
     // Coupons are not part of this product yet.
     precise_coupons_amount_cents: "0.0",
@@ -181,7 +202,9 @@ export function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeCont
     event_transaction_id: null,
     // The charge models' details carry Lago's keys; a base fee's are the plan's full amount.
     amount_details: (fee.amountDetails ??
-      (isCharge || !plan ? {} : { plan_amount_cents: plan.amountCents })) as FeeAmountDetails,
+      (fee.feeType !== "subscription" || !plan
+        ? {}
+        : { plan_amount_cents: plan.amountCents })) as FeeAmountDetails,
     self_billed: false,
     pricing_unit_details: null,
     presentation_breakdowns: [],
@@ -285,13 +308,15 @@ export function serializeInvoice(invoice: Invoice, embeds?: InvoiceEmbeds): Invo
       ? embeds.subscriptions.map((view) =>
           serializeSubscription({ ...view, organization: embeds.organization }),
         )
-      : [
-          {
-            lago_id: invoice.subscriptionId,
-            external_id: invoice.externalSubscriptionId,
-            current_billing_period_started_at: invoice.periodStartsAt,
-          },
-        ],
+      : invoice.invoiceType === "one_off"
+        ? []
+        : [
+            {
+              lago_id: invoice.subscriptionId,
+              external_id: invoice.externalSubscriptionId,
+              current_billing_period_started_at: invoice.periodStartsAt,
+            },
+          ],
     billing_periods: billingPeriods.map(serializeBillingPeriod),
     fees: invoice.fees.map((fee) => serializeFee(fee, invoice, subscription)),
     // Coupons, credit notes, prepaid credits, progressive billing and invoice custom sections
