@@ -72,10 +72,20 @@ describe("add-ons", () => {
     expect(shown).toEqual({ status: 200, body: created.body });
 
     await call("POST /api/v1/add_ons", { add_on: { ...setupFee, code: "training", amount_cents: 1 } });
-    const listed = await call("GET /api/v1/add_ons", undefined, undefined, acme.apiKey, "per_page=1&page=2");
-    expect(listed.status).toBe(200);
-    expect((listed.body.add_ons as { code: string }[]).map((a) => a.code)).toEqual(["setup"]);
-    expect(listed.body.meta).toMatchObject({ current_page: 2, total_pages: 2, total_count: 2 });
+    // Newest first; the two were made at the same instant, so each page holds one of them.
+    const page = async (n: number) => {
+      const listed = await call(
+        "GET /api/v1/add_ons",
+        undefined,
+        undefined,
+        acme.apiKey,
+        `per_page=1&page=${n}`,
+      );
+      expect(listed.status).toBe(200);
+      expect(listed.body.meta).toMatchObject({ current_page: n, total_pages: 2, total_count: 2 });
+      return (listed.body.add_ons as { code: string }[]).map((a) => a.code);
+    };
+    expect([...(await page(1)), ...(await page(2))].sort()).toEqual(["setup", "training"]);
 
     const renamed = await call(
       "PUT /api/v1/add_ons/{code}",

@@ -1,6 +1,7 @@
 /** Invoicing's public routes, as API Gateway route keys. Read by `infra/wiring.ts` and the router. */
 export const invoicingRoutes = [
   "GET /api/v1/invoices",
+  "POST /api/v1/invoices",
   "GET /api/v1/customers/{external_customer_id}/invoices",
   "GET /api/v1/fees",
   "GET /api/v1/fees/{lago_id}",

@@ -9,6 +9,7 @@ import {
   refreshInvoice,
   voidFinalizedInvoice,
 } from "../invoices/invoice-routes.js";
+import { createOneOffInvoiceRoute } from "../invoices/one-off-invoice-routes.js";
 import type { InvoiceChangeDeps } from "../invoices/refresh-draft.js";
 import { createPayment, getPayment, listPayments } from "../payments/payment-routes.js";
 import type { PaymentDeps } from "../payments/record-payment.js";
@@ -42,6 +43,7 @@ export const handler = createApiHandler<InvoicingRoute>({
   resolveApiKey: apiKeyResolver(),
   routes: {
     "GET /api/v1/invoices": (request) => listInvoicesRoute(request, listQueries()),
+    "POST /api/v1/invoices": (request) => createOneOffInvoiceRoute(request, dependencies()),
     "GET /api/v1/customers/{external_customer_id}/invoices": (request) =>
       listCustomerInvoicesRoute(request, listQueries()),
     "GET /api/v1/fees": (request) => listFeesRoute(request, listQueries()),

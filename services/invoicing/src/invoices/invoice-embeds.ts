@@ -65,6 +65,9 @@ export async function invoiceEmbeds(
     invoices.map(async (invoice): Promise<[string, InvoiceEmbeds] | undefined> => {
       const customer = await customerOf(invoice);
       if (!customer) return undefined;
+      // A one-off invoice bills no subscription.
+      if (invoice.invoiceType === "one_off")
+        return [invoice.id, { organization, customer, subscriptions: [] }];
       const subscription = await subscriptionOf(invoice, customer);
       if (!subscription) return undefined;
       return [invoice.id, { organization, customer, subscriptions: [subscription] }];

@@ -16,8 +16,16 @@ import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { queryAll } from "#shared/store/query.js";
 import { listIndexAttributes } from "./invoice-list-index.js";
 
-/** The domain events an invoice owes, in the order they happen to it. */
-export const INVOICE_EVENTS = ["invoice.drafted", "invoice.created", "invoice.voided"] as const;
+/**
+ * The domain events an invoice owes, in the order they happen to it. A one-off invoice owes
+ * Lago's `invoice.one_off_created` where a subscription's owes `invoice.created`.
+ */
+export const INVOICE_EVENTS = [
+  "invoice.drafted",
+  "invoice.created",
+  "invoice.one_off_created",
+  "invoice.voided",
+] as const;
 export type InvoiceEvent = (typeof INVOICE_EVENTS)[number];
 
 /**
@@ -96,7 +104,13 @@ export function owedEvents(invoice: StoredInvoice): OwedEvent[] {
     const numbered = owed
       .filter((event) => event.includes("#"))
       .sort((a, b) => eventNumber(a) - eventNumber(b));
-    return [...once("invoice.drafted"), ...once("invoice.created"), ...numbered, ...once("invoice.voided")];
+    return [
+      ...once("invoice.drafted"),
+      ...once("invoice.created"),
+      ...once("invoice.one_off_created"),
+      ...numbered,
+      ...once("invoice.voided"),
+    ];
   }
   if (invoice.domainEventPublished) return [];
   // Made before the outbox: it owes the event of the status it was made in, which it still has.
@@ -297,7 +311,11 @@ export class InvoiceStore {
       pendingEvents: new Set([pendingEvent]),
       ...(invoice.status === "draft"
         ? { duePk: waitingShard("draft", invoice.id), dueAt: draftSortKey(invoice) }
-        : (restingPlace(invoice) ?? {})),
+        : // A one-off invoice is saved by an API call no one retries: it waits with the invoices
+          // owing their event, for the billing clock to publish it if the call stops first.
+          invoice.invoiceType === "one_off"
+          ? { duePk: waitingShard("owing", invoice.id), dueAt: invoice.updatedAt }
+          : (restingPlace(invoice) ?? {})),
     };
   }
 
@@ -386,7 +404,8 @@ export class InvoiceStore {
   }
 
   /**
-   * Saves a new invoice once, with the event it owes (`invoice.drafted` or `invoice.created`). A
+   * Saves a new invoice once, with the event it owes (`invoice.drafted`, `invoice.created`, or
+   * `invoice.one_off_created` for a one-off invoice). A
    * finalized invoice takes the next number of its sequence in the same transaction, on the
    * condition that the counter still holds the value read: numbers are gapless and never shared.
    * A draft takes no number, and waits in the drafts index. If the invoice exists, nothing is written.
@@ -405,7 +424,12 @@ export class InvoiceStore {
         const toSave: Invoice = numbering
           ? { ...invoice, sequentialId: current + 1, number: numbering.format(current + 1) }
           : invoice;
-        const event: InvoiceEvent = toSave.status === "draft" ? "invoice.drafted" : "invoice.created";
+        const event: InvoiceEvent =
+          toSave.status === "draft"
+            ? "invoice.drafted"
+            : toSave.invoiceType === "one_off"
+              ? "invoice.one_off_created"
+              : "invoice.created";
         const item = this.item(toSave, event);
         const put = { TableName: this.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" };
         try {
