@@ -55,4 +55,12 @@ describe("minimumCommitmentTrueUp", () => {
     expect(trueUp?.amountCents).toBe(333);
     expect(trueUp?.preciseAmountCents.toString()).toBe("333");
   });
+
+  it("rounds the prorated commitment half to even, as Lago's Money: 1000 × 1/16 = 62.5 → 62, 1000 × 3/16 = 187.5 → 188", () => {
+    const of = (billedDays: number) =>
+      minimumCommitmentTrueUp({ commitmentAmountCents: 1000, billedDays, periodDays: 16, fees: [] })
+        ?.commitmentAmountCents;
+    expect(of(1)).toBe(62);
+    expect(of(3)).toBe(188);
+  });
 });

@@ -1,9 +1,9 @@
-import type Decimal from "decimal.js";
-import { decimal, roundHalfUp } from "../money.js";
+import Decimal from "decimal.js";
+import { decimal } from "../money.js";
 
 /** What a plan's minimum commitment bills: the shortfall of the period's fees below the commitment. */
 export interface MinimumCommitmentTrueUp {
-  /** The commitment for the days billed, rounded half-up to a minor unit. */
+  /** The commitment for the days billed, rounded to a minor unit (half to even, as Lago's Money). */
   readonly commitmentAmountCents: number;
   /** The commitment less the fees' rounded amounts. */
   readonly amountCents: number;
@@ -31,9 +31,12 @@ export interface MinimumCommitmentInput {
  */
 export function minimumCommitmentTrueUp(input: MinimumCommitmentInput): MinimumCommitmentTrueUp | null {
   if (input.commitmentAmountCents <= 0 || input.billedDays <= 0 || input.periodDays <= 0) return null;
-  const commitmentAmountCents = roundHalfUp(
-    decimal(input.commitmentAmountCents).times(input.billedDays).dividedBy(input.periodDays),
-  );
+  // Lago makes the prorated commitment a Money from cents, which rounds half to even.
+  const commitmentAmountCents = decimal(input.commitmentAmountCents)
+    .times(input.billedDays)
+    .dividedBy(input.periodDays)
+    .toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN)
+    .toNumber();
   const used = input.fees.reduce((sum, fee) => sum + fee.amountCents, 0);
   if (used >= commitmentAmountCents) return null;
   const usedPrecise = input.fees.reduce((sum, fee) => sum.plus(fee.preciseAmountCents), decimal(0));
