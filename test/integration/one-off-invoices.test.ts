@@ -7,10 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
+import { createOneOffInvoice } from "../../services/invoicing/src/invoices/create-one-off-invoice.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
 import { invoke } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
+import { billingDeps } from "../support/invoicing.js";
 import { clockRun, invoicing, type Published, watchBus } from "../support/payments.js";
 import { scanTables } from "../support/stored-state.js";
 
@@ -151,6 +153,12 @@ describe("one-off invoices", () => {
     });
     expect(subscriptionOnes.body.invoices).toEqual([]);
 
+    const addOnFees = await invoicing("GET /api/v1/fees", { apiKey, query: "fee_type=add_on", at: AT });
+    expect((addOnFees.body.fees as { item: { code: string } }[]).map((fee) => fee.item.code).sort()).toEqual([
+      "setup",
+      "training",
+    ]);
+
     // Published once, with the invoice as the API shows it; a clock run (before it is overdue) publishes nothing more.
     await clockRun("2026-03-11T12:00:00.000Z");
     const events = await eventsOf(invoice.lago_id);
@@ -169,6 +177,46 @@ describe("one-off invoices", () => {
       total_amount_cents: 12_000,
       currency: "EUR",
     });
+  });
+
+  it("publishes an invoice whose call stopped after saving it at the billing clock's next run, once", async () => {
+    const { apiKey, organizationId } = await organization("One-off crash");
+    const organizationRecord = await new OrganizationStore().get(organizationId);
+    if (!organizationRecord) throw new Error("no organization");
+    const failing = {
+      ...billingDeps(),
+      publish: async () => {
+        throw new Error("the function stopped before publishing");
+      },
+      // Its publication lease taken at the epoch: long run out when the billing clock comes.
+      clock: () => 0,
+    };
+    await expect(
+      createOneOffInvoice(failing, {
+        organization: organizationRecord,
+        externalCustomerId: "cus_eur",
+        currency: null,
+        fees: [
+          {
+            addOnCode: "training",
+            units: null,
+            unitAmountCents: null,
+            description: null,
+            invoiceDisplayName: null,
+            taxCodes: null,
+          },
+        ],
+        now: AT,
+      }),
+    ).rejects.toThrow("stopped before publishing");
+    const [saved] = await new InvoiceStore().list(organizationId);
+    expect(saved).toMatchObject({ invoiceType: "one_off", status: "finalized", totalAmountCents: 12_000 });
+    const id = saved?.id ?? "";
+    await clockRun("2026-03-11T12:00:00.000Z");
+    await clockRun("2026-03-11T12:15:00.000Z");
+    expect((await eventsOf(id)).map((event) => event.type)).toEqual(["invoice.one_off_created"]);
+    const listed = await invoicing("GET /api/v1/invoices", { apiKey, query: "invoice_type=one_off", at: AT });
+    expect((listed.body.invoices as { lago_id: string }[]).map((invoice) => invoice.lago_id)).toEqual([id]);
   });
 
   it("refuses bad input in Lago's shape and stores nothing", async () => {
