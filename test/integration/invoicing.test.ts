@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { SQSBatchResponse } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { storeAndAggregate } from "../../services/aggregate/src/events/store-and-aggregate.js";
-import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscription-context.js";
 import { handler as eventsConsumer } from "../../services/aggregate/src/handlers/events-consumer.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { runDueSubscription } from "../../services/invoicing/src/billing/close-due-periods.js";
@@ -14,7 +12,6 @@ import type { Invoice } from "../../shared/src/domain/invoice.js";
 import { billingWindow, subscriptionPeriodAt } from "../../shared/src/domain/subscription-periods.js";
 import { CatalogStore } from "../../shared/src/store/catalog-store.js";
 import { EventStore } from "../../shared/src/store/event-store.js";
-import { OrganizationStore } from "../../shared/src/store/organization-store.js";
 import { UsageStore } from "../../shared/src/store/usage-store.js";
 import { periodChargeFees } from "../../shared/src/usage/period-charge-fees.js";
 import { invoke, testContext } from "../support/api-events.js";
@@ -28,6 +25,7 @@ import {
   dueJobs,
 } from "../support/invoicing.js";
 import { sqsEvent } from "../support/sqs-events.js";
+import { sendUsage } from "../support/usage.js";
 
 let aws: AwsHarness;
 let bus: BusObserver;
@@ -49,31 +47,6 @@ async function seedCatalog(options: SeedOptions) {
 }
 
 const takeObservedEvents = () => bus.take();
-
-async function sendUsage(organizationId: string, externalSubscriptionId: string, timestamps: string[]) {
-  await storeAndAggregate(
-    {
-      unitId: randomUUID(),
-      organizationId,
-      events: timestamps.map((timestamp) => ({
-        lagoId: randomUUID(),
-        transactionId: randomUUID(),
-        externalSubscriptionId,
-        code: "usage",
-        timestamp,
-        properties: {},
-        preciseTotalAmountCents: null,
-        receivedAt: timestamp,
-      })),
-    },
-    {
-      events: new EventStore(),
-      usage: new UsageStore(),
-      catalog: cachedCatalogLookups(new CatalogStore(), new OrganizationStore()),
-      reportLateUsage: async () => undefined,
-    },
-  );
-}
 
 describe("billing clock and workers", () => {
   it("bills a closed period once, in the customer's timezone, with prorated base fee and usage", async () => {

@@ -1,27 +1,12 @@
-/**
- * A subscription created with a subscription_at in the past is billed as Lago bills it. Lago
- * starts it at once (`started_at` = subscription_at, `Subscriptions::CreateService`) and invoices
- * nothing then; its clock bills a period only on the period's billing day
- * (`Subscriptions::OrganizationBillingService`), for the period that just ended
- * (`Subscriptions::DatesService`): so the first invoice is the period the creation day follows,
- * in full when the subscription started before it, and every earlier period is never billed.
- * Amounts are worked out by hand below: a 31.00 EUR monthly plan, 0.50 EUR per event, UTC.
- */
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { storeAndAggregate } from "../../services/aggregate/src/events/store-and-aggregate.js";
-import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscription-context.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { runDueSubscription } from "../../services/invoicing/src/billing/close-due-periods.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
-import { CatalogStore } from "../../shared/src/store/catalog-store.js";
-import { EventStore } from "../../shared/src/store/event-store.js";
-import { OrganizationStore } from "../../shared/src/store/organization-store.js";
-import { UsageStore } from "../../shared/src/store/usage-store.js";
 import { invoke } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import { seedCatalog } from "../support/catalog-fixture.js";
 import { billingDeps, deliverInvoicingInbox, dueJobs } from "../support/invoicing.js";
+import { sendUsage } from "../support/usage.js";
 
 let aws: AwsHarness;
 
@@ -37,31 +22,6 @@ async function tick(now: string, organizationId: string): Promise<number> {
   const jobs = await dueJobs(now, organizationId);
   for (const job of jobs) await runDueSubscription(job, billingDeps());
   return jobs.length;
-}
-
-async function sendUsage(organizationId: string, externalSubscriptionId: string, timestamps: string[]) {
-  await storeAndAggregate(
-    {
-      unitId: randomUUID(),
-      organizationId,
-      events: timestamps.map((timestamp) => ({
-        lagoId: randomUUID(),
-        transactionId: randomUUID(),
-        externalSubscriptionId,
-        code: "usage",
-        timestamp,
-        properties: {},
-        preciseTotalAmountCents: null,
-        receivedAt: timestamp,
-      })),
-    },
-    {
-      events: new EventStore(),
-      usage: new UsageStore(),
-      catalog: cachedCatalogLookups(new CatalogStore(), new OrganizationStore()),
-      reportLateUsage: async () => undefined,
-    },
-  );
 }
 
 /** Each invoice of the organization as [period start, base fee, charge fee, total], oldest first. */

@@ -1,24 +1,14 @@
-/**
- * True-ups on in-arrears invoices, billed by the billing clock on moto: a charge's spending
- * minimum (`min_amount_cents`) and the plan's minimum commitment, both prorated on a first period
- * that starts inside the month, and shown as Lago shows them.
- */
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { storeAndAggregate } from "../../services/aggregate/src/events/store-and-aggregate.js";
-import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscription-context.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
 import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
-import { CatalogStore } from "../../shared/src/store/catalog-store.js";
-import { EventStore } from "../../shared/src/store/event-store.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
-import { UsageStore } from "../../shared/src/store/usage-store.js";
 import { invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import { deliverClockScans, deliverInvoicingInbox } from "../support/invoicing.js";
+import { sendUsage } from "../support/usage.js";
 
 let aws: AwsHarness;
 
@@ -37,31 +27,6 @@ async function clockRun(now: string): Promise<void> {
   await clock({ now }, testContext());
   await deliverClockScans();
   await deliverInvoicingInbox();
-}
-
-async function sendUsage(organizationId: string, externalSubscriptionId: string, timestamps: string[]) {
-  await storeAndAggregate(
-    {
-      unitId: randomUUID(),
-      organizationId,
-      events: timestamps.map((timestamp) => ({
-        lagoId: randomUUID(),
-        transactionId: randomUUID(),
-        externalSubscriptionId,
-        code: "usage",
-        timestamp,
-        properties: {},
-        preciseTotalAmountCents: null,
-        receivedAt: timestamp,
-      })),
-    },
-    {
-      events: new EventStore(),
-      usage: new UsageStore(),
-      catalog: cachedCatalogLookups(new CatalogStore(), new OrganizationStore()),
-      reportLateUsage: async () => undefined,
-    },
-  );
 }
 
 async function seed() {
