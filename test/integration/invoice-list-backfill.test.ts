@@ -86,9 +86,12 @@ describe("the list index backfill", () => {
     const overdue = await Promise.all(
       allOverdueShards().map((shard) => store.overdueCandidates(shard, "2100-01-01T00:00:00.000Z")),
     );
-    expect(overdue.flat().map((candidate) => candidate.invoiceId).sort()).toEqual(
-      [finalized.id, indexed.id].sort(),
-    );
+    expect(
+      overdue
+        .flat()
+        .map((candidate) => candidate.invoiceId)
+        .sort(),
+    ).toEqual([finalized.id, indexed.id].sort());
     expect((await listedIds()).sort()).toEqual([draft.id, finalized.id, toVoid.id, indexed.id].sort());
     expect(await listedIds("status=draft")).toEqual([draft.id]);
     expect(await backfillListIndexes()).toEqual({ found: 0, indexed: 0 });
