@@ -1,4 +1,6 @@
+import { instantMs } from "./aggregation/event-order.js";
 import type { ChargesWindow } from "./aggregation/index.js";
+import { windowBounds } from "./aggregation/selection.js";
 import type { BillableMetric, Charge } from "./catalog.js";
 import { buildFee, type ChargeFee, type FeeUsage, feeBuckets, pricingGroupKeys } from "./charge-fees.js";
 import {
@@ -27,6 +29,44 @@ export interface MetricAggregates {
   readonly earlier: readonly BucketTotals[];
   /** unique_count_agg: value states as of the period's end. */
   readonly uniqueValues: ReadonlyArray<{ readonly bucket: UsageBucket; readonly state: UniqueValueState }>;
+}
+
+/**
+ * What a subscription replaced on a plan change leaves of one metric to its successor: every
+ * bucket's totals and, for a unique count, every value's state, over its periods up to the
+ * successor's (all of them, as it ended when the successor started).
+ */
+export interface CarriedUsage {
+  readonly totals: readonly BucketTotals[];
+  readonly uniqueValues: MetricAggregates["uniqueValues"];
+}
+
+/**
+ * A successor's usage of a metric with its predecessors' carried in: a recurring metric goes on
+ * from the value it had at the plan change (Lago aggregates recurring usage by the external id the
+ * subscriptions share), their totals joining the earlier periods' and their value states the
+ * window's (the latest operation on a value still wins). A metered metric restarts: unchanged. A
+ * state from after the window's end (an event placed on the predecessor by a stale read) is left
+ * out, as a window never reads past its end.
+ */
+export function withCarriedUsage(
+  metric: Pick<BillableMetric, "recurring">,
+  aggregates: MetricAggregates,
+  carried: readonly CarriedUsage[],
+  window: Pick<ChargesWindow, "from" | "to">,
+): MetricAggregates {
+  if (!metric.recurring || carried.length === 0) return aggregates;
+  const { toMs } = windowBounds(window);
+  return {
+    period: aggregates.period,
+    earlier: [...aggregates.earlier, ...carried.flatMap((usage) => usage.totals)],
+    uniqueValues: [
+      ...aggregates.uniqueValues,
+      ...carried.flatMap((usage) =>
+        usage.uniqueValues.filter((entry) => instantMs(entry.state.last.timestamp) < toMs),
+      ),
+    ],
+  };
 }
 
 /**

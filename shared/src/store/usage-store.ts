@@ -308,6 +308,36 @@ export class UsageStore {
             ":prefix": `${metricPrefix}#${joinKey(periodStartsAt)}#`,
           },
     });
+    return this.mergeUniqueValueItems(items);
+  }
+
+  /**
+   * The distinct values of a unique_count metric over every period starting before `before`, each
+   * value's states merged, per bucket: what a subscription replaced on a plan change leaves to its
+   * successor of a recurring metric.
+   */
+  async earlierUniqueValues(
+    organizationId: string,
+    subscriptionId: string,
+    metricCode: string,
+    before: string,
+  ): Promise<Array<{ bucketKey: string; bucket: UsageBucket; state: UniqueValueState }>> {
+    const metricPrefix = joinKey("uv", metricCode);
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :first AND :before",
+      ExpressionAttributeValues: {
+        ":pk": this.pk(organizationId, subscriptionId),
+        ":first": `${metricPrefix}#`,
+        ":before": `${metricPrefix}#${joinKey(before)}`,
+      },
+    });
+    return this.mergeUniqueValueItems(items);
+  }
+
+  private mergeUniqueValueItems(
+    items: readonly Record<string, unknown>[],
+  ): Array<{ bucketKey: string; bucket: UsageBucket; state: UniqueValueState }> {
     const byValue = new Map<string, { bucketKey: string; bucket: UsageBucket; state: UniqueValueState }>();
     for (const item of items) {
       const entry = {

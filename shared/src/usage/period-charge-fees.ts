@@ -4,11 +4,14 @@ import { type ChargeFee, priceCharges } from "../domain/charge-fees.js";
 import {
   aggregatesCanPrice,
   type BucketTotals,
+  type CarriedUsage,
   type MetricAggregates,
   priceChargeFromAggregates,
+  withCarriedUsage,
 } from "../domain/charge-fees-from-aggregates.js";
 import { needsRawEvents } from "../domain/pre-aggregation/index.js";
 import type { BillingWindow } from "../domain/subscription-periods.js";
+import { predecessorIds } from "../domain/subscriptions/predecessors.js";
 import type { CatalogStore } from "../store/catalog-store.js";
 import type { EventStore } from "../store/event-store.js";
 import type { AggregateRead, UsageStore } from "../store/usage-store.js";
@@ -23,11 +26,50 @@ const bucketsOf = (reads: readonly AggregateRead[], metricCode: string): BucketT
   reads.filter((read) => read.metricCode === metricCode).map(({ bucket, totals }) => ({ bucket, totals }));
 
 /**
+ * What the subscription's predecessors (the ones it replaced on plan changes, see
+ * `predecessorIds`) leave to it of each recurring metric: every aggregate and unique-value state
+ * of theirs in a period starting before the window's period ends. Read only when a recurring
+ * metric is priced and the subscription replaced one: one history query, then per predecessor one
+ * aggregates query and one per unique-count metric.
+ */
+async function carriedUsage(
+  sources: UsageSources,
+  subscription: Subscription,
+  metrics: readonly BillableMetric[],
+  window: BillingWindow,
+): Promise<Map<string, CarriedUsage[]>> {
+  const carried = new Map<string, CarriedUsage[]>();
+  const recurring = metrics.filter((metric) => metric.recurring);
+  if (recurring.length === 0 || !subscription.previousSubscriptionId) return carried;
+  const { organizationId } = subscription;
+  const before = window.period.endsAt;
+  const history = await sources.catalog.subscriptionHistory(organizationId, subscription.externalId);
+  for (const predecessorId of predecessorIds(subscription, history)) {
+    const reads = await sources.usage.earlierAggregates(organizationId, predecessorId, before);
+    for (const metric of recurring) {
+      const uniqueValues =
+        metric.aggregationType === "unique_count_agg"
+          ? await sources.usage.earlierUniqueValues(organizationId, predecessorId, metric.code, before)
+          : [];
+      carried.set(metric.code, [
+        ...(carried.get(metric.code) ?? []),
+        {
+          totals: bucketsOf(reads, metric.code),
+          uniqueValues: uniqueValues.map(({ bucket, state }) => ({ bucket, state })),
+        },
+      ]);
+    }
+  }
+  return carried;
+}
+
+/**
  * A subscription's charges priced over a billing window. A whole period is priced from its
  * pre-aggregated usage: one query for the period, one for earlier periods when a recurring metric
- * carries over, one per unique-count metric — whatever the number of events. A window cut short (a
- * termination) and the few charges whose price needs each event (see `needsRawEvents`) are priced
- * from the stored raw events instead, by the reference engine.
+ * carries over (and those of the subscriptions it replaced on plan changes), one per unique-count
+ * metric — whatever the number of events. A window cut short (a termination) and the few charges
+ * whose price needs each event (see `needsRawEvents`) are priced from the stored raw events
+ * instead, by the reference engine.
  */
 export async function periodChargeFees(
   sources: UsageSources,
@@ -68,6 +110,7 @@ export async function periodChargeFees(
         ? sources.usage.earlierAggregates(organizationId, subscriptionId, periodStartsAt)
         : Promise.resolve([]),
     ]);
+    const carried = await carriedUsage(sources, subscription, used, window);
     for (const metric of used) {
       const uniqueValues =
         metric.aggregationType === "unique_count_agg"
@@ -79,11 +122,15 @@ export async function periodChargeFees(
               metric.recurring,
             )
           : [];
-      aggregates.set(metric.code, {
+      const own: MetricAggregates = {
         period: bucketsOf(period, metric.code),
         earlier: metric.recurring ? bucketsOf(earlier, metric.code) : [],
         uniqueValues: uniqueValues.map(({ bucket, state }) => ({ bucket, state })),
-      });
+      };
+      aggregates.set(
+        metric.code,
+        withCarriedUsage(metric, own, carried.get(metric.code) ?? [], chargesWindow),
+      );
     }
   }
 
