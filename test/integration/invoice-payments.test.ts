@@ -84,12 +84,12 @@ describe("manual payments", () => {
     });
     expect(await typesOf(invoice.id)).toEqual(["invoice.created"]);
 
-    const rest = await pay(apiKey, {
-      invoice_id: invoice.id,
-      amount_cents: 600,
-      reference: "wire-2",
-      paid_at: "2026-06-01",
-    });
+    // Recorded a minute after the first, so the list's newest-first order is the test's to know.
+    const rest = await pay(
+      apiKey,
+      { invoice_id: invoice.id, amount_cents: 600, reference: "wire-2", paid_at: "2026-06-01" },
+      "2026-06-02T10:01:00.000Z",
+    );
     expect(rest.status).toBe(200);
     expect(rest.body.payment).toMatchObject({ amount_cents: 600, created_at: "2026-06-01T00:00:00Z" });
     shown = (await getInvoice(apiKey, invoice.id)).body.invoice as Record<string, unknown>;
