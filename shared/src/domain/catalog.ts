@@ -119,6 +119,8 @@ export interface Charge {
   readonly invoiceDisplayName: string | null;
   readonly taxCodes: readonly string[];
   readonly createdAt: string;
+  /** On a subscription's overridden plan: the charge of the parent plan this one copies. */
+  readonly parentId?: string | null;
 }
 
 export interface MinimumCommitment {
@@ -145,6 +147,11 @@ export interface Plan {
   readonly taxCodes: readonly string[];
   readonly charges: readonly Charge[];
   readonly createdAt: string;
+  /**
+   * A subscription's own plan made from `plan_overrides` (Lago's child plan): the plan it copies.
+   * It keeps its parent's code, and is never listed among the organization's plans.
+   */
+  readonly parentId?: string | null;
 }
 
 const PERIODS_PER_YEAR: Record<PlanInterval, number> = {

@@ -37,6 +37,7 @@ type Kind =
   | "add_on"
   | "webhook_endpoint"
   | "deleted_plan"
+  | "child_plan"
   | "deleted_customer"
   | "subscription_history";
 
@@ -397,13 +398,35 @@ export class CatalogStore {
   listPlans(organizationId: string): Promise<Plan[]> {
     return this.list(organizationId, "plan");
   }
-  /** The plan a subscription is on, even if it was deleted since. */
+  /**
+   * The plan a subscription is on, even if it was deleted since: a live plan by its code, else
+   * the subscription's own overridden plan (a child plan, by id), else a deleted one.
+   */
   async planOf(
     subscription: Pick<Subscription, "organizationId" | "planCode" | "planId">,
   ): Promise<Plan | undefined> {
     const live = await this.getPlan(subscription.organizationId, subscription.planCode);
     if (live?.id === subscription.planId) return live;
-    return this.getItem(subscription.organizationId, "deleted_plan", subscription.planId);
+    const child = await this.getItem<Plan>(subscription.organizationId, "child_plan", subscription.planId);
+    return child ?? this.getItem(subscription.organizationId, "deleted_plan", subscription.planId);
+  }
+
+  // Child plans (a subscription's `plan_overrides`), by id: never listed with the plans.
+  /**
+   * A child plan written whole. Its id is derived from its subscription's, and it is written with
+   * that subscription's conditional write, which keeps concurrent changes apart.
+   */
+  childPlanSave(plan: Plan): CatalogWrite {
+    return this.put(
+      this.item(plan.organizationId, "child_plan", [plan.id], plan),
+      () => new ConcurrentChangeError("child_plan"),
+    );
+  }
+  childPlanRemoval(plan: Plan): CatalogWrite[] {
+    return this.tombstoning(plan.organizationId, ["child_plan", plan.id], "deleted_plan", plan);
+  }
+  listChildPlans(organizationId: string): Promise<Plan[]> {
+    return this.list(organizationId, "child_plan");
   }
 
   // Customers, by external id; deleted ones by id.

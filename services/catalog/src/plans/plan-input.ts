@@ -31,12 +31,12 @@ import { checkCharge } from "./charge-validation.js";
 export const ALL_FILTER_VALUES = "__ALL_FILTER_VALUES__";
 
 /** Charge model properties: free-form, so bounded as a whole (catalog-limits.ts). */
-const properties = z.record(z.string(), z.unknown()).superRefine(boundedProperties);
+export const properties = z.record(z.string(), z.unknown()).superRefine(boundedProperties);
 
-const displayName = text(MAX_NAME_LENGTH).nullable().optional();
-const taxCodes = codeList(MAX_TAX_CODES, "too_many_tax_codes").optional();
+export const displayName = text(MAX_NAME_LENGTH).nullable().optional();
+export const taxCodes = codeList(MAX_TAX_CODES, "too_many_tax_codes").optional();
 
-const chargeFilterInput = z.object({
+export const chargeFilterInput = z.object({
   invoice_display_name: displayName,
   properties: properties.optional(),
   values: z

@@ -28,9 +28,15 @@ async function existing(request: ApiRequest, deps: CatalogDeps): Promise<Plan> {
   return plan;
 }
 
+/** Live subscriptions on the plan or on one of its child plans (their `plan_overrides`). */
 async function subscriptionsOn(deps: CatalogDeps, plan: Plan) {
-  return (await deps.catalog.listSubscriptions(plan.organizationId)).filter(
-    (subscription) => subscription.planId === plan.id && ["active", "pending"].includes(subscription.status),
+  const [subscriptions, children] = await Promise.all([
+    deps.catalog.listSubscriptions(plan.organizationId),
+    deps.catalog.listChildPlans(plan.organizationId),
+  ]);
+  const planIds = new Set([plan.id, ...children.filter((c) => c.parentId === plan.id).map((c) => c.id)]);
+  return subscriptions.filter(
+    (subscription) => planIds.has(subscription.planId) && ["active", "pending"].includes(subscription.status),
   );
 }
 

@@ -58,7 +58,7 @@ function serializeCharge(charge: Charge, taxes: readonly Tax[]): ChargeShape {
     accepts_target_wallet: false,
     properties: shownProperties(charge.properties),
     applied_pricing_unit: null,
-    lago_parent_id: null,
+    lago_parent_id: charge.parentId ?? null,
     filters: charge.filters.map(
       (filter) =>
         ({
@@ -109,7 +109,7 @@ export function serializePlan(plan: Plan, taxes: readonly Tax[] = []): PlanShape
     customers_count: 0,
     active_subscriptions_count: 0,
     draft_invoices_count: 0,
-    parent_id: null,
+    parent_id: plan.parentId ?? null,
     pending_deletion: false,
     charges: plan.charges.map((charge) => serializeCharge(charge, taxes)),
     // Fixed charges, entitlements, usage thresholds and plan metadata are not part of this product yet.

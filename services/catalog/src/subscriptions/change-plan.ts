@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Plan, Subscription } from "#shared/domain/catalog.js";
 import { yearlyAmountCents } from "#shared/domain/catalog.js";
 import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
@@ -5,6 +6,9 @@ import { terminated } from "#shared/domain/subscriptions/lifecycle.js";
 import { invalid } from "#shared/platform/http/errors.js";
 import type { SubscriptionRecord } from "#shared/store/catalog-store.js";
 import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
+import { childPlanId } from "../plans/merge-plan-overrides.js";
+import { overridePlan } from "../plans/override-plan.js";
+import type { PlanOverrides } from "../plans/plan-overrides-input.js";
 import { newSubscription } from "./new-subscription.js";
 import { contextOf } from "./subscription-view.js";
 
@@ -14,6 +18,10 @@ import { contextOf } from "./subscription-view.js";
  * to now; a downgrade waits for the end of the current period (the catalog clock switches it).
  * Each is one write, conditional on the subscription's revision and on the plan still being there,
  * and leaves what changed due for invoicing to be told.
+ *
+ * With `overrides`, the subscription moves to a child plan of `plan` made from them (the pending
+ * one's own, or the successor's), and the yearly amounts compared are the overridden ones, as in
+ * Lago. A downgrade with overrides is refused for now: a waiting downgrade names only its plan.
  */
 export async function changePlan(
   deps: CatalogDeps,
@@ -21,22 +29,32 @@ export async function changePlan(
   plan: Plan,
   name: string | null,
   now: string,
+  overrides?: PlanOverrides,
 ): Promise<Subscription> {
   const current = record.subscription;
   const context = await contextOf(deps, current);
-  if (plan.amountCurrency !== context.plan.amountCurrency)
+  const successorId = randomUUID();
+  const owner = current.status === "pending" ? current.id : successorId;
+  const override = overrides
+    ? await overridePlan(deps, plan, overrides, childPlanId(owner, plan.id), now)
+    : undefined;
+  const target = override?.plan ?? plan;
+  const overrideWrites = override?.writes ?? [];
+  if (target.amountCurrency !== context.plan.amountCurrency)
     throw invalid("currency", "currencies_does_not_match");
 
   if (current.status === "pending") {
-    const updated = { ...current, planId: plan.id, planCode: plan.code, name, updatedAt: now };
+    const updated = { ...current, planId: target.id, planCode: plan.code, name, updatedAt: now };
     await deps.catalog.write([
       deps.catalog.subscriptionSave(record, updated, now),
       deps.catalog.planCheck(plan),
+      ...overrideWrites,
     ]);
     await deps.notifyInvoicing([changeNotice(updated, now)]);
     return updated;
   }
-  if (yearlyAmountCents(plan) < yearlyAmountCents(context.plan)) {
+  if (yearlyAmountCents(target) < yearlyAmountCents(context.plan)) {
+    if (override) throw invalid("plan_overrides", "not_supported_on_downgrade");
     // Recorded now, switched by the catalog clock when the current period closes.
     const updated: Subscription = {
       ...current,
@@ -54,13 +72,14 @@ export async function changePlan(
   const old = terminated(current, now, "upgraded");
   const successor = newSubscription(
     {
+      id: successorId,
       externalId: current.externalId,
       name,
       subscriptionAt: current.subscriptionAt,
       endingAt: current.endingAt,
       billingTime: current.billingTime,
     },
-    plan,
+    target,
     context.customer,
     context.timezone,
     now,
@@ -69,6 +88,7 @@ export async function changePlan(
   await deps.catalog.write([
     ...deps.catalog.subscriptionReplacement(record, { subscription: old, dueAt: now }, successor),
     deps.catalog.planCheck(plan),
+    ...overrideWrites,
   ]);
   await deps.notifyInvoicing([changeNotice(old, now), changeNotice(successor.subscription, now)]);
   return successor.subscription;

@@ -1,9 +1,13 @@
+import { randomUUID } from "node:crypto";
 import type { Customer, Plan, Subscription } from "#shared/domain/catalog.js";
 import { invalid, notFound } from "#shared/platform/http/errors.js";
 import type { CatalogStore, CatalogWrite } from "#shared/store/catalog-store.js";
 import { type CatalogInstant, isValidEndingAt, storedInstant } from "../catalog-dates.js";
 import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
 import { newCustomer } from "../customers/upsert-customer.js";
+import { childPlanId } from "../plans/merge-plan-overrides.js";
+import { overridePlan } from "../plans/override-plan.js";
+import type { PlanOverrides } from "../plans/plan-overrides-input.js";
 import { changePlan } from "./change-plan.js";
 import { newSubscription } from "./new-subscription.js";
 import { timezoneOf } from "./subscription-view.js";
@@ -16,6 +20,8 @@ export interface SubscriptionCreation {
   readonly subscriptionAt: CatalogInstant | null | undefined;
   readonly endingAt: CatalogInstant | null | undefined;
   readonly billingTime: Subscription["billingTime"] | undefined;
+  /** Lago's `plan_overrides`: the subscription gets a child plan of its own (even when empty). */
+  readonly planOverrides?: PlanOverrides | undefined;
 }
 
 /**
@@ -68,25 +74,35 @@ export async function createSubscription(
     if (current.externalCustomerId !== input.externalCustomerId)
       throw invalid("external_id", "value_already_exist");
     if (current.planId === plan.id) return current;
-    return changePlan(deps, record, plan, input.name ?? current.name, now);
+    // Already on its own child of this plan (a retry of the request that made it): unchanged, as
+    // on the plan itself. Lago would take it for an upgrade to the parent plan.
+    if ((await deps.catalog.planOf(current))?.parentId === plan.id) return current;
+    return changePlan(deps, record, plan, input.name ?? current.name, now, input.planOverrides);
   }
 
+  const id = randomUUID();
+  // Checked in full before anything is written, the customer included.
+  const override = input.planOverrides
+    ? await overridePlan(deps, plan, input.planOverrides, childPlanId(id, plan.id), now)
+    : undefined;
+  const target = override?.plan ?? plan;
   const { customer, writes } = await customerFor(
     deps.catalog,
     organizationId,
     input.externalCustomerId,
-    plan,
+    target,
     now,
   );
   const created = newSubscription(
     {
+      id,
       externalId: input.externalId,
       name: input.name ?? null,
       subscriptionAt: subscriptionAt.iso,
       endingAt: input.endingAt?.iso ?? null,
       billingTime: input.billingTime ?? "calendar",
     },
-    plan,
+    target,
     customer,
     await timezoneOf(deps, customer),
     now,
@@ -94,6 +110,7 @@ export async function createSubscription(
   await deps.catalog.write([
     ...writes,
     deps.catalog.planCheck(plan),
+    ...(override?.writes ?? []),
     // An external id whose subscription ended is free again: the old one goes to the history.
     ...(record
       ? deps.catalog.subscriptionReplacement(record, record, created)

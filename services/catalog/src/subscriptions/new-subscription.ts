@@ -3,6 +3,8 @@ import type { Customer, Plan, Subscription } from "#shared/domain/catalog.js";
 import { startsLater } from "#shared/domain/subscriptions/lifecycle.js";
 
 export interface NewSubscriptionInput {
+  /** Its id when already drawn (a child plan's id derives from it); a new one otherwise. */
+  readonly id?: string;
   readonly externalId: string;
   readonly name: string | null;
   readonly subscriptionAt: string;
@@ -25,7 +27,7 @@ export function newSubscription(
 ): { subscription: Subscription; dueAt: string } {
   const pending = startsLater(input.subscriptionAt, timezone, now);
   const subscription: Subscription = {
-    id: randomUUID(),
+    id: input.id ?? randomUUID(),
     organizationId: customer.organizationId,
     externalId: input.externalId,
     customerId: customer.id,

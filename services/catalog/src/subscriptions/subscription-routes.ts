@@ -9,6 +9,7 @@ import type { SubscriptionRecord } from "#shared/store/catalog-store.js";
 import { catalogInstant } from "../catalog-dates.js";
 import type { CatalogDeps } from "../catalog-deps.js";
 import { identifier } from "../catalog-limits.js";
+import { planOverrides } from "../plans/plan-overrides-input.js";
 import { newestFirst, optionalText } from "../shared-schemas.js";
 import { createSubscription as create } from "./create-subscription.js";
 import { endSubscription } from "./end-subscription.js";
@@ -23,12 +24,14 @@ const subscriptionCreate = z.object({
   subscription_at: catalogInstant.nullable().optional(),
   ending_at: catalogInstant.nullable().optional(),
   billing_time: z.enum(BILLING_TIMES, { message: "value_is_invalid" }).optional(),
+  plan_overrides: planOverrides.optional(),
 });
 
 const subscriptionUpdate = z.object({
   name: optionalText(),
   ending_at: catalogInstant.nullable().optional(),
   subscription_at: catalogInstant.optional(),
+  plan_overrides: planOverrides.optional(),
 });
 
 /** POST /subscriptions: creates, changes plan, or returns the same subscription again. */
@@ -45,6 +48,7 @@ export async function createSubscription(request: ApiRequest, deps: CatalogDeps)
       subscriptionAt: input.subscription_at,
       endingAt: input.ending_at,
       billingTime: input.billing_time,
+      planOverrides: input.plan_overrides,
     },
     request.receivedAt,
   );
@@ -71,7 +75,12 @@ export async function updateSubscription(request: ApiRequest, deps: CatalogDeps)
   const updated = await update(
     deps,
     await currentRecord(request, deps),
-    { name: input.name, endingAt: input.ending_at, subscriptionAt: input.subscription_at },
+    {
+      name: input.name,
+      endingAt: input.ending_at,
+      subscriptionAt: input.subscription_at,
+      planOverrides: input.plan_overrides,
+    },
     request.receivedAt,
   );
   return ok({ subscription: await presentSubscription(deps, updated, request.receivedAt) });

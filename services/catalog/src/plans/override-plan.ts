@@ -1,0 +1,72 @@
+import type { Charge, Plan } from "#shared/domain/catalog.js";
+import type { CatalogWrite } from "#shared/store/catalog-store.js";
+import type { CatalogDeps } from "../catalog-deps.js";
+import { requireTaxes } from "../taxes/require-taxes.js";
+import { mergePlanOverrides } from "./merge-plan-overrides.js";
+import type { ChargeInput } from "./plan-input.js";
+import { buildCharges } from "./plan-input.js";
+import { overrideTaxCodes, type PlanOverrides } from "./plan-overrides-input.js";
+
+/** A charge as the plan API would take it, to pass Lago's charge rules again after its override. */
+function asInput(charge: Charge): ChargeInput {
+  return {
+    id: charge.id,
+    billable_metric_id: charge.billableMetricId,
+    charge_model: charge.chargeModel,
+    pay_in_advance: charge.payInAdvance,
+    invoiceable: charge.invoiceable,
+    regroup_paid_fees: charge.regroupPaidFees,
+    prorated: charge.prorated,
+    min_amount_cents: charge.minAmountCents,
+    invoice_display_name: charge.invoiceDisplayName,
+    properties: { ...charge.properties },
+    filters: charge.filters.map((filter) => ({
+      invoice_display_name: filter.invoiceDisplayName,
+      properties: { ...filter.properties },
+      values: Object.fromEntries(Object.entries(filter.values).map(([key, values]) => [key, [...values]])),
+    })),
+    tax_codes: [...charge.taxCodes],
+  };
+}
+
+/**
+ * `plan_overrides` applied to `base` (a plan, or a subscription's own child plan): the child plan
+ * and the write that stores it, to be made with the subscription that points at it. Nothing is
+ * written here: taxes must exist (404 `tax_not_found`, as for plans) and every overridden charge
+ * passes its model's rules again (422 with the plan API's keys), before the caller writes.
+ *
+ * The child is stored by its id, which is derived from the subscription and the parent plan: a
+ * request made again writes the same item, and the subscription's own conditional write decides
+ * which of two concurrent requests holds.
+ */
+export async function overridePlan(
+  deps: CatalogDeps,
+  base: Plan,
+  overrides: PlanOverrides,
+  childId: string,
+  now: string,
+): Promise<{ plan: Plan; writes: CatalogWrite[] }> {
+  await requireTaxes(deps.catalog, base.organizationId, overrideTaxCodes(overrides));
+  const merged = mergePlanOverrides(base, overrides, childId, now);
+  const overridden = merged.plan.charges.filter((charge) => merged.overriddenChargeIds.includes(charge.id));
+  const metrics = overridden.length > 0 ? await deps.catalog.listMetrics(base.organizationId) : [];
+  // Checked (and their properties normalized) as the plan API checks charges; ids stay the child's.
+  const checked = buildCharges(overridden.map(asInput), metrics, [], false, now);
+  const plan: Plan = {
+    ...merged.plan,
+    charges: merged.plan.charges.map((charge) => {
+      const at = overridden.indexOf(charge);
+      const result = checked[at];
+      if (!result) return charge;
+      return {
+        ...charge,
+        properties: result.properties,
+        filters: charge.filters.map((filter, i) => ({
+          ...filter,
+          properties: result.filters[i]?.properties ?? filter.properties,
+        })),
+      };
+    }),
+  };
+  return { plan, writes: [deps.catalog.childPlanSave(plan)] };
+}
