@@ -180,7 +180,9 @@ describe("plan_overrides on POST /subscriptions", () => {
 
     // The parent is unchanged, and the only plan listed.
     const listed = (await ok("GET /api/v1/plans")).plans as ServedPlan[];
-    expect(listed.map((plan) => [plan.code, plan.lago_id, plan.amount_cents])).toEqual([
+    // Both plans were made at the same instant: their order is not the point.
+    const byCode = [...listed].sort((a, b) => a.code.localeCompare(b.code));
+    expect(byCode.map((plan) => [plan.code, plan.lago_id, plan.amount_cents])).toEqual([
       ["premium", expect.any(String), 2000],
       ["pro", parent.lago_id, 1000],
     ]);
@@ -308,6 +310,16 @@ describe("invoices of an overridden subscription", () => {
       ["commitment", 5900, 1180],
     ]);
     expect(march).toMatchObject({ feesAmountCents: 9000, taxesAmountCents: 1800, totalAmountCents: 10_800 });
+  });
+});
+
+describe("child plans follow the catalog", () => {
+  it("a renamed tax and a deleted metric reach them as they reach plans", async () => {
+    await ok("PUT /api/v1/taxes/{code}", { params: { code: "vat_20" }, body: { tax: { code: "vat_std" } } });
+    expect((await subscriptionOf("sub_1")).plan.taxes.map((tax) => tax.code)).toEqual(["vat_std"]);
+    await ok("DELETE /api/v1/billable_metrics/{code}", { params: { code: "usage" } });
+    expect((await subscriptionOf("sub_1")).plan.charges).toEqual([]);
+    expect((await subscriptionOf("sub_2")).plan.charges).toEqual([]);
   });
 });
 

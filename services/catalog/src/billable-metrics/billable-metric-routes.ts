@@ -31,8 +31,13 @@ async function existing(request: ApiRequest, store: CatalogStore): Promise<Billa
   return metric;
 }
 
+/** Plans pricing the metric, subscriptions' child plans included (a parent may have dropped the charge). */
 async function plansUsing(store: CatalogStore, metric: BillableMetric) {
-  return (await store.listPlans(metric.organizationId)).filter((plan) =>
+  const [plans, children] = await Promise.all([
+    store.listPlans(metric.organizationId),
+    store.listChildPlans(metric.organizationId),
+  ]);
+  return [...plans, ...children].filter((plan) =>
     plan.charges.some((charge) => charge.billableMetricId === metric.id),
   );
 }
