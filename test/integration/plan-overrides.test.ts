@@ -223,6 +223,16 @@ describe("plan_overrides on POST /subscriptions", () => {
         expect.any(Object),
       ],
       [{ amount_currency: "USD" }, 422, { currency: ["currencies_does_not_match"] }],
+      // Usage is kept by the plan's group keys: a child may not group it otherwise.
+      [
+        {
+          charges: [
+            { id: parent.charges[0]?.lago_id, properties: { amount: "2", pricing_group_keys: ["team"] } },
+          ],
+        },
+        422,
+        { "plan_overrides.charges": ["pricing_group_keys_not_overridable"] },
+      ],
     ];
     for (const [planOverrides, status, details] of refusals) {
       const answer = await subscribe("sub_refused", planOverrides);

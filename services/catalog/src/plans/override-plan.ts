@@ -1,4 +1,6 @@
 import type { Charge, Plan } from "#shared/domain/catalog.js";
+import { planGroupKeys } from "#shared/domain/charge-fees.js";
+import { invalid } from "#shared/platform/http/errors.js";
 import type { CatalogWrite } from "#shared/store/catalog-store.js";
 import type { CatalogDeps } from "../catalog-deps.js";
 import { requireTaxes } from "../taxes/require-taxes.js";
@@ -27,6 +29,18 @@ function asInput(charge: Charge): ChargeInput {
     })),
     tax_codes: [...charge.taxCodes],
   };
+}
+
+/**
+ * Usage is pre-aggregated by the pricing group keys of the plan a subscription's code names (the
+ * parent), so a child may not group a metric's usage by other keys: its invoices would read
+ * buckets that were never kept.
+ */
+function sameGroupKeys(base: Plan, child: Plan): boolean {
+  const codes = new Set(base.charges.map((charge) => charge.billableMetricCode));
+  return [...codes].every(
+    (code) => planGroupKeys(base, code).join("\u0000") === planGroupKeys(child, code).join("\u0000"),
+  );
 }
 
 /**
@@ -68,5 +82,7 @@ export async function overridePlan(
       };
     }),
   };
+  if (!sameGroupKeys(base, plan))
+    throw invalid("plan_overrides.charges", "pricing_group_keys_not_overridable");
   return { plan, writes: [deps.catalog.childPlanSave(plan)] };
 }
