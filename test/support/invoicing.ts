@@ -6,6 +6,7 @@ import { eventBridgePublisher } from "../../services/invoicing/src/billing/domai
 import { clockRunScans, scanDueSchedules } from "../../services/invoicing/src/billing/scan-due-schedules.js";
 import { handler as worker } from "../../services/invoicing/src/handlers/billing-worker.js";
 import { handler as scanner } from "../../services/invoicing/src/handlers/clock-scanner.js";
+import { arrearsChargeFees } from "../../services/invoicing/src/handlers/invoice-change-deps.js";
 import { BillingScheduleStore } from "../../services/invoicing/src/store/billing-schedule-store.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
 import type { ClockScan } from "../../shared/src/contracts/clock-scan.js";
@@ -15,7 +16,6 @@ import { CatalogStore } from "../../shared/src/store/catalog-store.js";
 import { EventStore } from "../../shared/src/store/event-store.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
 import { UsageStore } from "../../shared/src/store/usage-store.js";
-import { periodChargeFees } from "../../shared/src/usage/period-charge-fees.js";
 import { testContext } from "./api-events.js";
 import { sqsEvent } from "./sqs-events.js";
 
@@ -28,8 +28,7 @@ export function billingDeps(): BillingDeps {
     organizations: new OrganizationStore(),
     invoices: new InvoiceStore(),
     schedules: new BillingScheduleStore(),
-    chargeFees: (subscription, plan, window, timezone) =>
-      periodChargeFees({ catalog, events, usage: new UsageStore() }, subscription, plan, window, timezone),
+    chargeFees: arrearsChargeFees({ catalog, events, usage: new UsageStore() }),
     publish: eventBridgePublisher(eventBridgeClient(), process.env.EVENT_BUS_NAME as string),
   };
 }

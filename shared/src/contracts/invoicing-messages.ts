@@ -66,6 +66,34 @@ export const markOverdue = z.object({
   now: z.string().min(1),
 });
 
+/**
+ * Events the events consumer stored for a subscription whose plan prices their metric with a
+ * pay-in-advance charge (Lago's instant charges): invoicing bills each at once, one fee per
+ * (charge, event) whatever is delivered twice. Sent after the events are stored, so a consumer that
+ * dies before sending sends them again on its message's redelivery.
+ */
+export const payInAdvanceEvents = z.object({
+  kind: z.literal("pay_in_advance_events"),
+  organizationId: z.string().min(1),
+  externalSubscriptionId: z.string().min(1),
+  subscriptionId: z.string().min(1),
+  periodStartsAt: z.string().min(1),
+  periodEndsAt: z.string().min(1),
+  events: z
+    .array(
+      z.object({
+        transactionId: z.string().min(1),
+        code: z.string().min(1),
+        timestamp: z.string().min(1),
+        /** When the API accepted it: the instant its fee and invoice are made at. */
+        receivedAt: z.string().min(1),
+        properties: z.record(z.string(), z.unknown()),
+        preciseTotalAmountCents: z.string().nullable(),
+      }),
+    )
+    .min(1),
+});
+
 export const invoicingMessage = z.discriminatedUnion("kind", [
   closeDue,
   subscriptionChanged,
@@ -73,6 +101,7 @@ export const invoicingMessage = z.discriminatedUnion("kind", [
   reviewDrafts,
   draftDue,
   markOverdue,
+  payInAdvanceEvents,
 ]);
 
 export type CloseDue = z.output<typeof closeDue>;
@@ -81,4 +110,5 @@ export type UsageChanged = z.output<typeof usageChanged>;
 export type ReviewDrafts = z.output<typeof reviewDrafts>;
 export type DraftDue = z.output<typeof draftDue>;
 export type MarkOverdue = z.output<typeof markOverdue>;
+export type PayInAdvanceEvents = z.output<typeof payInAdvanceEvents>;
 export type InvoicingMessage = z.output<typeof invoicingMessage>;

@@ -57,9 +57,31 @@ export interface InvoiceFee {
   readonly addOnId?: string | null;
   /** The fee's own description (an add-on fee's, else its add-on's); absent: none. */
   readonly description?: string | null;
+  /** A pay-in-advance charge's fee, made at its event (Lago's instant charge); absent: false. */
+  readonly payInAdvance?: boolean;
+  /** On a pay-in-advance charge's fee: the transaction id of the event it bills. */
+  readonly eventTransactionId?: string | null;
 }
 
-export type InvoicingReason = "subscription_periodic" | "subscription_terminating";
+/** The unused part of a pay-in-advance base fee at a termination (see `unusedAdvanceFee`). */
+export interface UnusedAdvanceFeeRecord {
+  /** The invoice and fee that billed it. */
+  readonly invoiceId: string;
+  readonly feeId: string;
+  readonly reason: "terminated" | "upgraded";
+  readonly terminatedAt: string;
+  readonly unusedDays: number;
+  readonly periodDays: number;
+  readonly preciseAmountCents: string;
+  readonly amountCents: number;
+  readonly currency: string;
+}
+
+export type InvoicingReason =
+  | "subscription_starting"
+  | "subscription_periodic"
+  | "subscription_terminating"
+  | "in_advance_charge";
 
 /** What an invoice bills of one subscription, as Lago's invoice subscription records it. */
 export interface InvoiceBillingPeriod {
@@ -109,6 +131,11 @@ export interface Invoice {
   readonly updatedAt: string;
   /** Absent on invoices made before it was kept: serializers derive it from the fees then. */
   readonly billingPeriods?: readonly InvoiceBillingPeriod[];
+  /**
+   * On the invoice terminating a pay-in-advance subscription: the part of the base fee it paid
+   * ahead and did not use, for the credit note that gives it back.
+   */
+  readonly unusedAdvanceFee?: UnusedAdvanceFeeRecord;
   /**
    * The local date the period was billed on, from which a grace period counts. Absent on invoices
    * made before it was kept: such a draft is finalized on the date it was issued with.

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EventsMessage, MalformedEvent } from "#shared/contracts/events-message.js";
+import type { PayInAdvanceEvents } from "#shared/contracts/invoicing-messages.js";
 import type { BillableMetric } from "#shared/domain/catalog.js";
 import { planGroupKeys } from "#shared/domain/charge-fees.js";
 import {
@@ -34,6 +35,11 @@ export interface StoreAndAggregateDeps {
     subscriptionId: string,
     periodStartsAt: string,
   ) => Promise<void>;
+  /**
+   * Hands invoicing the stored events that a pay-in-advance charge of their subscription's plan
+   * prices (Lago's instant charges), each group billed at once there. Absent: none handed over.
+   */
+  readonly handOverPayInAdvance?: (messages: readonly PayInAdvanceEvents[]) => Promise<void>;
   /** Writes in flight at once per unit; bounded so one large unit cannot exhaust sockets. */
   readonly writeConcurrency?: number;
   /** One delivery unit in this many folds the aggregates it touched (chosen by its id, so stably). */
@@ -298,6 +304,11 @@ export async function storeAndAggregate(
     await deps.reportLateUsage(organizationId, period.subscriptionId, period.periodStartsAt);
   }
 
+  if (deps.handOverPayInAdvance) {
+    const messages = await payInAdvanceMessages(organizationId, owned, deps.catalog);
+    if (messages.length > 0) await deps.handOverPayInAdvance(messages);
+  }
+
   return {
     stored: owned.length,
     duplicates:
@@ -307,4 +318,60 @@ export async function storeAndAggregate(
     deltasWritten: written.filter(Boolean).length,
     folded,
   };
+}
+
+/** Events handed to invoicing in one message at most: far below SQS's 256 KB for a unit's events. */
+const ADVANCE_EVENTS_PER_MESSAGE = 100;
+
+/**
+ * The unit's stored events (this delivery's own, including those a retry finds it wrote before)
+ * whose metric a pay-in-advance charge of the subscription's plan prices, one message per
+ * (subscription, period), events in timestamp order. Events of a subscription since replaced on
+ * another plan are left to the period's invoice, as Lago bills in advance only the plan of the
+ * subscription the event is for.
+ */
+async function payInAdvanceMessages(
+  organizationId: string,
+  owned: readonly StoredEvent[],
+  catalog: CatalogLookups,
+): Promise<PayInAdvanceEvents[]> {
+  const groups = new Map<string, PayInAdvanceEvents>();
+  for (const event of owned) {
+    const { placement } = event;
+    if (!placement.aggregated) continue;
+    const context = await catalog.subscriptionContext(organizationId, event.externalSubscriptionId);
+    if (!context || context.subscription.id !== placement.subscriptionId) continue;
+    const instant = context.plan.charges.some(
+      (charge) => charge.payInAdvance && charge.billableMetricCode === event.code,
+    );
+    if (!instant) continue;
+    const key = JSON.stringify([placement.subscriptionId, placement.periodStartsAt]);
+    const group = groups.get(key) ?? {
+      kind: "pay_in_advance_events" as const,
+      organizationId,
+      externalSubscriptionId: event.externalSubscriptionId,
+      subscriptionId: placement.subscriptionId,
+      periodStartsAt: placement.periodStartsAt,
+      periodEndsAt: placement.periodEndsAt,
+      events: [],
+    };
+    group.events.push({
+      transactionId: event.transactionId,
+      code: event.code,
+      timestamp: event.timestamp,
+      receivedAt: event.receivedAt,
+      properties: { ...event.properties },
+      preciseTotalAmountCents: event.preciseTotalAmountCents,
+    });
+    groups.set(key, group);
+  }
+  return [...groups.values()].flatMap((group) => {
+    const events = [...group.events].sort((a, b) =>
+      a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0,
+    );
+    const chunks: PayInAdvanceEvents[] = [];
+    for (let i = 0; i < events.length; i += ADVANCE_EVENTS_PER_MESSAGE)
+      chunks.push({ ...group, events: events.slice(i, i + ADVANCE_EVENTS_PER_MESSAGE) });
+    return chunks;
+  });
 }

@@ -1,6 +1,7 @@
 import { eventsMessage } from "#shared/contracts/events-message.js";
 import type { UsageChanged } from "#shared/contracts/invoicing-messages.js";
 import { sqsClient } from "#shared/platform/aws-clients.js";
+import { stringifyJson } from "#shared/platform/json/json-text.js";
 import { billingJobsQueue, resourceName } from "#shared/platform/resources.js";
 import { createQueueConsumer } from "#shared/platform/sqs/queue-consumer.js";
 import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
@@ -23,6 +24,15 @@ function dependencies(): StoreAndAggregateDeps {
     reportLateUsage: async (organizationId, subscriptionId, periodStartsAt) => {
       const message: UsageChanged = { kind: "usage_changed", organizationId, subscriptionId, periodStartsAt };
       await enqueueMessages(sqsClient(), resourceName(billingJobsQueue), [JSON.stringify(message)]);
+    },
+    // Pay-in-advance charges are billed by invoicing, event by event, as soon as they are stored.
+    handOverPayInAdvance: async (messages) => {
+      await enqueueMessages(
+        sqsClient(),
+        resourceName(billingJobsQueue),
+        // Properties keep numbers beyond doubles exactly, as the events queue does.
+        messages.map((message) => stringifyJson(message)),
+      );
     },
   };
   return deps;

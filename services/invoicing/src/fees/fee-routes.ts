@@ -6,6 +6,7 @@ import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
+import { isStandaloneHolder } from "../advance-charges/serialize-advance-fee.js";
 import { type EmbedSources, invoiceEmbeds } from "../invoices/invoice-embeds.js";
 import type { InvoiceQueries } from "../store/invoice-queries.js";
 import { feeListQuery } from "./fee-filters.js";
@@ -38,7 +39,9 @@ async function present(request: ApiRequest, sources: FeeReads, fees: readonly Li
     const context = embeds
       .get(invoice.id)
       ?.subscriptions.find((view) => view.subscription.id === invoice.subscriptionId);
-    return serializeFeeObject(fee, invoice, context);
+    const shown = serializeFeeObject(fee, invoice, context);
+    // A standalone pay-in-advance fee (its charge is not invoiceable) belongs to no invoice.
+    return isStandaloneHolder(invoice) ? { ...shown, lago_invoice_id: null } : shown;
   });
 }
 
@@ -57,7 +60,7 @@ export async function listFeesRoute(
 /** GET /fees/{lago_id}: the fee, or 404 `fee_not_found`. */
 export async function getFeeRoute(
   request: ApiRequest,
-  queries: Pick<InvoiceQueries, "invoicesWithIdPrefix">,
+  queries: Pick<InvoiceQueries, "invoicesWithIdPrefix" | "standaloneFee">,
   sources: FeeReads = defaultReads(),
 ): Promise<HttpResponse> {
   const found = await getFee(queries, request.organization.id, request.params.lago_id ?? "");

@@ -4,7 +4,7 @@ import type { ListedFee } from "./list-fees.js";
 
 /** The fee `id` of the organization with its invoice, found from the invoice part of its id. */
 export async function getFee(
-  queries: Pick<InvoiceQueries, "invoicesWithIdPrefix">,
+  queries: Pick<InvoiceQueries, "invoicesWithIdPrefix" | "standaloneFee">,
   organizationId: string,
   id: string,
 ): Promise<ListedFee | undefined> {
@@ -14,5 +14,8 @@ export async function getFee(
     const fee = invoice.fees.find((candidate) => candidate.id === id.toLowerCase());
     if (fee) return { fee, invoice };
   }
-  return undefined;
+  // A pay-in-advance charge that is not invoiceable makes fees of no invoice, kept by their id.
+  const holder = await queries.standaloneFee(organizationId, id.toLowerCase());
+  const fee = holder?.fees[0];
+  return holder && fee ? { fee, invoice: holder } : undefined;
 }

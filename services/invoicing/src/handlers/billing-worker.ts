@@ -3,6 +3,11 @@ import { sqsClient } from "#shared/platform/aws-clients.js";
 import { billingJobsQueue, resourceName } from "#shared/platform/resources.js";
 import { createQueueConsumer } from "#shared/platform/sqs/queue-consumer.js";
 import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
+import { AdvanceFeeStore } from "../advance-charges/advance-fee-store.js";
+import {
+  type AdvanceChargeDeps,
+  billPayInAdvanceEvents,
+} from "../advance-charges/bill-pay-in-advance-events.js";
 import { type BillingDeps, closeDuePeriods } from "../billing/close-due-periods.js";
 import { enqueueDueDrafts } from "../billing/enqueue-due-drafts.js";
 import { reviewDraft } from "../billing/review-draft.js";
@@ -15,6 +20,12 @@ let deps: BillingDeps | undefined;
 const dependencies = (): BillingDeps => {
   deps ??= { ...invoiceChangeDeps(), schedules: new BillingScheduleStore() };
   return deps;
+};
+
+let advanceDeps: AdvanceChargeDeps | undefined;
+const advanceDependencies = (): AdvanceChargeDeps => {
+  advanceDeps ??= { ...dependencies(), advanceFees: new AdvanceFeeStore() };
+  return advanceDeps;
 };
 
 /** Attempts of a message whose schedule keeps changing under it, before SQS redelivers it. */
@@ -66,6 +77,9 @@ export const handler = createQueueConsumer({
         return reviewDraft(billing, message);
       case "mark_overdue":
         await markOverdueInvoices(billing, message.now);
+        return;
+      case "pay_in_advance_events":
+        await billPayInAdvanceEvents(advanceDependencies(), message);
         return;
     }
   },

@@ -4,10 +4,27 @@ import { CatalogStore } from "#shared/store/catalog-store.js";
 import { EventStore } from "#shared/store/event-store.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
 import { UsageStore } from "#shared/store/usage-store.js";
-import { periodChargeFees } from "#shared/usage/period-charge-fees.js";
+import { periodChargeFees, type UsageSources } from "#shared/usage/period-charge-fees.js";
+import type { ChargeFeesSource } from "../billing/close-due-periods.js";
 import { eventBridgePublisher } from "../billing/domain-events.js";
 import type { InvoiceChangeDeps } from "../invoices/refresh-draft.js";
 import { InvoiceStore } from "../store/invoice-store.js";
+
+/**
+ * The charge fees a period's invoice bills: its plan's charges billed in arrears. Pay-in-advance
+ * charges are billed at each event (services/invoicing/src/advance-charges), so, as in Lago's
+ * `Invoices::CalculateFeesService`, the period's invoice leaves them out.
+ */
+export function arrearsChargeFees(sources: UsageSources): ChargeFeesSource {
+  return (subscription, plan, window, timezone) =>
+    periodChargeFees(
+      sources,
+      subscription,
+      { ...plan, charges: plan.charges.filter((charge) => !charge.payInAdvance) },
+      window,
+      timezone,
+    );
+}
 
 /**
  * What billing and changing invoices read and write, as a function has them: the catalog, events
@@ -22,8 +39,7 @@ export function invoiceChangeDeps(): InvoiceChangeDeps {
     catalog,
     organizations: new OrganizationStore(),
     invoices: new InvoiceStore(),
-    chargeFees: (subscription, plan, window, timezone) =>
-      periodChargeFees({ catalog, events, usage }, subscription, plan, window, timezone),
+    chargeFees: arrearsChargeFees({ catalog, events, usage }),
     publish: eventBridgePublisher(eventBridgeClient(), resourceName(eventBus)),
   };
 }

@@ -171,7 +171,8 @@ export function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeCont
             : "Subscription",
       grouped_by: fee.groupedBy ?? {},
     },
-    pay_in_advance: fee.feeType === "subscription" ? (plan?.payInAdvance ?? false) : false,
+    pay_in_advance:
+      fee.feeType === "subscription" ? (plan?.payInAdvance ?? false) : (fee.payInAdvance ?? false),
     invoiceable: isCharge ? (charge?.invoiceable ?? true) : true,
     amount_cents: fee.amountCents,
     amount_currency: lagoCurrency(invoice.currency),
@@ -199,7 +200,7 @@ export function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeCont
     succeeded_at: null,
     failed_at: null,
     refunded_at: null,
-    event_transaction_id: null,
+    event_transaction_id: fee.eventTransactionId ?? null,
     // The charge models' details carry Lago's keys; a base fee's are the plan's full amount.
     amount_details: (fee.amountDetails ??
       (fee.feeType !== "subscription" || !plan

@@ -23,6 +23,8 @@ import type { InvoiceListEntry } from "#shared/domain/invoices/invoice-list-filt
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { invoicingTable, resourceName } from "#shared/platform/resources.js";
 import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
+import { advanceFeeSk, isAdvanceFeeItem, recordOf } from "../advance-charges/advance-fee-store.js";
+import { standaloneHolder } from "../advance-charges/serialize-advance-fee.js";
 import {
   customerListPartition,
   feeListPartition,
@@ -185,6 +187,12 @@ export class InvoiceQueries {
     return { total, items };
   }
 
+  /** A standalone pay-in-advance fee (no invoice) by id, held by its stand-in invoice. */
+  async standaloneFee(organizationId: string, feeId: string): Promise<StoredInvoice | undefined> {
+    const [holder] = await this.invoicesOf([{ pk: organizationId, sk: advanceFeeSk(feeId) }]);
+    return holder;
+  }
+
   /**
    * The invoices whose id starts with `prefix` (a fee's id carries its invoice's first 20 hex
    * digits): one query of the organization's own invoice keys, no index.
@@ -289,7 +297,13 @@ export class InvoiceQueries {
           new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }),
         );
         for (const item of answer.Responses?.[this.table] ?? [])
-          found.set(String(item.sk), withoutStorageAttributes<StoredInvoice>(item));
+          found.set(
+            String(item.sk),
+            // A standalone pay-in-advance fee is listed with the invoices' fees, held by a stand-in.
+            isAdvanceFeeItem(item.sk)
+              ? standaloneHolder(recordOf(item))
+              : withoutStorageAttributes<StoredInvoice>(item),
+          );
         pending = (answer.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
       }
     }
