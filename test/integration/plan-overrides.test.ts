@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
+import { handler as catalogClock } from "../../services/catalog/src/handlers/clock.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
@@ -333,6 +334,32 @@ describe("child plans follow the catalog", () => {
   });
 });
 
+describe("a downgrade with plan_overrides", () => {
+  it("waits for the period's end, then starts the successor on the downgrade's own child plan", async () => {
+    expect((await subscribe("sub_4", { amount_cents: 2500 })).status).toBe(200);
+    const asked = await subscribe(
+      "sub_4",
+      { amount_cents: 1500, description: "Premium, reduced" },
+      "premium",
+    );
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    const waiting = asked.body.subscription as ServedSubscription;
+    // Still on its own plan until March ends; the downgrade is compared with the overridden 2,500.
+    expect(waiting).toMatchObject({ status: "active", plan_amount_cents: 2500, next_plan_code: "premium" });
+    await deliverInvoicingInbox();
+
+    await catalogClock({ now: "2026-04-01T00:05:00.000Z" }, testContext());
+    await deliverInvoicingInbox();
+    const switched = await subscriptionOf("sub_4");
+    expect(switched.lago_id).not.toBe(waiting.lago_id);
+    expect(switched).toMatchObject({ status: "active", plan_code: "premium", plan_amount_cents: 1500 });
+    const premium = (await ok("GET /api/v1/plans/{code}", { params: { code: "premium" } }))
+      .plan as ServedPlan;
+    expect(switched.plan).toMatchObject({ parent_id: premium.lago_id, description: "Premium, reduced" });
+    expect(premium.amount_cents).toBe(2000);
+  });
+});
+
 describe("deleting a plan with child plans", () => {
   it("ends the subscriptions on its children too, and keeps their plans readable", async () => {
     const before = await subscriptionOf("sub_1");
@@ -341,7 +368,8 @@ describe("deleting a plan with child plans", () => {
     expect(after.status).toBe("terminated");
     expect(after.plan).toEqual(before.plan);
     expect((await subscriptionOf("sub_2")).status).toBe("terminated");
-    expect(await storedChildPlans()).toHaveLength(1);
+    // What is left: the children of premium (sub_3's upgrade, sub_4's downgrade).
+    expect(await storedChildPlans()).toHaveLength(2);
     await deliverInvoicingInbox();
   });
 });

@@ -264,6 +264,11 @@ export interface Subscription {
   readonly nextPlanCode: string | null;
   /** When that downgrade takes effect: the end of the period it was asked in. */
   readonly nextPlanAt?: string | null;
+  /**
+   * That downgrade's own child plan (asked with `plan_overrides`), of the plan `nextPlanCode`
+   * names; read only while `nextPlanCode` is set.
+   */
+  readonly nextPlanId?: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   /**

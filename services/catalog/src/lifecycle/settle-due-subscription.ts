@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { applicableTimezone } from "#shared/domain/catalog.js";
+import { applicableTimezone, type Subscription } from "#shared/domain/catalog.js";
 import { applyTransition, nextTransition } from "#shared/domain/subscriptions/lifecycle.js";
 import { ConcurrentChangeError, type SubscriptionRecord } from "#shared/store/catalog-store.js";
 import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
@@ -26,10 +26,16 @@ export async function settleDueSubscription(
     while (transition && transition.at <= now) {
       const { subscription } = record;
       if (transition.kind === "switch_plan") {
-        const plan = await deps.catalog.getPlan(subscription.organizationId, transition.planCode);
+        const plan = await nextPlanOf(deps, subscription, transition.planCode);
         if (!plan) {
           // The next plan was deleted meanwhile: the downgrade is dropped, the subscription goes on.
-          const kept = { ...subscription, nextPlanCode: null, nextPlanAt: null, updatedAt: now };
+          const kept = {
+            ...subscription,
+            nextPlanCode: null,
+            nextPlanAt: null,
+            nextPlanId: null,
+            updatedAt: now,
+          };
           record = await deps.catalog.saveSubscription(record, kept, now);
         } else {
           const { subscription: old, successor } = applyTransition(subscription, transition, {
@@ -62,6 +68,21 @@ export async function settleDueSubscription(
     if (error instanceof ConcurrentChangeError) return "changed_meanwhile";
     throw error;
   }
+}
+
+/**
+ * The plan a waiting downgrade switches to: the plan of its code, or the downgrade's own child of
+ * it (its `plan_overrides`) when it has one; none once that plan was deleted.
+ */
+async function nextPlanOf(deps: CatalogDeps, subscription: Subscription, planCode: string) {
+  const plan = await deps.catalog.getPlan(subscription.organizationId, planCode);
+  if (!plan || !subscription.nextPlanId) return plan;
+  const child = await deps.catalog.planOf({
+    organizationId: subscription.organizationId,
+    planCode,
+    planId: subscription.nextPlanId,
+  });
+  return child?.parentId === plan.id ? child : undefined;
 }
 
 async function timezoneOf(deps: CatalogDeps, record: SubscriptionRecord): Promise<string> {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Plan, Subscription } from "#shared/domain/catalog.js";
 import { yearlyAmountCents } from "#shared/domain/catalog.js";
 import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
@@ -21,7 +20,9 @@ import { contextOf } from "./subscription-view.js";
  *
  * With `overrides`, the subscription moves to a child plan of `plan` made from them (the pending
  * one's own, or the successor's), and the yearly amounts compared are the overridden ones, as in
- * Lago. A downgrade with overrides is refused for now: a waiting downgrade names only its plan.
+ * Lago; a waiting downgrade keeps its child plan until the catalog clock switches to it. The child's
+ * id comes from the subscription changing plan and the plan, so a request made again writes the
+ * same child.
  */
 export async function changePlan(
   deps: CatalogDeps,
@@ -33,10 +34,8 @@ export async function changePlan(
 ): Promise<Subscription> {
   const current = record.subscription;
   const context = await contextOf(deps, current);
-  const successorId = randomUUID();
-  const owner = current.status === "pending" ? current.id : successorId;
   const override = overrides
-    ? await overridePlan(deps, plan, overrides, childPlanId(owner, plan.id), now)
+    ? await overridePlan(deps, plan, overrides, childPlanId(current.id, plan.id), now)
     : undefined;
   const target = override?.plan ?? plan;
   const overrideWrites = override?.writes ?? [];
@@ -54,17 +53,18 @@ export async function changePlan(
     return updated;
   }
   if (yearlyAmountCents(target) < yearlyAmountCents(context.plan)) {
-    if (override) throw invalid("plan_overrides", "not_supported_on_downgrade");
     // Recorded now, switched by the catalog clock when the current period closes.
     const updated: Subscription = {
       ...current,
       nextPlanCode: plan.code,
+      nextPlanId: override ? target.id : null,
       nextPlanAt: subscriptionPeriodAt(current, context.plan, context.timezone, now).endsAt,
       updatedAt: now,
     };
     await deps.catalog.write([
       deps.catalog.subscriptionSave(record, updated, now),
       deps.catalog.planCheck(plan),
+      ...overrideWrites,
     ]);
     await deps.notifyInvoicing([changeNotice(updated, now)]);
     return updated;
@@ -72,7 +72,6 @@ export async function changePlan(
   const old = terminated(current, now, "upgraded");
   const successor = newSubscription(
     {
-      id: successorId,
       externalId: current.externalId,
       name,
       subscriptionAt: current.subscriptionAt,
