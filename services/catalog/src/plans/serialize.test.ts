@@ -53,4 +53,19 @@ describe("plan serializer", () => {
     });
     expect(serializePlan({ ...plan, minimumCommitment: null }).minimum_commitment).toBeNull();
   });
+
+  it("shows a subscription's child plan with its parent, and each copied charge with the charge it copies", () => {
+    const child = {
+      ...plan,
+      id: "91a40000-0000-4000-8000-0000000000c1",
+      parentId: plan.id,
+      charges: [
+        { ...requestsCharge, id: "c0ffee00-0000-4000-8000-0000000000c1", parentId: requestsCharge.id },
+      ],
+    };
+    const shown = serializePlan(child, [vat]);
+    expect(shown).toMatchObject({ lago_id: child.id, parent_id: plan.id, code: "startup" });
+    expect(shown.charges[0]?.lago_parent_id).toBe(requestsCharge.id);
+    expect(serializePlan(plan).parent_id).toBeNull();
+  });
 });
