@@ -73,6 +73,10 @@ async function seed(name: string): Promise<Seeded> {
       filters: [{ key: "region", values: ["eu", "us"] }],
     },
   });
+  // Priced by no charge of the plan.
+  await ok("POST /api/v1/billable_metrics", {
+    billable_metric: { name: "Idle", code: "idle", aggregation_type: "count_agg" },
+  });
   await ok("POST /api/v1/plans", {
     plan: {
       name: "Instant",
@@ -349,6 +353,59 @@ describe("pay-in-advance charges", () => {
     expect(after).toHaveLength(before.length + 1);
     // The fifth call, numbered next in the customer's sequence.
     expect(after.at(-1)).toMatchObject({ totalAmountCents: 200, sequentialId: before.length + 1 });
+  });
+
+  it("estimates the fees an event would make, storing nothing, and refuses as Lago does", async () => {
+    const { organizationId, apiKey, subscription } = seeded;
+    const estimate = (event: Record<string, unknown>) =>
+      invoke(invoicingApi, "POST /api/v1/events/estimate_fees", {
+        apiKey,
+        body: { event },
+        at: "2026-03-20T00:00:00Z",
+      });
+    const before = (await invoicesOf(organizationId)).length;
+    const calls = await estimate({ external_subscription_id: subscription, code: "calls" });
+    expect(calls.status, JSON.stringify(calls.body)).toBe(200);
+    // Five calls billed in March so far: a sixth is a paid one, 2.00; the in-arrears charge is no instant charge.
+    expect(calls.body.fees).toMatchObject([
+      {
+        lago_id: null,
+        lago_invoice_id: null,
+        amount_cents: 200,
+        units: "1.0",
+        pay_in_advance: true,
+        invoiceable: true,
+        external_subscription_id: subscription,
+        item: { code: "calls", type: "charge" },
+      },
+    ]);
+    // Asked again: the same, since nothing was billed.
+    expect((await estimate({ external_subscription_id: subscription, code: "calls" })).body).toEqual(
+      calls.body,
+    );
+    expect(await invoicesOf(organizationId)).toHaveLength(before);
+
+    const eu = await estimate({
+      external_subscription_id: subscription,
+      code: "regions",
+      properties: { region: "eu" },
+    });
+    expect(eu.body.fees).toMatchObject([
+      { amount_cents: 500, item: { filter_invoice_display_name: "Europe" } },
+    ]);
+
+    const missing = await estimate({ external_subscription_id: "sub_unknown", code: "calls" });
+    expect([missing.status, missing.body.code]).toEqual([404, "subscription_not_found"]);
+    const unknownMetric = await estimate({ external_subscription_id: subscription, code: "nope" });
+    expect([unknownMetric.status, unknownMetric.body.code]).toEqual([404, "billable_metric_not_found"]);
+    const notInstant = await estimate({ external_subscription_id: subscription, code: "idle" });
+    expect(notInstant.status).toBe(422);
+    expect(notInstant.body).toMatchObject({
+      code: "validation_errors",
+      error_details: { code: ["does_not_match_an_instant_charge"] },
+    });
+    const noSubscription = await estimate({ code: "calls" });
+    expect([noSubscription.status, noSubscription.body.code]).toEqual([422, "validation_errors"]);
   });
 
   it("leaves pay-in-advance charges out of the period's invoice", async () => {

@@ -14,6 +14,8 @@ export const invoicingRoutes = [
   "POST /api/v1/payments",
   "GET /api/v1/payments",
   "GET /api/v1/payments/{lago_id}",
+  // Beside the event routes, but served here: it prices with invoicing's pay-in-advance usage.
+  "POST /api/v1/events/estimate_fees",
 ] as const;
 
 export type InvoicingRoute = (typeof invoicingRoutes)[number];

@@ -2,7 +2,9 @@ import type { PayInAdvanceEvents } from "#shared/contracts/invoicing-messages.js
 import type { BillableMetric, Charge, Subscription } from "#shared/domain/catalog.js";
 import { advanceStep, billsInAdvance } from "#shared/domain/charges/advance-usage.js";
 import { applicableNetPaymentTermDays, finalizationDates } from "#shared/domain/invoices/issuing-dates.js";
+import { AmountOutOfRangeError } from "#shared/domain/money.js";
 import { stableUuid } from "#shared/platform/ids.js";
+import { createLogger } from "#shared/platform/logger.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 import { type Context, contextOf } from "../billing/close-due-periods.js";
@@ -45,6 +47,8 @@ export interface AdvanceOutcome {
 }
 
 type AdvanceEvent = PayInAdvanceEvents["events"][number];
+
+const logger = createLogger("invoicing-worker");
 
 /** Attempts of one event whose bucket other events keep billing first, before SQS redelivers it. */
 const MAX_ATTEMPTS = 30;
@@ -102,7 +106,20 @@ export async function billPayInAdvanceEvents(
     if (!metric) continue;
     for (const charge of charges) {
       if (charge.billableMetricCode !== event.code || !processable(charge, metric, event)) continue;
-      const made = await billEvent(deps, message, { ...context, subscription }, charge, metric, event, known);
+      let made: boolean;
+      try {
+        made = await billEvent(deps, message, { ...context, subscription }, charge, metric, event, known);
+      } catch (error) {
+        // A fee beyond what can be billed (±2^53 − 1 minor units) can never be made: the event is
+        // left unbilled rather than failing its message forever; every other failure is retried.
+        if (!(error instanceof AmountOutOfRangeError)) throw error;
+        logger.warn("pay-in-advance fee out of range", {
+          organizationId,
+          chargeId: charge.id,
+          transactionId: event.transactionId,
+        });
+        continue;
+      }
       if (made) billed += 1;
       else alreadyBilled += 1;
     }

@@ -1,5 +1,8 @@
 import { createApiHandler } from "#shared/platform/http/api-handler.js";
 import { apiKeyResolver } from "#shared/store/organization-store.js";
+import { AdvanceFeeStore } from "../advance-charges/advance-fee-store.js";
+import type { AdvanceChargeDeps } from "../advance-charges/bill-pay-in-advance-events.js";
+import { estimateFeesRoute } from "../advance-charges/estimate-fees-routes.js";
 import { getFeeRoute, listFeesRoute } from "../fees/fee-routes.js";
 import { listCustomerInvoicesRoute, listInvoicesRoute } from "../invoices/invoice-list-routes.js";
 import { retryPaymentRoute, updateInvoiceRoute } from "../invoices/invoice-payment-routes.js";
@@ -31,6 +34,13 @@ const dependencies = (): InvoiceChangeDeps => {
   return deps;
 };
 
+let estimateDeps: Pick<AdvanceChargeDeps, "catalog" | "organizations" | "advanceFees"> | undefined;
+/** Estimates read the catalog and the pay-in-advance usage billed so far; they write nothing. */
+function estimateDependencies() {
+  estimateDeps ??= { ...dependencies(), advanceFees: new AdvanceFeeStore() };
+  return estimateDeps;
+}
+
 let paymentDeps: PaymentDeps | undefined;
 /** Payments and invoice payment changes: the invoice changes' dependencies and the payments. */
 function paymentDependencies(): PaymentDeps {
@@ -58,5 +68,6 @@ export const handler = createApiHandler<InvoicingRoute>({
     "POST /api/v1/payments": (request) => createPayment(request, paymentDependencies()),
     "GET /api/v1/payments": (request) => listPayments(request, paymentDependencies().payments),
     "GET /api/v1/payments/{lago_id}": (request) => getPayment(request, paymentDependencies().payments),
+    "POST /api/v1/events/estimate_fees": (request) => estimateFeesRoute(request, estimateDependencies()),
   },
 });
