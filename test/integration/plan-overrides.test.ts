@@ -282,7 +282,10 @@ describe("plan_overrides on PUT /subscriptions/{external_id}", () => {
   });
 
   it("makes a child plan for a subscription on the plan itself", async () => {
-    expect((await subscribe("sub_2")).status).toBe(200);
+    // `plan_overrides: null` is no override: the subscription is on the plan itself.
+    const created = await subscribe("sub_2", null);
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect((created.body.subscription as ServedSubscription).plan).toEqual(parent);
     const answer = await call("PUT /api/v1/subscriptions/{external_id}", {
       params: { external_id: "sub_2" },
       body: { subscription: { plan_overrides: { amount_cents: 1200 } } },

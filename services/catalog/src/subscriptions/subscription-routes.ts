@@ -24,14 +24,16 @@ const subscriptionCreate = z.object({
   subscription_at: catalogInstant.nullable().optional(),
   ending_at: catalogInstant.nullable().optional(),
   billing_time: z.enum(BILLING_TIMES, { message: "value_is_invalid" }).optional(),
-  plan_overrides: planOverrides.optional(),
+  // null: no overrides, as a client sending it means.
+  plan_overrides: planOverrides.nullable().optional(),
 });
 
 const subscriptionUpdate = z.object({
   name: optionalText(),
   ending_at: catalogInstant.nullable().optional(),
   subscription_at: catalogInstant.optional(),
-  plan_overrides: planOverrides.optional(),
+  // null: no overrides, as a client sending it means.
+  plan_overrides: planOverrides.nullable().optional(),
 });
 
 /** POST /subscriptions: creates, changes plan, or returns the same subscription again. */
@@ -48,7 +50,7 @@ export async function createSubscription(request: ApiRequest, deps: CatalogDeps)
       subscriptionAt: input.subscription_at,
       endingAt: input.ending_at,
       billingTime: input.billing_time,
-      planOverrides: input.plan_overrides,
+      planOverrides: input.plan_overrides ?? undefined,
     },
     request.receivedAt,
   );
@@ -79,7 +81,7 @@ export async function updateSubscription(request: ApiRequest, deps: CatalogDeps)
       name: input.name,
       endingAt: input.ending_at,
       subscriptionAt: input.subscription_at,
-      planOverrides: input.plan_overrides,
+      planOverrides: input.plan_overrides ?? undefined,
     },
     request.receivedAt,
   );
