@@ -203,6 +203,18 @@ describe("plan_overrides on POST /subscriptions", () => {
     expect(await storedChildPlans()).toEqual(before);
   });
 
+  it("gives concurrent requests for one new subscription one subscription and one child plan", async () => {
+    const before = await storedChildPlans();
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => subscribe("sub_5", { amount_cents: 1700 })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    const served = answers.map((answer) => answer.body.subscription as ServedSubscription);
+    expect(new Set(served.map((subscription) => subscription.lago_id)).size).toBe(1);
+    expect(new Set(served.map((subscription) => subscription.plan.lago_id)).size).toBe(1);
+    expect(await storedChildPlans()).toHaveLength(before.length + 1);
+  });
+
   it("refuses bad overrides with Lago's errors, and stores nothing", async () => {
     const before = await scanTables();
     const refusals: Array<[unknown, number, unknown]> = [
@@ -276,7 +288,7 @@ describe("plan_overrides on PUT /subscriptions/{external_id}", () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     const updated = answer.body.subscription as ServedSubscription;
     expect(updated.plan).toEqual({ ...before.plan, description: "Renegotiated" });
-    expect(await storedChildPlans()).toHaveLength(3);
+    expect(await storedChildPlans()).toHaveLength(4);
     const served = (await ok("GET /api/v1/plans/{code}", { params: { code: "pro" } })).plan as ServedPlan;
     expect(served).toEqual(parent);
   });
