@@ -228,12 +228,18 @@ describe("plan_overrides on POST /subscriptions", () => {
       [
         { charges: [{ id: parent.charges[0]?.lago_id, properties: { amount: "abc" } }] },
         422,
-        expect.any(Object),
+        { properties: ["invalid_amount"] },
       ],
+      // A charge's errors are named by the position of its override.
       [
-        { charges: [{ id: parent.charges[0]?.lago_id, filters: [{ values: { region: ["mars"] } }] }] },
+        {
+          charges: [
+            { id: parent.charges[0]?.lago_id, min_amount_cents: 0 },
+            { id: parent.charges[0]?.lago_id, filters: [{ values: { region: ["mars"] } }] },
+          ],
+        },
         422,
-        expect.any(Object),
+        { "charges.1.filters": ["invalid_values"] },
       ],
       [{ amount_currency: "USD" }, 422, { currency: ["currencies_does_not_match"] }],
       // Usage is kept by the plan's group keys: a child may not group it otherwise.

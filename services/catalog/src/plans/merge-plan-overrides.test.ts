@@ -32,7 +32,7 @@ function refusal(run: () => unknown): LagoHttpError {
 
 describe("plan overrides merged into a child plan", () => {
   it("copies the parent under a new id, keeping its code and what the overrides do not name", () => {
-    const { plan: child, overriddenChargeIds } = merge(parent, {});
+    const { plan: child, overriddenCharges } = merge(parent, {});
     expect(child).toMatchObject({
       id: childId,
       parentId: parent.id,
@@ -45,7 +45,7 @@ describe("plan overrides merged into a child plan", () => {
       minimumCommitment: parent.minimumCommitment,
       createdAt: NOW,
     });
-    expect(overriddenChargeIds).toEqual([]);
+    expect([...overriddenCharges]).toEqual([]);
     // Every charge copied with an id of its own, naming the parent's charge it copies.
     expect(child.charges.map((charge) => charge.parentId)).toEqual([requestsCharge.id, storageCharge.id]);
     expect(child.charges.map((charge) => charge.id)).not.toContain(requestsCharge.id);
@@ -105,11 +105,11 @@ describe("plan overrides merged into a child plan", () => {
   });
 
   it("matches charges by id and replaces only what each names", () => {
-    const { plan: child, overriddenChargeIds } = merge(parent, {
+    const { plan: child, overriddenCharges } = merge(parent, {
       charges: [{ id: storageCharge.id, properties: { amount: "3.5" }, tax_codes: [] }],
     });
     const [requests, storage] = child.charges;
-    expect(overriddenChargeIds).toEqual([storage?.id]);
+    expect([...overriddenCharges]).toEqual([[storage?.id, 0]]);
     expect(storage).toMatchObject({
       parentId: storageCharge.id,
       properties: { amount: "3.5" },

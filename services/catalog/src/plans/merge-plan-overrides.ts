@@ -9,8 +9,11 @@ export const childPlanId = (subscriptionId: string, parentPlanId: string) =>
 
 export interface MergedPlan {
   readonly plan: Plan;
-  /** The charges the overrides changed (ids on the merged plan), whose rules must be checked again. */
-  readonly overriddenChargeIds: readonly string[];
+  /**
+   * The charges the overrides changed (ids on the merged plan), whose rules must be checked
+   * again, each with the position of its override in `plan_overrides.charges`.
+   */
+  readonly overriddenCharges: ReadonlyMap<string, number>;
 }
 
 type FilterOverride = NonNullable<NonNullable<PlanOverrides["charges"]>[number]["filters"]>[number];
@@ -86,7 +89,7 @@ export function mergePlanOverrides(
   let charges = updatingChild ? [...base.charges] : base.charges.map((c) => copiedCharge(c, id, now));
 
   const unknown: number[] = [];
-  const overridden = new Set<string>();
+  const overridden = new Map<string, number>();
   (overrides.charges ?? []).forEach((override, index) => {
     const at = charges.findIndex((charge) => charge.id === override.id || charge.parentId === override.id);
     const charge = charges[at];
@@ -94,7 +97,7 @@ export function mergePlanOverrides(
       unknown.push(index);
       return;
     }
-    overridden.add(charge.id);
+    overridden.set(charge.id, index);
     const merged: Charge = {
       ...charge,
       properties: override.properties ?? charge.properties,
@@ -128,5 +131,5 @@ export function mergePlanOverrides(
     charges,
     createdAt: updatingChild ? base.createdAt : now,
   };
-  return { plan, overriddenChargeIds: [...overridden] };
+  return { plan, overriddenCharges: overridden };
 }

@@ -1,6 +1,6 @@
 import type { Charge, Plan } from "#shared/domain/catalog.js";
 import { planGroupKeys } from "#shared/domain/charge-fees.js";
-import { invalid } from "#shared/platform/http/errors.js";
+import { invalid, LagoHttpError, validationFailed } from "#shared/platform/http/errors.js";
 import type { CatalogWrite } from "#shared/store/catalog-store.js";
 import type { CatalogDeps } from "../catalog-deps.js";
 import { requireTaxes } from "../taxes/require-taxes.js";
@@ -62,15 +62,32 @@ export async function overridePlan(
 ): Promise<{ plan: Plan; writes: CatalogWrite[] }> {
   await requireTaxes(deps.catalog, base.organizationId, overrideTaxCodes(overrides));
   const merged = mergePlanOverrides(base, overrides, childId, now);
-  const overridden = merged.plan.charges.filter((charge) => merged.overriddenChargeIds.includes(charge.id));
-  const metrics = overridden.length > 0 ? await deps.catalog.listMetrics(base.organizationId) : [];
-  // Checked (and their properties normalized) as the plan API checks charges; ids stay the child's.
-  const checked = buildCharges(overridden.map(asInput), metrics, [], false, now);
+  const metrics =
+    merged.overriddenCharges.size > 0 ? await deps.catalog.listMetrics(base.organizationId) : [];
+  // Each overridden charge checked (and its properties normalized) as the plan API checks charges,
+  // its errors named by its override's position; ids stay the child's.
+  const errors: Record<string, string[]> = {};
+  const checked = new Map<string, Charge>();
+  for (const charge of merged.plan.charges) {
+    const index = merged.overriddenCharges.get(charge.id);
+    if (index === undefined) continue;
+    try {
+      const [result] = buildCharges([asInput(charge)], metrics, [], false, now);
+      if (result) checked.set(charge.id, result);
+    } catch (error) {
+      if (!(error instanceof LagoHttpError) || error.status !== 422) throw error;
+      const details = (error.body.error_details ?? {}) as Record<string, string[]>;
+      for (const [field, codes] of Object.entries(details)) {
+        const key = field.replace(/^charges\.0\./, `charges.${index}.`);
+        errors[key] = [...new Set([...(errors[key] ?? []), ...codes])];
+      }
+    }
+  }
+  if (Object.keys(errors).length > 0) throw validationFailed(errors);
   const plan: Plan = {
     ...merged.plan,
     charges: merged.plan.charges.map((charge) => {
-      const at = overridden.indexOf(charge);
-      const result = checked[at];
+      const result = checked.get(charge.id);
       if (!result) return charge;
       return {
         ...charge,
