@@ -9,23 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeAndAggregate } from "../../services/aggregate/src/events/store-and-aggregate.js";
 import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscription-context.js";
 import { handler as aggregateApi } from "../../services/aggregate/src/handlers/api.js";
-import type { CatalogDeps } from "../../services/catalog/src/catalog-deps.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
-import { runCatalogClock } from "../../services/catalog/src/lifecycle/run-catalog-clock.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
-import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
-import type { SubscriptionChanged } from "../../shared/src/contracts/invoicing-messages.js";
-import { sqsClient } from "../../shared/src/platform/aws-clients.js";
-import { billingJobsQueue, resourceName } from "../../shared/src/platform/resources.js";
-import { enqueueMessages } from "../../shared/src/platform/sqs/send-messages.js";
 import { CatalogStore } from "../../shared/src/store/catalog-store.js";
 import { EventStore } from "../../shared/src/store/event-store.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
 import { UsageStore } from "../../shared/src/store/usage-store.js";
-import { invoke, testContext } from "../support/api-events.js";
+import { invoke } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
-import { deliverClockScans, deliverInvoicingInbox } from "../support/invoicing.js";
+import { clocksRun } from "../support/clocks.js";
+import { deliverInvoicingInbox } from "../support/invoicing.js";
 import { expectAggregatesMatchEvents } from "../support/usage-invariants.js";
 
 let aws: AwsHarness;
@@ -33,27 +27,6 @@ beforeAll(async () => {
   aws = await startAwsHarness();
 });
 afterAll(() => aws.stop());
-
-const catalogDeps = (): CatalogDeps => ({
-  catalog: new CatalogStore(),
-  organizations: new OrganizationStore(),
-  notifyInvoicing: async (changes: readonly SubscriptionChanged[]) => {
-    await enqueueMessages(
-      sqsClient(),
-      resourceName(billingJobsQueue),
-      changes.map((change) => JSON.stringify(change)),
-    );
-  },
-});
-
-/** Both clocks at `now`: the catalog's switches waiting downgrades, the billing one closes periods. */
-async function clocksRun(now: string): Promise<void> {
-  await runCatalogClock(catalogDeps(), now);
-  await deliverInvoicingInbox();
-  await clock({ now }, testContext());
-  await deliverClockScans();
-  await deliverInvoicingInbox();
-}
 
 /** One delivery of `seats` events, received when they happened. */
 async function sendSeats(

@@ -7,17 +7,52 @@ import {
   periodContaining,
 } from "./periods.js";
 
-/** How a subscription's periods run: the plan's interval, its billing time, anchored on subscription_at. */
+/** A plan as its periods need it: a yearly or semiannual one may bill its charges every month. */
+export type PeriodPlan = Pick<Plan, "interval"> & Partial<Pick<Plan, "billChargesMonthly">>;
+
+/** Whether the plan's charges are billed every month while its base fee keeps its own interval. */
+export function billsChargesMonthly(plan: PeriodPlan): boolean {
+  return plan.billChargesMonthly === true && (plan.interval === "yearly" || plan.interval === "semiannual");
+}
+
+/**
+ * How a subscription's billing periods run (the periods its usage is counted and invoiced in):
+ * the plan's interval (monthly when its charges are billed monthly), its billing time, anchored on
+ * subscription_at.
+ */
 export function billingScheduleOf(
+  subscription: Pick<Subscription, "billingTime" | "subscriptionAt">,
+  plan: PeriodPlan,
+  timezone: string,
+): BillingSchedule {
+  return {
+    interval: billsChargesMonthly(plan) ? "monthly" : plan.interval,
+    billingTime: subscription.billingTime,
+    anchorDate: localDate(subscription.subscriptionAt, timezone),
+  };
+}
+
+/** How the base fee's periods run: always the plan's own interval. */
+export function planScheduleOf(
   subscription: Pick<Subscription, "billingTime" | "subscriptionAt">,
   plan: Pick<Plan, "interval">,
   timezone: string,
 ): BillingSchedule {
-  return {
-    interval: plan.interval,
-    billingTime: subscription.billingTime,
-    anchorDate: localDate(subscription.subscriptionAt, timezone),
-  };
+  return billingScheduleOf(subscription, { interval: plan.interval }, timezone);
+}
+
+/**
+ * The base fee's period holding a billing period: the billing period itself, or the year (half
+ * year) a month of a plan billing its charges monthly belongs to.
+ */
+export function planPeriodOf(
+  subscription: Pick<Subscription, "billingTime" | "subscriptionAt">,
+  plan: PeriodPlan,
+  timezone: string,
+  period: BillingPeriod,
+): BillingPeriod {
+  if (!billsChargesMonthly(plan)) return period;
+  return periodContaining(planScheduleOf(subscription, plan, timezone), timezone, period.startsAt);
 }
 
 /** Whether usage at `instant` belongs to the subscription: from its start, up to its termination. */
@@ -32,7 +67,7 @@ export function isWithinSubscription(
 /** The period holding `instant` for this subscription. */
 export function subscriptionPeriodAt(
   subscription: Pick<Subscription, "billingTime" | "subscriptionAt">,
-  plan: Pick<Plan, "interval">,
+  plan: PeriodPlan,
   timezone: string,
   instant: string,
 ): BillingPeriod {

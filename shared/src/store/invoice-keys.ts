@@ -10,6 +10,18 @@ export function periodInvoiceId(
   return stableUuid("subscription-invoice", organizationId, subscriptionId, periodStartsAt);
 }
 
+/**
+ * The id of a subscription's invoice of a pay-in-advance base fee billed on its own (when it
+ * starts, when its trial ends): one per (subscription, period).
+ */
+export function advanceInvoiceId(
+  organizationId: string,
+  subscriptionId: string,
+  periodStartsAt: string,
+): string {
+  return stableUuid("subscription-advance-invoice", organizationId, subscriptionId, periodStartsAt);
+}
+
 /** An invoice's key in invoicing's table (which others may read: past usage shows its invoice). */
 export function invoiceItemKey(organizationId: string, invoiceId: string) {
   return { pk: organizationId, sk: joinKey("invoice", invoiceId) };

@@ -12,13 +12,21 @@ import {
 } from "#shared/domain/invoice.js";
 import { billedInvoiceDates } from "#shared/domain/invoices/issuing-dates.js";
 import { decimal, subunitToUnit } from "#shared/domain/money.js";
-import { billingDate, daysBetweenInclusive, localDate, startOfLocalDay } from "#shared/domain/periods.js";
+import {
+  type BillingPeriod,
+  billingDate,
+  daysBetweenInclusive,
+  inclusiveEnd,
+  localDate,
+  startOfLocalDay,
+} from "#shared/domain/periods.js";
 import { minimumCommitmentTrueUp } from "#shared/domain/plans/minimum-commitment-true-up.js";
-import { inArrearsSubscriptionFee } from "#shared/domain/subscription-fee.js";
+import { inArrearsSubscriptionFee, type SubscriptionFeeAmount } from "#shared/domain/subscription-fee.js";
 import type { BillingWindow } from "#shared/domain/subscription-periods.js";
+import { type AdvanceBilling, advanceBillingOf } from "#shared/domain/subscriptions/advance-billing.js";
 import { trialEndedAt } from "#shared/domain/subscriptions/lifecycle.js";
 import { applicableTaxCodes, feeTaxes, invoiceTaxes } from "#shared/domain/taxes.js";
-import { periodInvoiceId } from "#shared/store/invoice-keys.js";
+import { advanceInvoiceId, periodInvoiceId } from "#shared/store/invoice-keys.js";
 import { feeId } from "../fees/fee-ids.js";
 
 type UntaxedFee = Omit<InvoiceFee, "taxCodes" | "taxesAmountCents" | "taxesRate">;
@@ -38,6 +46,32 @@ export interface PeriodInvoiceInput {
   readonly taxes: readonly Tax[];
   /** The billing clock's instant; the invoice's creation time. */
   readonly now: string;
+  /**
+   * A pay-in-advance plan's base fee this invoice bills: the next period's, on the invoice closing
+   * a period; the period's own, on an invoice of the fee alone (`advanceOnly`).
+   */
+  readonly advance?: { readonly period: BillingPeriod; readonly billing: AdvanceBilling } | null;
+  /** An invoice of a pay-in-advance base fee alone (at the start, at a trial's end): no usage. */
+  readonly advanceOnly?: boolean;
+  /**
+   * The base fee's window, when its period is longer than the billing period (a yearly plan
+   * billing its charges monthly): its fee and commitment are billed with the period's last month.
+   */
+  readonly planWindow?: BillingWindow;
+  /** That longer period's usage fees billed on its earlier months' invoices (for its commitment). */
+  readonly earlierUsageFees?: readonly {
+    readonly amountCents: number;
+    readonly preciseAmountCents: string;
+  }[];
+}
+
+/** A pay-in-advance base fee: the part of its period from its first day (or its trial's end). */
+export function advanceFeeAmount(
+  plan: Pick<Plan, "amountCents" | "amountCurrency">,
+  period: BillingPeriod,
+  billing: AdvanceBilling,
+): SubscriptionFeeAmount {
+  return inArrearsSubscriptionFee(plan, period, billing.firstDate, period.toDate, billing.trialEndDate);
 }
 
 /** Lago's name of a minimum commitment fee without a display name of its own. */
@@ -54,16 +88,33 @@ export const MINIMUM_COMMITMENT_NAME = "Minimum commitment";
 export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
   const { organization, customer, subscription, plan, window, timezone, now } = input;
   const { period, chargesFrom, toDatetime } = window;
-  const id = periodInvoiceId(subscription.organizationId, subscription.id, period.startsAt);
+  const advance = input.advance ?? null;
+  const advanceOnly = input.advanceOnly === true && advance !== null;
+  const planWindow = input.planWindow ?? window;
+  const planPeriod = planWindow.period;
+  // This invoice closes the base fee's period (or the subscription's end inside it).
+  const closesPlanPeriod = window.chargesUntil === planWindow.chargesUntil;
+  const id = advanceOnly
+    ? advanceInvoiceId(subscription.organizationId, subscription.id, advance.period.startsAt)
+    : periodInvoiceId(subscription.organizationId, subscription.id, period.startsAt);
   const trialEnd = trialEndedAt(subscription, plan);
-  const base = inArrearsSubscriptionFee(
-    plan,
-    period,
-    window.firstDate,
-    window.lastDate,
-    trialEnd ? localDate(trialEnd, timezone) : null,
-  );
-  const subscriptionFee: UntaxedFee = {
+  // A pay-in-advance plan's fee bills the period ahead (or none); an in-arrears plan's, this one's days.
+  const base = plan.payInAdvance
+    ? advance
+      ? advanceFeeAmount(plan, advance.period, advance.billing)
+      : null
+    : closesPlanPeriod
+      ? inArrearsSubscriptionFee(
+          plan,
+          planPeriod,
+          planWindow.firstDate,
+          planWindow.lastDate,
+          trialEnd ? localDate(trialEnd, timezone) : null,
+        )
+      : null;
+  const baseFrom = advance && plan.payInAdvance ? advance.billing.firstDate : planWindow.firstDate;
+  const baseTo = advance && plan.payInAdvance ? inclusiveEnd(advance.period) : planWindow.toDatetime;
+  const subscriptionFee: UntaxedFee | null = base && {
     id: feeId(id, "subscription"),
     feeType: "subscription",
     chargeId: null,
@@ -79,12 +130,12 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     preciseAmountCents: base.preciseAmountCents.toString(),
     preciseUnitAmount: base.preciseAmountCents.dividedBy(subunitToUnit(plan.amountCurrency)).toString(),
     // The base fee covers whole local days: from the local midnight of the first billed day.
-    fromDatetime: startOfLocalDay(window.firstDate, timezone),
-    toDatetime,
+    fromDatetime: startOfLocalDay(baseFrom, timezone),
+    toDatetime: baseTo,
     itemDescription: plan.description,
     amountDetails: { plan_amount_cents: plan.amountCents },
   };
-  const chargeFees = input.chargeFees.map((fee) => ({
+  const chargeFees = (advanceOnly ? [] : input.chargeFees).map((fee) => ({
     empty: isEmptyFee(fee),
     fee: {
       id: feeId(id, "charge", fee.charge.id, fee.filter?.id ?? "", JSON.stringify(fee.groupedBy)),
@@ -110,10 +161,33 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
   // The charge minimum and the commitment are prorated by the local days billed: from the
   // subscription's start, to its termination (not shortened by a trial, which spares the base fee only).
   const billedDays = daysBetweenInclusive(window.firstDate, window.lastDate);
-  const usageFees = withChargeTrueUps(id, plan, chargeFees, billedDays, period.days);
-  const commitmentFee = minimumCommitmentFee(id, plan, subscriptionFee, usageFees, billedDays, period.days);
+  const usageFees = advanceOnly ? [] : withChargeTrueUps(id, plan, chargeFees, billedDays, period.days);
+  // The commitment of a period is met by its base fee, which a pay-in-advance plan billed before it
+  // (Lago trues up an in-advance plan only on an invoice after the one that billed its period).
+  const committedBase = plan.payInAdvance
+    ? paidInAdvance(subscription, plan, timezone, planPeriod)
+    : subscriptionFee;
+  const commitmentFee =
+    advanceOnly || !closesPlanPeriod || (plan.payInAdvance && committedBase === null)
+      ? null
+      : minimumCommitmentFee(
+          id,
+          plan,
+          committedBase,
+          [...(input.earlierUsageFees ?? []), ...usageFees],
+          daysBetweenInclusive(planWindow.firstDate, planWindow.lastDate),
+          planPeriod.days,
+          {
+            fromDatetime: startOfLocalDay(planWindow.firstDate, timezone),
+            toDatetime: planWindow.toDatetime,
+          },
+        );
   const taxesByCode = new Map(input.taxes.map((tax) => [tax.code, tax]));
-  const untaxed = [subscriptionFee, ...usageFees, ...(commitmentFee ? [commitmentFee] : [])];
+  const untaxed = [
+    ...(subscriptionFee ? [subscriptionFee] : []),
+    ...usageFees,
+    ...(commitmentFee ? [commitmentFee] : []),
+  ];
   const fees: InvoiceFee[] = untaxed.map((fee) => {
     const charge = plan.charges.find((c) => c.id === fee.chargeId);
     // A true-up is taxed as its charge; a commitment fee by the commitment's own taxes, else as the base fee.
@@ -131,8 +205,13 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
   const taxes = invoiceTaxes(fees, taxesByCode);
   const totals = invoiceTotals(fees, taxes);
   const draft = input.graceDays > 0;
-  // A closed period is billed on the next period's first day; a termination on its own day.
-  const billedOn = window.chargesUntil === period.endsAt ? billingDate(period) : window.lastDate;
+  // A closed period is billed on the next period's first day; a termination on its own day; a
+  // fee billed alone, on the day it is due.
+  const billedOn = advanceOnly
+    ? localDate(advance.billing.at, timezone)
+    : window.chargesUntil === period.endsAt
+      ? billingDate(period)
+      : window.lastDate;
   const dates = billedInvoiceDates(billedOn, input.graceDays, input.netPaymentTermDays);
   return {
     id,
@@ -153,8 +232,8 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     expectedFinalizationDate: dates.expectedFinalizationDate,
     currency: plan.amountCurrency,
     timezone,
-    periodStartsAt: period.startsAt,
-    periodEndsAt: period.endsAt,
+    periodStartsAt: advanceOnly ? advance.period.startsAt : period.startsAt,
+    periodEndsAt: advanceOnly ? advance.period.endsAt : period.endsAt,
     fees,
     appliedTaxes: taxes.applied.map(({ tax, baseAmountCents, amountCents }) => ({
       taxId: tax.id,
@@ -168,8 +247,48 @@ export function buildPeriodInvoice(input: PeriodInvoiceInput): Invoice {
     ...totals,
     createdAt: now,
     updatedAt: now,
-    billingPeriods: [invoiceBillingPeriod(subscription, window, timezone)],
+    billingPeriods: [billedPeriod(subscription, window, timezone, advance, advanceOnly)],
   };
+}
+
+/**
+ * What the invoice bills of its subscription, as Lago records it: a pay-in-advance fee's span
+ * for the base fee (the next period, on a closing invoice), the closed period's for the usage.
+ */
+function billedPeriod(
+  subscription: Subscription,
+  window: BillingWindow,
+  timezone: string,
+  advance: PeriodInvoiceInput["advance"],
+  advanceOnly: boolean,
+) {
+  const billed = invoiceBillingPeriod(subscription, window, timezone);
+  if (!advance) return billed;
+  const fromDatetime = startOfLocalDay(advance.billing.firstDate, timezone);
+  const toDatetime = inclusiveEnd(advance.period);
+  if (advanceOnly)
+    return {
+      ...billed,
+      fromDatetime,
+      toDatetime,
+      chargesFromDatetime: fromDatetime,
+      chargesToDatetime: toDatetime,
+      invoicingReason: "subscription_starting" as const,
+    };
+  return { ...billed, fromDatetime, toDatetime };
+}
+
+/** What a pay-in-advance plan billed ahead for `period`'s base fee (null if it never billed it). */
+function paidInAdvance(
+  subscription: Subscription,
+  plan: Plan,
+  timezone: string,
+  period: BillingPeriod,
+): { readonly amountCents: number; readonly preciseAmountCents: string } | null {
+  const billing = advanceBillingOf(subscription, plan, timezone, period);
+  if (!billing) return null;
+  const fee = advanceFeeAmount(plan, period, billing);
+  return { amountCents: fee.amountCents, preciseAmountCents: fee.preciseAmountCents.toString() };
 }
 
 /** A charge fee as computed, and whether it is empty (Lago keeps an empty fee only as a true-up's parent). */
@@ -233,10 +352,11 @@ function withChargeTrueUps(
 function minimumCommitmentFee(
   invoiceId: string,
   plan: Plan,
-  subscriptionFee: UntaxedFee,
-  usageFees: readonly UntaxedFee[],
+  subscriptionFee: { readonly amountCents: number; readonly preciseAmountCents: string } | null,
+  usageFees: readonly { readonly amountCents: number; readonly preciseAmountCents: string }[],
   billedDays: number,
   periodDays: number,
+  span: { readonly fromDatetime: string; readonly toDatetime: string },
 ): UntaxedFee | null {
   const commitment = plan.minimumCommitment;
   if (!commitment) return null;
@@ -244,7 +364,7 @@ function minimumCommitmentFee(
     commitmentAmountCents: commitment.amountCents,
     billedDays,
     periodDays,
-    fees: [subscriptionFee, ...usageFees],
+    fees: [...(subscriptionFee ? [subscriptionFee] : []), ...usageFees],
   });
   if (!trueUp) return null;
   return {
@@ -263,8 +383,8 @@ function minimumCommitmentFee(
     preciseAmountCents: trueUp.preciseAmountCents.toString(),
     // Lago's unit amount of a commitment fee is its rounded amount in currency units.
     preciseUnitAmount: lagoDecimal(decimal(trueUp.amountCents).dividedBy(subunitToUnit(plan.amountCurrency))),
-    fromDatetime: subscriptionFee.fromDatetime,
-    toDatetime: subscriptionFee.toDatetime,
+    fromDatetime: span.fromDatetime,
+    toDatetime: span.toDatetime,
     itemDescription: plan.description,
     amountDetails: {},
   };

@@ -10,17 +10,27 @@ import {
 } from "#shared/domain/catalog.js";
 import type { ChargeFee } from "#shared/domain/charge-fees.js";
 import { applicableNetPaymentTermDays } from "#shared/domain/invoices/issuing-dates.js";
-import { type BillingWindow, billingWindow } from "#shared/domain/subscription-periods.js";
-import { nextClosing, openPeriod } from "#shared/domain/subscriptions/billing-schedule.js";
+import { periodAfter, periodContaining } from "#shared/domain/periods.js";
+import {
+  type BillingWindow,
+  billingScheduleOf,
+  billingWindow,
+  planPeriodOf,
+  planScheduleOf,
+} from "#shared/domain/subscription-periods.js";
+import { advanceBillingOf } from "#shared/domain/subscriptions/advance-billing.js";
+import { nextClosing, openAdvanceDue, openPeriod } from "#shared/domain/subscriptions/billing-schedule.js";
 import { asOf } from "#shared/domain/subscriptions/lifecycle.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
+import { periodInvoiceId } from "#shared/store/invoice-keys.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 import { numberingPlan } from "../invoices/number-invoice.js";
 import { publishInvoiceEvents } from "../invoices/publish-invoice-events.js";
 import type { BillingSchedule, BillingScheduleStore } from "../store/billing-schedule-store.js";
 import { type InvoiceStore, owedEvents } from "../store/invoice-store.js";
-import { buildPeriodInvoice } from "./build-period-invoice.js";
+import { buildPeriodInvoice, type PeriodInvoiceInput } from "./build-period-invoice.js";
 import type { DomainEventPublisher } from "./domain-events.js";
+import { findUnusedAdvanceFee } from "./find-unused-advance-fee.js";
 
 /** Prices a subscription's charges over a billing window. */
 export type ChargeFeesSource = (
@@ -73,14 +83,27 @@ export async function contextOf(
  * that apply to the customer: what closing a period and refreshing its draft both bill.
  */
 export async function billWindow(
-  deps: Pick<BillingDeps, "chargeFees">,
+  deps: Pick<BillingDeps, "chargeFees" | "invoices">,
   subscription: Subscription,
   context: Context,
   window: BillingWindow,
   now: string,
+  advance: Pick<PeriodInvoiceInput, "advance" | "advanceOnly"> = closingAdvance(
+    subscription,
+    context,
+    window,
+  ),
 ) {
   const { organization, customer, plan, timezone, taxes } = context;
+  const planWindow = billingWindow(
+    subscription,
+    planPeriodOf(subscription, plan, timezone, window.period),
+    timezone,
+  );
   return buildPeriodInvoice({
+    ...advance,
+    planWindow,
+    earlierUsageFees: await earlierUsageFees(deps.invoices, subscription, context, window, planWindow),
     organization,
     customer,
     subscription,
@@ -89,10 +112,65 @@ export async function billWindow(
     timezone,
     graceDays: applicableGracePeriodDays(customer, organization),
     netPaymentTermDays: applicableNetPaymentTermDays(customer, organization),
-    chargeFees: await deps.chargeFees(subscription, plan, window, timezone),
+    chargeFees: advance.advanceOnly ? [] : await deps.chargeFees(subscription, plan, window, timezone),
     taxes,
     now,
   });
+}
+
+/**
+ * The usage fees of a yearly (half-yearly) plan billing its charges monthly, billed on the
+ * invoices of the months before `window` in its year: what its minimum commitment counts besides
+ * this month's, read when this invoice closes the year. Each month's invoice has its period's id.
+ */
+async function earlierUsageFees(
+  invoices: Pick<InvoiceStore, "get">,
+  subscription: Subscription,
+  context: Pick<Context, "plan" | "timezone">,
+  window: BillingWindow,
+  planWindow: BillingWindow,
+): Promise<{ amountCents: number; preciseAmountCents: string }[]> {
+  const { plan, timezone } = context;
+  if (!plan.minimumCommitment || planWindow.period === window.period) return [];
+  if (window.chargesUntil !== planWindow.chargesUntil) return [];
+  const schedule = billingScheduleOf(subscription, plan, timezone);
+  const months: string[] = [];
+  for (
+    let month = periodContaining(schedule, timezone, planWindow.period.startsAt);
+    month.startsAt < window.period.startsAt;
+    month = periodAfter(schedule, timezone, month)
+  )
+    months.push(month.startsAt);
+  const billed = await Promise.all(
+    months.map((startsAt) =>
+      invoices.get(
+        subscription.organizationId,
+        periodInvoiceId(subscription.organizationId, subscription.id, startsAt),
+      ),
+    ),
+  );
+  return billed
+    .filter((invoice) => invoice !== undefined && invoice.status !== "voided")
+    .flatMap((invoice) => invoice?.fees ?? [])
+    .filter((fee) => fee.feeType === "charge")
+    .map((fee) => ({ amountCents: fee.amountCents, preciseAmountCents: fee.preciseAmountCents }));
+}
+
+/**
+ * The pay-in-advance base fee that rides on the invoice closing `window`: the next period's, when
+ * the window closes its whole period and the subscription goes on into the next one out of trial.
+ */
+export function closingAdvance(
+  subscription: Subscription,
+  context: Pick<Context, "plan" | "timezone">,
+  window: BillingWindow,
+): Pick<PeriodInvoiceInput, "advance"> {
+  const { plan, timezone } = context;
+  const planPeriod = planPeriodOf(subscription, plan, timezone, window.period);
+  if (!plan.payInAdvance || window.chargesUntil !== planPeriod.endsAt) return { advance: null };
+  const next = periodAfter(planScheduleOf(subscription, plan, timezone), timezone, planPeriod);
+  const billing = advanceBillingOf(subscription, plan, timezone, next);
+  return { advance: billing?.onPreviousClosing ? { period: next, billing } : null };
 }
 
 /** Saves the invoice of one billing window once, numbers it if final, and publishes its event once. */
@@ -102,9 +180,15 @@ async function invoiceWindow(
   context: Context,
   window: BillingWindow,
   now: string,
+  advance?: Pick<PeriodInvoiceInput, "advance" | "advanceOnly">,
 ) {
   const { organization, customer } = context;
-  const invoice = await billWindow(deps, subscription, context, window, now);
+  const billed = await billWindow(deps, subscription, context, window, now, advance);
+  // A termination records, in the same write, what a pay-in-advance fee paid ahead and did not use.
+  const unusedAdvanceFee = advance?.advanceOnly
+    ? undefined
+    : await findUnusedAdvanceFee(deps.invoices, subscription, context, window);
+  const invoice = unusedAdvanceFee ? { ...billed, unusedAdvanceFee } : billed;
   const saved = await deps.invoices.saveOnce(
     invoice,
     invoice.status === "finalized" ? numberingPlan(organization, customer, invoice.issuingDate) : null,
@@ -157,6 +241,23 @@ async function closeOnePeriod(
   const context = await contextOf(deps, stored);
   const { plan, timezone } = context;
   const subscription = asOf(stored, timezone, schedule.dueAt ?? now);
+  // A pay-in-advance fee due on its own inside the open period is billed first, on its invoice.
+  const advance = openAdvanceDue(subscription, plan, timezone, schedule.billedThrough);
+  if (advance) {
+    const created = await invoiceWindow(
+      deps,
+      subscription,
+      context,
+      billingWindow(subscription, advance.period, timezone),
+      now,
+      { advance, advanceOnly: true },
+    );
+    await deps.schedules.save(schedule, {
+      billedThrough: advance.billing.at,
+      dueAt: nextClosing(subscription, plan, timezone, advance.billing.at),
+    });
+    return created;
+  }
   const period = openPeriod(subscription, plan, timezone, schedule.billedThrough);
   const created = await invoiceWindow(
     deps,

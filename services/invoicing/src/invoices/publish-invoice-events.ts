@@ -41,6 +41,7 @@ type PaymentFailureShape = Corrected<
  * Lago's payment provider error of the invoice (`V1::PaymentProviders::InvoicePaymentErrorSerializer`).
  */
 function payloadOf(owed: OwedEvent, invoice: StoredInvoice, shown: unknown): Record<string, unknown> {
+  if (publishedName(owed) === "subscription.advance_fee_unused") return unusedAdvanceFeePayload(invoice);
   if (publishedName(owed) !== "invoice.payment_failure") return { object_type: "invoice", invoice: shown };
   const failure = invoice.lastPaymentFailure;
   return {
@@ -55,6 +56,33 @@ function payloadOf(owed: OwedEvent, invoice: StoredInvoice, shown: unknown): Rec
       provider_error: failure?.providerError ?? null,
       error_details: failure?.errorDetails ?? null,
     } satisfies PaymentFailureShape,
+  };
+}
+
+/**
+ * Our own event (Lago has no webhook for it): what a terminated pay-in-advance subscription paid
+ * ahead and did not use, for the credit note that gives it back.
+ */
+function unusedAdvanceFeePayload(invoice: StoredInvoice): Record<string, unknown> {
+  const unused = invoice.unusedAdvanceFee;
+  return {
+    object_type: "unused_advance_fee",
+    unused_advance_fee: {
+      lago_subscription_id: invoice.subscriptionId,
+      external_subscription_id: invoice.externalSubscriptionId,
+      lago_customer_id: invoice.customerId,
+      external_customer_id: invoice.externalCustomerId,
+      lago_termination_invoice_id: invoice.id,
+      lago_invoice_id: unused?.invoiceId ?? null,
+      lago_fee_id: unused?.feeId ?? null,
+      reason: unused?.reason ?? null,
+      terminated_at: unused?.terminatedAt ?? null,
+      unused_days: unused?.unusedDays ?? 0,
+      period_days: unused?.periodDays ?? 0,
+      amount_cents: unused?.amountCents ?? 0,
+      precise_amount_cents: unused?.preciseAmountCents ?? "0",
+      amount_currency: unused?.currency ?? invoice.currency,
+    },
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Invoice } from "#shared/domain/invoice.js";
 import { mayRefresh, refreshedDraft } from "#shared/domain/invoices/refresh.js";
-import { billingWindow, subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
+import { periodContaining } from "#shared/domain/periods.js";
+import { billingWindow, planScheduleOf, subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
+import { advanceBillingOf } from "#shared/domain/subscriptions/advance-billing.js";
 import { asOf } from "#shared/domain/subscriptions/lifecycle.js";
 import { type BillingDeps, billWindow, type Context, contextOf } from "../billing/close-due-periods.js";
 import { InvoiceContendedError, type StoredInvoice } from "../store/invoice-store.js";
@@ -20,7 +22,7 @@ export const MAX_CHANGE_ATTEMPTS = 4;
  * draft bills, in the timezone it was billed in.
  */
 export async function rebuildDraft(
-  deps: Pick<BillingDeps, "catalog" | "organizations" | "chargeFees">,
+  deps: Pick<BillingDeps, "catalog" | "organizations" | "chargeFees" | "invoices">,
   draft: Invoice,
   now: string,
 ): Promise<{ readonly invoice: Invoice; readonly context: Context }> {
@@ -35,9 +37,25 @@ export async function rebuildDraft(
   const { plan } = context;
   // The draft is billed again in the timezone it was billed in.
   const { timezone } = draft;
-  const period = subscriptionPeriodAt(record.subscription, plan, timezone, draft.periodStartsAt);
+  const advanceOnly = draft.billingPeriods?.[0]?.invoicingReason === "subscription_starting";
+  // A pay-in-advance fee billed alone bills its base fee's period; any other invoice, a billing period.
+  const period = advanceOnly
+    ? periodContaining(planScheduleOf(record.subscription, plan, timezone), timezone, draft.periodStartsAt)
+    : subscriptionPeriodAt(record.subscription, plan, timezone, draft.periodStartsAt);
   if (period.startsAt !== draft.periodStartsAt)
     throw new Error(`draft ${draft.id} bills a period its subscription no longer has`);
+  if (advanceOnly) {
+    // Billed again as the subscription was when it was made.
+    const subscription = asOf(record.subscription, timezone, draft.createdAt);
+    const billing = advanceBillingOf(subscription, plan, timezone, period);
+    if (!billing) return { invoice: draft, context };
+    const window = billingWindow(subscription, period, timezone);
+    const invoice = await billWindow(deps, subscription, { ...context, timezone }, window, now, {
+      advance: { period, billing },
+      advanceOnly: true,
+    });
+    return { invoice, context };
+  }
   const subscription = asOf(record.subscription, timezone, period.endsAt);
   const window = billingWindow(subscription, period, timezone);
   const invoice = await billWindow(deps, subscription, { ...context, timezone }, window, now);

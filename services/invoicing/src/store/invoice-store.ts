@@ -24,6 +24,7 @@ export const INVOICE_EVENTS = [
   "invoice.drafted",
   "invoice.created",
   "invoice.one_off_created",
+  "subscription.advance_fee_unused",
   "invoice.voided",
 ] as const;
 export type InvoiceEvent = (typeof INVOICE_EVENTS)[number];
@@ -108,6 +109,7 @@ export function owedEvents(invoice: StoredInvoice): OwedEvent[] {
       ...once("invoice.drafted"),
       ...once("invoice.created"),
       ...once("invoice.one_off_created"),
+      ...once("subscription.advance_fee_unused"),
       ...numbered,
       ...once("invoice.voided"),
     ];
@@ -300,6 +302,9 @@ export class InvoiceStore {
   }
 
   private item(invoice: Invoice, pendingEvent: InvoiceEvent) {
+    // A termination's unused pay-in-advance fee is owed in the same write as its invoice.
+    const pendingEvents = new Set<OwedEvent>([pendingEvent]);
+    if (invoice.unusedAdvanceFee) pendingEvents.add("subscription.advance_fee_unused");
     return {
       ...InvoiceStore.data(invoice),
       pk: invoice.organizationId,
@@ -308,7 +313,7 @@ export class InvoiceStore {
       gsi1pk: listPk(invoice.organizationId),
       gsi1sk: InvoiceStore.listSortKey(invoice),
       ...listIndexAttributes(invoice),
-      pendingEvents: new Set([pendingEvent]),
+      pendingEvents,
       ...(invoice.status === "draft"
         ? { duePk: waitingShard("draft", invoice.id), dueAt: draftSortKey(invoice) }
         : // A one-off invoice is saved by an API call no one retries: it waits with the invoices

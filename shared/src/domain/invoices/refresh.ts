@@ -25,5 +25,7 @@ export function refreshedDraft(draft: Invoice, rebuilt: Invoice, now: string): I
     timezone: draft.timezone,
     createdAt: draft.createdAt,
     updatedAt: now,
+    // What its termination left unused is a fact of the termination, not of its usage.
+    ...(draft.unusedAdvanceFee ? { unusedAdvanceFee: draft.unusedAdvanceFee } : {}),
   };
 }

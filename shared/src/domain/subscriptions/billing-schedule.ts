@@ -4,11 +4,18 @@
  *
  * A started subscription is due at the end of its open period (billing it), or at its `ending_at`
  * or termination if that comes first (billing the final, partial period); after that, never. The
- * schedule remembers how far it has billed (`billedThrough`, the end of the last period billed).
+ * schedule remembers how far it has billed (`billedThrough`, the end of the last period billed, or
+ * the instant a pay-in-advance fee was billed on its own inside the open period).
  */
-import type { Plan, Subscription } from "../catalog.js";
+import type { Subscription } from "../catalog.js";
 import { type BillingPeriod, localDate, periodAfter, startOfLocalDay } from "../periods.js";
-import { billingScheduleOf, subscriptionPeriodAt } from "../subscription-periods.js";
+import {
+  billingScheduleOf,
+  type PeriodPlan,
+  planPeriodOf,
+  subscriptionPeriodAt,
+} from "../subscription-periods.js";
+import { type AdvanceBilling, type AdvancePlan, standaloneAdvanceDue } from "./advance-billing.js";
 
 /** The clock's next instant for an active subscription whose open period is `period`. */
 export function closingInstant(subscription: Pick<Subscription, "endingAt">, period: BillingPeriod): string {
@@ -27,7 +34,7 @@ export function closingInstant(subscription: Pick<Subscription, "endingAt">, per
  */
 export function firstBilledPeriod(
   subscription: Pick<Subscription, "startedAt" | "billingTime" | "subscriptionAt">,
-  plan: Pick<Plan, "interval">,
+  plan: PeriodPlan,
   timezone: string,
   recordedAt: string,
 ): BillingPeriod {
@@ -44,7 +51,7 @@ export function firstBilledPeriod(
  */
 export function firstClosing(
   subscription: Pick<Subscription, "startedAt" | "endingAt" | "billingTime" | "subscriptionAt">,
-  plan: Pick<Plan, "interval">,
+  plan: PeriodPlan,
   timezone: string,
   recordedAt?: string,
 ): string {
@@ -58,7 +65,7 @@ export function firstClosing(
 /** The due instant after billing `period` in full. */
 export function closingAfter(
   subscription: Pick<Subscription, "endingAt" | "billingTime" | "subscriptionAt">,
-  plan: Pick<Plan, "interval">,
+  plan: PeriodPlan,
   timezone: string,
   period: BillingPeriod,
 ): string {
@@ -69,7 +76,7 @@ export function closingAfter(
 /** The open period whose close is due at `dueAt` (the period holding the instant just before it). */
 export function periodClosingAt(
   subscription: Pick<Subscription, "billingTime" | "subscriptionAt">,
-  plan: Pick<Plan, "interval">,
+  plan: PeriodPlan,
   timezone: string,
   dueAt: string,
 ): BillingPeriod {
@@ -83,7 +90,7 @@ export function periodClosingAt(
  */
 export function nextClosing(
   subscription: Subscription,
-  plan: Pick<Plan, "interval">,
+  plan: AdvancePlan,
   timezone: string,
   billedThrough: string | null,
 ): string | null {
@@ -92,8 +99,35 @@ export function nextClosing(
   // Where billing stops: the termination, or the ending_at an active one is heading for.
   const end = subscription.status === "terminated" ? subscription.terminatedAt : subscription.endingAt;
   if (billedThrough !== null && end !== null && billedThrough >= end) return null;
-  const closing = closingInstant(subscription, openPeriod(subscription, plan, timezone, billedThrough));
+  const closing = closingOfOpenPeriod(subscription, openPeriod(subscription, plan, timezone, billedThrough));
+  // A pay-in-advance fee billed on its own (at the start, at a trial's end) comes before the close.
+  const advance = openAdvanceDue(subscription, plan, timezone, billedThrough);
+  return advance ? advance.billing.at : closing;
+}
+
+/** When the open period closes: its end, or the termination or ending_at that comes first. */
+function closingOfOpenPeriod(subscription: Subscription, period: BillingPeriod): string {
+  const end = subscription.status === "terminated" ? subscription.terminatedAt : subscription.endingAt;
+  const closing = closingInstant(subscription, period);
   return end !== null && end < closing ? end : closing;
+}
+
+/**
+ * The pay-in-advance fee of the open period due on an invoice of its own before the period closes
+ * (when the subscription starts, when its trial ends), if it has not been billed yet.
+ */
+export function openAdvanceDue(
+  subscription: Subscription,
+  plan: AdvancePlan,
+  timezone: string,
+  billedThrough: string | null,
+): { readonly period: BillingPeriod; readonly billing: AdvanceBilling } | null {
+  const open = openPeriod(subscription, plan, timezone, billedThrough);
+  const closing = closingOfOpenPeriod(subscription, open);
+  // The base fee's period: a plan billing its charges monthly pays its year ahead.
+  const period = planPeriodOf(subscription, plan, timezone, open);
+  const billing = standaloneAdvanceDue(subscription, plan, timezone, period, billedThrough, closing);
+  return billing ? { period, billing } : null;
 }
 
 /** The first period not billed yet: the first one billed at all, or the one after `billedThrough`. */
@@ -102,7 +136,7 @@ export function openPeriod(
     Subscription,
     "startedAt" | "billingTime" | "subscriptionAt" | "createdAt" | "activatedAt"
   >,
-  plan: Pick<Plan, "interval">,
+  plan: PeriodPlan,
   timezone: string,
   billedThrough: string | null,
 ): BillingPeriod {

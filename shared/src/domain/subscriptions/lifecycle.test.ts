@@ -28,7 +28,7 @@ const subscription = (overrides: Partial<Subscription> = {}): Subscription => ({
   updatedAt: "2026-03-10T15:00:00.000Z",
   ...overrides,
 });
-const monthly = { interval: "monthly" } as const;
+const monthly = { interval: "monthly", payInAdvance: false, trialPeriodDays: 0 } as const;
 
 describe("the subscription state machine", () => {
   it("pending → active at the local midnight of its start day", () => {
