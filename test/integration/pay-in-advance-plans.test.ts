@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
+import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
 import { InvoiceStore, type StoredInvoice } from "../../services/invoicing/src/store/invoice-store.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
 import { invoke } from "../support/api-events.js";
@@ -85,7 +86,7 @@ async function seed(name: string, at: string, plans: readonly PlanSpec[]) {
     await call("DELETE /api/v1/subscriptions/{external_id}", undefined, when, { external_id: "sub_1" });
     await deliverInvoicingInbox();
   };
-  return { organizationId: organization.id, subscribe, terminate };
+  return { organizationId: organization.id, apiKey, call, subscribe, terminate };
 }
 
 /** The organization's invoices, oldest first, as [reason, fees as [type, from, amount], total]. */
@@ -155,6 +156,58 @@ describe("a plan paid in advance", () => {
         ["commitment", "2026-03-15", 4684],
       ],
       total: Math.round((3100 + 100 + 4684) * 1.2),
+    });
+  });
+
+  it("pending, is billed on its start date; in a grace period, its first invoice is a draft refreshed and finalized as any", async () => {
+    const { organizationId, apiKey, call, subscribe } = await seed("Later Co", "2026-03-10T10:00:00.000Z", [
+      { code: "pro", amountCents: 3100 },
+    ]);
+    await call("PUT /api/v1/organizations", {
+      organization: { billing_configuration: { invoice_grace_period: 2 } },
+    });
+    const pending = await subscribe("pro", "2026-03-10T10:00:00.000Z", "2026-03-20T00:00:00Z");
+    expect(pending.status).toBe("pending");
+    await clocksRun("2026-03-19T23:00:00.000Z");
+    expect(await invoicesOf(organizationId)).toEqual([]);
+    // Activated on March 20: March 20–31, 12 of 31 days × 31.00 = 12.00, a draft for 2 days.
+    await clocksRun("2026-03-20T00:05:00.000Z");
+    const [draft] = await new InvoiceStore().list(organizationId);
+    expect(draft).toMatchObject({
+      status: "draft",
+      totalAmountCents: 1440,
+      expectedFinalizationDate: "2026-03-22",
+    });
+    // Refreshed, it is billed again the same, alone: no usage.
+    await sendUsage(organizationId, "sub_1", ["2026-03-21T00:00:00.000Z"]);
+    const refreshed = await invoke(invoicingApi, "PUT /api/v1/invoices/{lago_id}/refresh", {
+      apiKey,
+      params: { lago_id: draft?.id as string },
+      at: "2026-03-21T01:00:00.000Z",
+    });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.invoice).toMatchObject({
+      status: "draft",
+      total_amount_cents: 1440,
+      invoice_type: "subscription",
+      fees: [
+        expect.objectContaining({
+          amount_cents: 1200,
+          item: expect.objectContaining({ type: "subscription" }),
+        }),
+      ],
+    });
+    // Finalized when its grace period ends; the usage goes on April's invoice.
+    await clocksRun("2026-03-23T00:05:00.000Z");
+    expect((await new InvoiceStore().get(organizationId, draft?.id as string))?.status).toBe("finalized");
+    await clocksRun("2026-04-01T00:05:00.000Z");
+    expect((await invoicesOf(organizationId))[1]).toEqual({
+      reason: "subscription_periodic",
+      fees: [
+        ["subscription", "2026-04-01", 3100],
+        ["charge", "2026-03-20", 100],
+      ],
+      total: 3840,
     });
   });
 
