@@ -112,7 +112,16 @@ async function seed(name: string, aggregation: "unique_count_agg" | "sum_agg", a
     };
     return { units: usage.charges_usage[0]?.units, amountCents: usage.charges_usage[0]?.amount_cents };
   };
-  return { organizationId: organization.id, subscribe, currentSeats };
+  const terminate = async (when: string) => {
+    const answer = await invoke(catalogApi, "DELETE /api/v1/subscriptions/{external_id}", {
+      apiKey,
+      params: { external_id: "sub_1" },
+      at: when,
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    await deliverInvoicingInbox();
+  };
+  return { organizationId: organization.id, subscribe, terminate, currentSeats };
 }
 
 const seatFees = async (organizationId: string, planId: string) =>
@@ -122,6 +131,31 @@ const seatFees = async (organizationId: string, planId: string) =>
     .map((fee) => [fee.fromDatetime, fee.units, fee.amountCents]);
 
 describe("recurring usage across plan changes", () => {
+  it("a new subscription taking over a freed external id starts from zero, on its termination invoice too", async () => {
+    const { organizationId, subscribe, terminate } = await seed(
+      "Reuse Co",
+      "sum_agg",
+      "2026-03-01T00:00:00.000Z",
+    );
+    const first = await subscribe("starter", "2026-03-01T00:00:00.000Z");
+    await deliverInvoicingInbox();
+    await sendSeats(organizationId, [{ timestamp: "2026-03-03T00:00:00.000Z", properties: { seats: 5 } }]);
+    await terminate("2026-03-10T00:00:00.000Z");
+    // The same external id, a new subscription (no plan change): the first one's 5 seats are not its.
+    const second = await subscribe("starter", "2026-03-12T00:00:00.000Z");
+    await deliverInvoicingInbox();
+    await sendSeats(organizationId, [{ timestamp: "2026-03-15T00:00:00.000Z", properties: { seats: 2 } }]);
+    // Terminated inside the period, it is priced from the raw events: 2 × 2.00.
+    await terminate("2026-03-20T00:00:00.000Z");
+    const seats = async (subscriptionId: string) =>
+      (await new InvoiceStore().list(organizationId))
+        .filter((invoice) => invoice.subscriptionId === subscriptionId)
+        .flatMap((invoice) => invoice.fees.filter((fee) => fee.billableMetricCode === "seats"))
+        .map((fee) => [fee.units, fee.amountCents]);
+    expect(await seats((first.subscription as { lago_id: string }).lago_id)).toEqual([["5.0", 1000]]);
+    expect(await seats((second.subscription as { lago_id: string }).lago_id)).toEqual([["2.0", 400]]);
+  });
+
   it("an upgrade mid-period: the new plan bills the seats held before it, and those added since", async () => {
     const { organizationId, subscribe, currentSeats } = await seed(
       "Upgrade Co",

@@ -11,7 +11,7 @@ import {
 } from "../domain/charge-fees-from-aggregates.js";
 import { needsRawEvents } from "../domain/pre-aggregation/index.js";
 import type { BillingWindow } from "../domain/subscription-periods.js";
-import { predecessorIds } from "../domain/subscriptions/predecessors.js";
+import { predecessorIds, usageChainStart } from "../domain/subscriptions/predecessors.js";
 import type { CatalogStore } from "../store/catalog-store.js";
 import type { EventStore } from "../store/event-store.js";
 import type { AggregateRead, UsageStore } from "../store/usage-store.js";
@@ -61,6 +61,28 @@ async function carriedUsage(
     }
   }
   return carried;
+}
+
+/**
+ * The stored events of the subscription's external id that are its own: for a recurring metric
+ * (counted from before the window), only those since its chain of plan changes started, as its
+ * pre-aggregated usage counts them; an earlier subscription that merely held the same id is not its.
+ */
+async function subscriptionEvents(
+  sources: UsageSources,
+  subscription: Subscription,
+  metrics: readonly BillableMetric[],
+) {
+  const { organizationId, externalId } = subscription;
+  const events = await sources.events.listForSubscription(organizationId, externalId);
+  if (!metrics.some((metric) => metric.recurring)) return events;
+  const history = subscription.previousSubscriptionId
+    ? await sources.catalog.subscriptionHistory(organizationId, externalId)
+    : [];
+  const start = usageChainStart(subscription, history);
+  if (start === null) return events;
+  const from = Date.parse(start);
+  return events.filter((event) => Date.parse(event.timestamp) >= from);
 }
 
 /**
@@ -146,7 +168,7 @@ export async function periodChargeFees(
       ? priceCharges(
           { charges: fromEvents, amountCurrency: plan.amountCurrency },
           metrics,
-          await sources.events.listForSubscription(organizationId, subscription.externalId),
+          await subscriptionEvents(sources, subscription, fromEvents.map(metricOf)),
           chargesWindow,
         )
       : [];

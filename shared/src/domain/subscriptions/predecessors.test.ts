@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { predecessorIds } from "./predecessors.js";
+import { predecessorIds, usageChainStart } from "./predecessors.js";
 
 const entry = (id: string, previousSubscriptionId: string | null = null) => ({ id, previousSubscriptionId });
 
@@ -28,5 +28,21 @@ describe("predecessorIds", () => {
     const history = [entry("a", "b"), entry("b", "a")];
     expect(predecessorIds(entry("c", "a"), history)).toEqual(["a", "b"]);
     expect(predecessorIds(entry("a", "b"), history)).toEqual(["b"]);
+  });
+});
+
+describe("where a subscription's recurring usage starts", () => {
+  const started = (id: string, previousSubscriptionId: string | null, startedAt: string) => ({
+    id,
+    previousSubscriptionId,
+    startedAt,
+  });
+  it("is the first start of its chain of plan changes, not an earlier holder of the same external id", () => {
+    const unrelated = started("old", null, "2026-01-01T00:00:00.000Z");
+    const first = started("a", null, "2026-03-01T00:00:00.000Z");
+    const upgraded = started("b", "a", "2026-03-15T00:00:00.000Z");
+    const current = started("c", "b", "2026-04-01T00:00:00.000Z");
+    expect(usageChainStart(current, [unrelated, first, upgraded])).toBe("2026-03-01T00:00:00.000Z");
+    expect(usageChainStart(first, [unrelated])).toBe("2026-03-01T00:00:00.000Z");
   });
 });

@@ -27,3 +27,21 @@ export function predecessorIds(
   }
   return ids;
 }
+
+/**
+ * Where a subscription's recurring usage starts: the start of the first subscription of its chain
+ * of plan changes (itself when it replaced none). Events of the same external id before it belong
+ * to an unrelated subscription that held the id before, and never carry.
+ */
+export function usageChainStart(
+  subscription: Pick<Subscription, "id" | "previousSubscriptionId" | "startedAt">,
+  history: readonly Pick<Subscription, "id" | "previousSubscriptionId" | "startedAt">[],
+): string | null {
+  const byId = new Map(history.map((entry) => [entry.id, entry]));
+  let start = subscription.startedAt;
+  for (const id of predecessorIds(subscription, history)) {
+    const startedAt = byId.get(id)?.startedAt ?? null;
+    if (startedAt !== null && (start === null || startedAt < start)) start = startedAt;
+  }
+  return start;
+}
