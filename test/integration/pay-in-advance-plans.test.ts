@@ -211,6 +211,21 @@ describe("a plan paid in advance", () => {
     });
   });
 
+  it("upgraded during its trial, keeps the trial's end: the new plan is billed from then, not at the upgrade", async () => {
+    const { organizationId, subscribe } = await seed("Trial Upgrade Co", "2026-03-01T00:00:00.000Z", [
+      { code: "starter", amountCents: 3100, trialPeriod: 10 },
+      { code: "pro", amountCents: 6200, trialPeriod: 10 },
+    ]);
+    await subscribe("starter", "2026-03-01T00:00:00.000Z");
+    await subscribe("pro", "2026-03-05T00:00:00.000Z");
+    // Nothing paid ahead yet: both in trial until March 11 (10 days from March 1).
+    expect((await invoicesOf(organizationId)).flatMap((invoice) => invoice.fees)).toEqual([]);
+    await clocksRun("2026-03-11T00:05:00.000Z");
+    // Pro from March 11: 21 of 31 days × 62.00 = 42.00.
+    const fees = (await invoicesOf(organizationId)).flatMap((invoice) => invoice.fees);
+    expect(fees).toEqual([["subscription", "2026-03-05", 4200]]);
+  });
+
   it("backdated to before it was recorded, bills its first period's usage and the next period, as Lago does", async () => {
     const { organizationId, subscribe } = await seed("Backdated Co", "2026-03-15T10:00:00.000Z", [
       { code: "pro", amountCents: 3100 },

@@ -259,6 +259,12 @@ export interface Subscription {
   readonly terminationReason: TerminationReason | null;
   /** The subscription this one replaced (upgrade, downgrade). */
   readonly previousSubscriptionId: string | null;
+  /**
+   * Where a free trial counts from when it replaced another: the first start of its chain of plan
+   * changes (Lago counts a trial from the external id's first start, so an upgrade does not give a
+   * new one). Absent: its own start.
+   */
+  readonly trialStartedAt?: string | null;
   readonly previousPlanCode: string | null;
   /** A downgrade waiting for the end of the current period. */
   readonly nextPlanCode: string | null;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Customer, Plan, Subscription } from "#shared/domain/catalog.js";
-import { startsLater } from "#shared/domain/subscriptions/lifecycle.js";
+import { inheritedTrialStart, startsLater } from "#shared/domain/subscriptions/lifecycle.js";
 
 export interface NewSubscriptionInput {
   /** Its id when already drawn (a child plan's id derives from it); a new one otherwise. */
@@ -44,6 +44,7 @@ export function newSubscription(
     canceledAt: null,
     terminationReason: null,
     previousSubscriptionId: previous?.id ?? null,
+    ...(previous ? { trialStartedAt: inheritedTrialStart(previous) } : {}),
     previousPlanCode: previous?.planCode ?? null,
     nextPlanCode: null,
     createdAt: now,

@@ -37,7 +37,10 @@ export interface AdvanceBilling {
  * as active at its `activatedAt`, else its `createdAt`.
  */
 export function advanceBillingOf(
-  subscription: Pick<Subscription, "startedAt" | "terminatedAt" | "activatedAt" | "createdAt">,
+  subscription: Pick<
+    Subscription,
+    "startedAt" | "terminatedAt" | "activatedAt" | "createdAt" | "trialStartedAt"
+  >,
   plan: AdvancePlan,
   timezone: string,
   period: BillingPeriod,
@@ -73,7 +76,10 @@ export function advanceBillingOf(
  * `billedThrough` (how far the schedule has billed) and before `closing` (the period's close).
  */
 export function standaloneAdvanceDue(
-  subscription: Pick<Subscription, "startedAt" | "terminatedAt" | "activatedAt" | "createdAt">,
+  subscription: Pick<
+    Subscription,
+    "startedAt" | "terminatedAt" | "activatedAt" | "createdAt" | "trialStartedAt"
+  >,
   plan: AdvancePlan,
   timezone: string,
   period: BillingPeriod,

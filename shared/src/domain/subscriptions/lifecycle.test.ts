@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Subscription } from "../catalog.js";
 import { nextClosing } from "./billing-schedule.js";
-import { applyTransition, asOf, canceled, nextTransition, startsLater, terminated } from "./lifecycle.js";
+import {
+  applyTransition,
+  asOf,
+  canceled,
+  nextTransition,
+  startsLater,
+  terminated,
+  trialEndedAt,
+} from "./lifecycle.js";
 
 const subscription = (overrides: Partial<Subscription> = {}): Subscription => ({
   id: "sub-1",
@@ -91,7 +99,10 @@ describe("the subscription state machine", () => {
       previousPlanCode: "pro",
       nextPlanCode: null,
       terminatedAt: null,
+      // Its trial counts from the first start of the chain, as Lago's from the external id's.
+      trialStartedAt: "2026-03-10T15:00:00.000Z",
     });
+    expect(trialEndedAt(successor as Subscription, { trialPeriodDays: 30 })).toBe("2026-04-09T15:00:00.000Z");
     expect(() => applyTransition(downgrading, transition as NonNullable<typeof transition>)).toThrow();
   });
 

@@ -55,11 +55,19 @@ export function canceled(subscription: Subscription, at: string): Subscription {
 
 /** When a plan's free trial ends for this subscription, or null without a trial. */
 export function trialEndedAt(
-  subscription: Pick<Subscription, "startedAt">,
+  subscription: Pick<Subscription, "startedAt" | "trialStartedAt">,
   plan: Pick<Plan, "trialPeriodDays">,
 ): string | null {
   if (!subscription.startedAt || plan.trialPeriodDays <= 0) return null;
-  return new Date(Date.parse(subscription.startedAt) + plan.trialPeriodDays * 86_400_000).toISOString();
+  const from = subscription.trialStartedAt ?? subscription.startedAt;
+  return new Date(Date.parse(from) + plan.trialPeriodDays * 86_400_000).toISOString();
+}
+
+/** Where the trial of a subscription replacing `previous` counts from: the chain's first start. */
+export function inheritedTrialStart(
+  previous: Pick<Subscription, "startedAt" | "trialStartedAt">,
+): string | null {
+  return previous.trialStartedAt ?? previous.startedAt;
 }
 
 export type Transition =
@@ -125,6 +133,7 @@ export function applyTransition(
           terminatedAt: null,
           terminationReason: null,
           previousSubscriptionId: subscription.id,
+          trialStartedAt: inheritedTrialStart(subscription),
           previousPlanCode: subscription.planCode,
           nextPlanCode: null,
           nextPlanAt: null,
