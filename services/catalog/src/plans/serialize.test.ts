@@ -41,9 +41,11 @@ describe("plan serializer", () => {
       updated_at: plan.createdAt,
       taxes: [expect.objectContaining({ code: "vat", rate: 20 })],
     });
+    // A monthly plan cannot bill charges monthly: Lago keeps nothing for either flag.
     expect(shown).toMatchObject({
       amount_currency: "EUR",
-      bill_fixed_charges_monthly: false,
+      bill_charges_monthly: null,
+      bill_fixed_charges_monthly: null,
       fixed_charges: [],
       entitlements: [],
       usage_thresholds: [],
@@ -52,6 +54,10 @@ describe("plan serializer", () => {
       pending_deletion: false,
     });
     expect(serializePlan({ ...plan, minimumCommitment: null }).minimum_commitment).toBeNull();
+    expect(serializePlan({ ...plan, interval: "yearly", billChargesMonthly: true })).toMatchObject({
+      bill_charges_monthly: true,
+      bill_fixed_charges_monthly: false,
+    });
   });
 
   it("shows a subscription's child plan with its parent, and each copied charge with the charge it copies", () => {

@@ -104,8 +104,10 @@ export function serializePlan(plan: Plan, taxes: readonly Tax[] = []): PlanShape
     amount_currency: lagoCurrency(plan.amountCurrency),
     trial_period: plan.trialPeriodDays,
     pay_in_advance: plan.payInAdvance,
-    bill_charges_monthly: plan.billChargesMonthly,
-    bill_fixed_charges_monthly: false,
+    // Lago keeps nothing for a plan whose interval cannot bill charges monthly.
+    bill_charges_monthly:
+      plan.interval === "yearly" || plan.interval === "semiannual" ? plan.billChargesMonthly : null,
+    bill_fixed_charges_monthly: plan.interval === "yearly" || plan.interval === "semiannual" ? false : null,
     customers_count: 0,
     active_subscriptions_count: 0,
     draft_invoices_count: 0,
