@@ -15,6 +15,7 @@ import { startAwsHarness } from "../test/support/aws-harness.js";
 import { seedCatalog } from "../test/support/catalog-fixture.js";
 import { invoicingFigures } from "./invoicing.js";
 import { meterCalls, meterDynamo, newMeter, stubNetwork } from "./meter.js";
+import { payInAdvanceFigures } from "./pay-in-advance.js";
 import { ASSUMED, PRICES } from "./prices.js";
 
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
@@ -276,16 +277,25 @@ function cost(ingestFigures: IngestFigures, consumer: ConsumerFigures, currentUs
 }
 
 // `npm run bench -- ingest` measures the ingest handler only (seconds, not minutes);
-// `npm run bench -- invoicing` the invoicing figures only.
+// `npm run bench -- invoicing` the invoicing figures only; `-- pay-in-advance` the instant charges'.
 const part = process.argv[2];
-const ingestFigures = part === "invoicing" ? undefined : await ingest();
-if (part !== "ingest") {
+const ingestFigures = part === "invoicing" || part === "pay-in-advance" ? undefined : await ingest();
+if (part === "pay-in-advance") {
+  const aws = await startAwsHarness();
+  try {
+    await payInAdvanceFigures(report);
+  } finally {
+    await aws.stop();
+  }
+} else if (part !== "ingest") {
   // One emulator for the rest: handlers keep their clients and table names once made, as on Lambda.
   const aws = await startAwsHarness();
   try {
     // Invoicing first, on empty tables: the catalogs seeded below tell invoicing of subscriptions
     // whose billing would otherwise join its clock runs.
     await invoicingFigures(report);
+    // Then the instant charges: their subscriptions' schedules are never due in the runs above.
+    await payInAdvanceFigures(report);
     if (ingestFigures) {
       const consumerFigures = await aggregation();
       const reads = await currentUsageAtScale();
