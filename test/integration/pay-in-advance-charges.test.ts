@@ -230,8 +230,18 @@ describe("pay-in-advance charges", () => {
     expect(invoice.fees).toMatchObject([
       { pay_in_advance: true, invoiceable: true, amount_cents: 200, units: "1.0", lago_invoice_id: paid.id },
     ]);
-    const created = (await busEvents()).filter((e) => e["detail-type"] === "invoice.created");
+    const seen = await busEvents();
+    const created = seen.filter((e) => e["detail-type"] === "invoice.created");
     expect(created.map((e) => e.detail.invoice.lago_id).sort()).toEqual(invoices.map((i) => i.id).sort());
+    // Each fee is told too, with its invoice, before its invoice.created (Lago's webhooks).
+    const told = seen
+      .filter((e) => e["detail-type"] === "fee.created")
+      .map((e) => e.detail.fee as unknown as Record<string, unknown>);
+    expect(told.map((fee) => fee.lago_invoice_id).sort()).toEqual(invoices.map((i) => i.id).sort());
+    expect(told.find((fee) => fee.lago_invoice_id === paid.id)).toMatchObject({
+      amount_cents: 200,
+      pay_in_advance: true,
+    });
   });
 
   it("makes a standalone fee of a charge that is not invoiceable, served by /fees and told by fee.created", async () => {
@@ -263,7 +273,10 @@ describe("pay-in-advance charges", () => {
     expect(one.status).toBe(200);
     expect(one.body.fee).toMatchObject({ lago_id: id, lago_invoice_id: null, amount_cents: 1000 });
 
-    const told = (await busEvents()).filter((e) => e["detail-type"] === "fee.created");
+    const told = (await busEvents()).filter(
+      (e) =>
+        e["detail-type"] === "fee.created" && (e.detail.fee as unknown as { lago_id: string }).lago_id === id,
+    );
     expect(told).toHaveLength(1);
     expect(told[0]?.detail).toMatchObject({
       object_type: "fee",

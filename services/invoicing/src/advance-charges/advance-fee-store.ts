@@ -56,7 +56,7 @@ export interface AdvanceFeeRecord {
   /** The invoice it is billed on (invoiceable charges), null for a standalone fee. */
   readonly invoiceId: string | null;
   readonly invoice: Invoice | null;
-  /** A standalone fee owes `fee.created` until it is published. */
+  /** The fee owes `fee.created` until it is published. */
   readonly feeCreatedOwed: boolean;
 }
 

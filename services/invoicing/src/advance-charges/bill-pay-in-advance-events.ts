@@ -9,6 +9,7 @@ import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 import { type Context, contextOf } from "../billing/close-due-periods.js";
 import type { DomainEventPublisher } from "../billing/domain-events.js";
+import { serializeFeeObject } from "../fees/serialize-fee.js";
 import { invoiceEmbeds } from "../invoices/invoice-embeds.js";
 import { numberingPlan } from "../invoices/number-invoice.js";
 import { publishInvoiceEvents } from "../invoices/publish-invoice-events.js";
@@ -70,8 +71,8 @@ const inclusiveEnd = (endsAt: string) => new Date(Date.parse(endsAt) - 1000).toI
  * pay-in-advance charge of the subscription's plan on the event's metric, one fee, model(usage
  * with the event) − model(usage before it), the usage being that of the events of the period
  * already billed in this bucket (`advanceStep`). An invoiceable charge's fee is billed on its own
- * invoice, finalized and numbered at once, owing `invoice.created`; another's is a standalone fee
- * owing `fee.created`.
+ * invoice, finalized and numbered at once, owing `invoice.created`; another's is a standalone fee.
+ * Every fee owes `fee.created`, as in Lago.
  *
  * Once per event whatever is delivered twice: the fee's id comes from (charge, filter, event) and
  * is written with the bucket's next usage in one transaction conditional on both; a fee found
@@ -209,7 +210,7 @@ async function billEvent(
       paymentStatus: "pending",
       invoiceId: invoice ? invoice.id : null,
       invoice,
-      feeCreatedOwed: invoice === null,
+      feeCreatedOwed: true,
     };
     const outcome = await deps.advanceFees.bill(key, read, step.next, feeRecord);
     if (outcome.kind === "billed") {
@@ -231,33 +232,35 @@ async function billEvent(
 
 /**
  * What follows a fee's write, done again by whoever finds the fee written: its invoice saved once
- * (numbered in the same transaction) and `invoice.created` published once; or, for a standalone
- * fee, `fee.created` published until it is marked published (a repeat carries the same unique key).
+ * (numbered in the same transaction), `fee.created` published until it is marked published (a
+ * repeat carries the same unique key), then the invoice's `invoice.created` through its outbox.
  */
 async function finish(deps: AdvanceChargeDeps, context: Context, record: AdvanceFeeRecord): Promise<void> {
   const { organization, customer } = context;
-  if (record.invoice) {
-    await deps.invoices.saveOnce(
-      record.invoice,
-      numberingPlan(organization, customer, record.invoice.issuingDate),
+  const holder = record.invoice
+    ? (
+        await deps.invoices.saveOnce(
+          record.invoice,
+          numberingPlan(organization, customer, record.invoice.issuingDate),
+        )
+      ).invoice
+    : standaloneHolder(record);
+  if (record.feeCreatedOwed) {
+    // Lago tells of every pay-in-advance fee, invoiced or not, before its invoice's invoice.created.
+    const embeds = await invoiceEmbeds({ catalog: deps.catalog, organization }, [holder], record.createdAt);
+    const view = embeds
+      .get(holder.id)
+      ?.subscriptions.find((candidate) => candidate.subscription.id === record.subscriptionId);
+    const fee = record.invoice
+      ? serializeFeeObject(record.fee, holder, view)
+      : serializeStandaloneFee(record, view);
+    await deps.publish(
+      "fee.created",
+      record.organizationId,
+      { object_type: "fee", fee },
+      stableUuid("fee-event", record.fee.id, "fee.created"),
     );
-    await publishInvoiceEvents(deps, record.organizationId, record.invoice.id);
-    return;
+    await deps.advanceFees.markFeeCreatedPublished(record.organizationId, record.fee.id);
   }
-  if (!record.feeCreatedOwed) return;
-  const embeds = await invoiceEmbeds(
-    { catalog: deps.catalog, organization },
-    [standaloneHolder(record)],
-    record.createdAt,
-  );
-  const view = embeds
-    .get(record.fee.id)
-    ?.subscriptions.find((candidate) => candidate.subscription.id === record.subscriptionId);
-  await deps.publish(
-    "fee.created",
-    record.organizationId,
-    { object_type: "fee", fee: serializeStandaloneFee(record, view) },
-    stableUuid("fee-event", record.fee.id, "fee.created"),
-  );
-  await deps.advanceFees.markFeeCreatedPublished(record.organizationId, record.fee.id);
+  if (record.invoice) await publishInvoiceEvents(deps, record.organizationId, record.invoice.id);
 }
