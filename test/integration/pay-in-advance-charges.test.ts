@@ -439,6 +439,103 @@ describe("pay-in-advance charges", () => {
   });
 });
 
+describe("pay-in-advance charges on a recurring metric", () => {
+  it("carry their usage across periods, and the period's invoice bills it ahead for the next", async () => {
+    const { organization, apiKey } = await createOrganization(new OrganizationStore(), {
+      name: "Recurring Co",
+      now: START,
+    });
+    const ok = async (routeKey: string, body: unknown) => {
+      const answer = await invoke(catalogApi, routeKey, { apiKey, body, at: START });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    };
+    await ok("POST /api/v1/billable_metrics", {
+      billable_metric: {
+        name: "Storage",
+        code: "storage",
+        aggregation_type: "sum_agg",
+        field_name: "gb",
+        recurring: true,
+      },
+    });
+    await ok("POST /api/v1/plans", {
+      plan: {
+        name: "Storage",
+        code: "storage",
+        interval: "monthly",
+        amount_cents: 0,
+        amount_currency: "EUR",
+        charges: [
+          {
+            billable_metric_code: "storage",
+            charge_model: "graduated",
+            pay_in_advance: true,
+            invoiceable: true,
+            properties: {
+              graduated_ranges: [
+                { from_value: 0, to_value: 10, per_unit_amount: "1", flat_amount: "0" },
+                { from_value: 11, to_value: null, per_unit_amount: "0.5", flat_amount: "0" },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    await ok("POST /api/v1/customers", {
+      customer: { external_id: "cus_1", name: "Customer", currency: "EUR" },
+    });
+    await ok("POST /api/v1/subscriptions", {
+      subscription: {
+        external_customer_id: "cus_1",
+        plan_code: "storage",
+        external_id: "sub_s",
+        subscription_at: START,
+      },
+    });
+    await deliverInvoicingInbox();
+    const organizationId = organization.id;
+
+    await deliverUnit(organizationId, [
+      event("sub_s", "storage", "2026-03-05T10:00:00.000Z", { gb: 8 }),
+      event("sub_s", "storage", "2026-03-06T10:00:00.000Z", { gb: 4 }),
+    ]);
+    await deliverInvoicingInbox();
+    // 8 GB at 1.00; then 2 GB at 1.00 and 2 past the first range at 0.50: 3.00.
+    expect((await invoicesOf(organizationId)).map((invoice) => invoice.totalAmountCents)).toEqual([800, 300]);
+
+    await clock({ now: "2026-04-01T00:05:00.000Z" }, testContext());
+    await deliverClockScans();
+    await deliverInvoicingInbox();
+    const periodic = (await invoicesOf(organizationId)).filter(
+      (invoice) => invoice.billingPeriods?.[0]?.invoicingReason === "subscription_periodic",
+    );
+    // The 12 GB carried into April, billed ahead on the invoice closing March: 10 × 1.00 + 2 × 0.50.
+    expect(periodic.map((invoice) => invoice.fees.filter((fee) => fee.feeType === "charge"))).toMatchObject([
+      [{ billableMetricCode: "storage", units: "12.0", amountCents: 1100 }],
+    ]);
+    const shown = await invoke(invoicingApi, "GET /api/v1/invoices/{lago_id}", {
+      apiKey,
+      params: { lago_id: String(periodic[0]?.id) },
+    });
+    expect((shown.body.invoice as { fees: unknown[] }).fees).toContainEqual(
+      expect.objectContaining({ pay_in_advance: true, amount_cents: 1100 }),
+    );
+
+    // April: the usage billed so far carries on, so 3 more GB are all past the first range.
+    await deliverUnit(
+      organizationId,
+      [event("sub_s", "storage", "2026-04-03T10:00:00.000Z", { gb: 3 })],
+      randomUUID(),
+      "2026-04-03T10:00:00.000Z",
+    );
+    await deliverInvoicingInbox();
+    const april = (await invoicesOf(organizationId)).filter(
+      (invoice) => invoice.billingPeriods?.[0]?.invoicingReason === "in_advance_charge",
+    );
+    expect(april.map((invoice) => invoice.totalAmountCents)).toEqual([800, 300, 150]);
+  });
+});
+
 /**
  * From now on, one DynamoDB request at a time to moto: moto serves requests on threads without
  * locking its tables, so two transactions in flight there can both pass their conditions, which

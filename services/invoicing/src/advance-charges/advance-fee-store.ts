@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -208,22 +207,6 @@ export class AdvanceFeeStore {
       }),
     );
     return new Map(records.flatMap((record) => (record ? [[record.fee.id, record] as const] : [])));
-  }
-
-  /** Every pay-in-advance fee of a subscription's period (tests and the period-end invoice's checks). */
-  async usageOfPeriod(organizationId: string, subscriptionId: string, periodStartsAt: string) {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: {
-          ":pk": organizationId,
-          ":prefix": `${joinKey("advance-usage", subscriptionId, periodStartsAt)}#`,
-        },
-        ConsistentRead: true,
-      }),
-    );
-    return (Items ?? []).map((item) => item.state as AdvanceUsageState);
   }
 }
 

@@ -63,6 +63,13 @@ function processable(charge: Charge, metric: BillableMetric, event: AdvanceEvent
   return value !== undefined && value !== null && value !== "";
 }
 
+/**
+ * The period a bucket's billed usage is kept for: its own, or for a recurring metric every period
+ * (its value carries on, as Lago aggregates recurring metrics in advance from the start).
+ */
+export const usagePeriodKey = (metric: Pick<BillableMetric, "recurring">, periodStartsAt: string) =>
+  metric.recurring ? "recurring" : periodStartsAt;
+
 /** Lago's inclusive end of a period: the last second before it ends. */
 const inclusiveEnd = (endsAt: string) => new Date(Date.parse(endsAt) - 1000).toISOString();
 
@@ -145,7 +152,7 @@ async function billEvent(
   const key: AdvanceUsageKey = {
     organizationId,
     subscriptionId: message.subscriptionId,
-    periodStartsAt: message.periodStartsAt,
+    periodStartsAt: usagePeriodKey(metric, message.periodStartsAt),
     chargeId: charge.id,
     bucketKey: bucket.key,
   };

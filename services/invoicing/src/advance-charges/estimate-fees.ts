@@ -9,7 +9,7 @@ import { contextOf } from "../billing/close-due-periods.js";
 import { invoiceEmbeds } from "../invoices/invoice-embeds.js";
 import { advanceBucket, advanceChargeFee, appliedTaxesOf } from "./advance-charge-fee.js";
 import type { AdvanceFeeRecord } from "./advance-fee-store.js";
-import type { AdvanceChargeDeps } from "./bill-pay-in-advance-events.js";
+import { type AdvanceChargeDeps, usagePeriodKey } from "./bill-pay-in-advance-events.js";
 import {
   type StandaloneFeeShape,
   serializeStandaloneFee,
@@ -76,7 +76,7 @@ export async function estimateFees(
         const usage = await deps.advanceFees.usage({
           organizationId: organization.id,
           subscriptionId: subscription.id,
-          periodStartsAt: period.startsAt,
+          periodStartsAt: usagePeriodKey(metric, period.startsAt),
           chargeId: charge.id,
           bucketKey: bucket.key,
         });

@@ -11,19 +11,29 @@ import type { InvoiceChangeDeps } from "../invoices/refresh-draft.js";
 import { InvoiceStore } from "../store/invoice-store.js";
 
 /**
- * The charge fees a period's invoice bills: its plan's charges billed in arrears. Pay-in-advance
- * charges are billed at each event (services/invoicing/src/advance-charges), so, as in Lago's
- * `Invoices::CalculateFeesService`, the period's invoice leaves them out.
+ * The charge fees a period's invoice bills, as Lago's `Invoices::CalculateFeesService` chooses
+ * them: its charges billed in arrears, and its invoiceable pay-in-advance charges on recurring
+ * metrics (their usage carries into the next period, which the invoice closing this one bills
+ * ahead), except when the subscription ends with the period billed. Other pay-in-advance charges
+ * are billed at each event only (services/invoicing/src/advance-charges).
  */
 export function arrearsChargeFees(sources: UsageSources): ChargeFeesSource {
-  return (subscription, plan, window, timezone) =>
-    periodChargeFees(
-      sources,
-      subscription,
-      { ...plan, charges: plan.charges.filter((charge) => !charge.payInAdvance) },
-      window,
-      timezone,
+  return async (subscription, plan, window, timezone) => {
+    const advance = plan.charges.filter((charge) => charge.payInAdvance);
+    const ends = subscription.terminatedAt !== null && subscription.terminatedAt <= window.chargesUntil;
+    const recurring = new Set<string>();
+    if (!ends && advance.some((charge) => charge.invoiceable)) {
+      const codes = [...new Set(advance.map((charge) => charge.billableMetricCode))];
+      for (const code of codes) {
+        const metric = await sources.catalog.getMetric(subscription.organizationId, code);
+        if (metric?.recurring) recurring.add(code);
+      }
+    }
+    const billed = plan.charges.filter(
+      (charge) => !charge.payInAdvance || (charge.invoiceable && recurring.has(charge.billableMetricCode)),
     );
+    return periodChargeFees(sources, subscription, { ...plan, charges: billed }, window, timezone);
+  };
 }
 
 /**

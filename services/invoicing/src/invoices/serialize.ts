@@ -172,7 +172,10 @@ export function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeCont
       grouped_by: fee.groupedBy ?? {},
     },
     pay_in_advance:
-      fee.feeType === "subscription" ? (plan?.payInAdvance ?? false) : (fee.payInAdvance ?? false),
+      fee.feeType === "subscription"
+        ? (plan?.payInAdvance ?? false)
+        : // A period's fee of a recurring pay-in-advance charge is its charge's.
+          (fee.payInAdvance ?? (fee.feeType === "charge" ? (charge?.payInAdvance ?? false) : false)),
     invoiceable: isCharge ? (charge?.invoiceable ?? true) : true,
     amount_cents: fee.amountCents,
     amount_currency: lagoCurrency(invoice.currency),
