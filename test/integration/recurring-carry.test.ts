@@ -11,6 +11,7 @@ import { cachedCatalogLookups } from "../../services/aggregate/src/events/subscr
 import { handler as aggregateApi } from "../../services/aggregate/src/handlers/api.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
+import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
 import { CatalogStore } from "../../shared/src/store/catalog-store.js";
 import { EventStore } from "../../shared/src/store/event-store.js";
@@ -121,7 +122,7 @@ async function seed(name: string, aggregation: "unique_count_agg" | "sum_agg", a
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     await deliverInvoicingInbox();
   };
-  return { organizationId: organization.id, subscribe, terminate, currentSeats };
+  return { organizationId: organization.id, apiKey, call, subscribe, terminate, currentSeats };
 }
 
 const seatFees = async (organizationId: string, planId: string) =>
@@ -131,6 +132,45 @@ const seatFees = async (organizationId: string, planId: string) =>
     .map((fee) => [fee.fromDatetime, fee.units, fee.amountCents]);
 
 describe("recurring usage across plan changes", () => {
+  it("an event dated before a downgrade's switch and arriving after it is billed by the plan it was used on", async () => {
+    const { organizationId, apiKey, call, subscribe } = await seed(
+      "Late Co",
+      "sum_agg",
+      "2026-03-01T00:00:00.000Z",
+    );
+    await call("PUT /api/v1/organizations", {
+      organization: { billing_configuration: { invoice_grace_period: 5 } },
+    });
+    const pro = await subscribe("pro", "2026-03-01T00:00:00.000Z");
+    await deliverInvoicingInbox();
+    await sendSeats(organizationId, [{ timestamp: "2026-03-05T00:00:00.000Z", properties: { seats: 1 } }]);
+    await subscribe("starter", "2026-03-20T00:00:00.000Z");
+    await deliverInvoicingInbox();
+    await clocksRun("2026-04-01T00:05:00.000Z");
+    // Pro's March waits as a draft, priced from its pre-aggregated usage; then an event of March 25 arrives.
+    await sendSeats(organizationId, [{ timestamp: "2026-03-25T00:00:00.000Z", properties: { seats: 3 } }]);
+    const proId = (pro.subscription as { lago_id: string }).lago_id;
+    const draft = (await new InvoiceStore().list(organizationId)).find(
+      (invoice) => invoice.subscriptionId === proId,
+    );
+    expect(draft?.status).toBe("draft");
+    const refreshed = await invoke(invoicingApi, "PUT /api/v1/invoices/{lago_id}/refresh", {
+      apiKey,
+      params: { lago_id: draft?.id as string },
+      at: "2026-04-02T00:00:00.000Z",
+    });
+    expect(refreshed.status).toBe(200);
+    // Pro's March seats: 1 + 3, at 3.00.
+    const seats = (
+      refreshed.body.invoice as {
+        fees: Array<{ item: { code: string }; units: string; amount_cents: number }>;
+      }
+    ).fees
+      .filter((fee) => fee.item.code === "seats")
+      .map((fee) => [fee.units, fee.amount_cents]);
+    expect(seats).toEqual([["4.0", 1200]]);
+  });
+
   it("a new subscription taking over a freed external id starts from zero, on its termination invoice too", async () => {
     const { organizationId, subscribe, terminate } = await seed(
       "Reuse Co",

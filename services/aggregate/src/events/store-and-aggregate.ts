@@ -72,13 +72,16 @@ async function placementOf(
   event: UsageEvent,
   catalog: CatalogLookups,
 ): Promise<EventPlacement> {
-  const context = await catalog.subscriptionContext(organizationId, event.externalSubscriptionId);
-  if (!context) return { aggregated: false, reason: "subscription_not_found" };
+  const current = await catalog.subscriptionContext(organizationId, event.externalSubscriptionId);
+  if (!current) return { aggregated: false, reason: "subscription_not_found" };
   const metric = await catalog.metric(organizationId, event.code);
   if (!metric) return { aggregated: false, reason: "metric_not_found" };
-  if (!isWithinSubscription(context.subscription, event.timestamp)) {
-    return { aggregated: false, reason: "outside_subscription" };
-  }
+  // An event dated before a plan change belongs to the subscription running then (its draft, if
+  // still one, is refreshed with it), as Lago finds the subscription of an event by its timestamp.
+  const context = isWithinSubscription(current.subscription, event.timestamp)
+    ? current
+    : await catalog.replacedSubscriptionContext(current, event.timestamp);
+  if (!context) return { aggregated: false, reason: "outside_subscription" };
   const period = subscriptionPeriodAt(context.subscription, context.plan, context.timezone, event.timestamp);
   const bucket = usageBucket(metric, planGroupKeys(context.plan, metric.code), event);
   return {

@@ -1,5 +1,7 @@
 import type { BillableMetric, Organization, Plan, Subscription } from "#shared/domain/catalog.js";
 import { applicableTimezone } from "#shared/domain/catalog.js";
+import { isWithinSubscription } from "#shared/domain/subscription-periods.js";
+import { predecessorIds } from "#shared/domain/subscriptions/predecessors.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 
@@ -16,6 +18,14 @@ export interface CatalogLookups {
     externalSubscriptionId: string,
   ): Promise<SubscriptionContext | undefined>;
   metric(organizationId: string, code: string): Promise<BillableMetric | undefined>;
+  /**
+   * The subscription `current` replaced through plan changes that was running at `instant` (an
+   * event dated before an upgrade or downgrade, arriving after it), if any.
+   */
+  replacedSubscriptionContext(
+    current: SubscriptionContext,
+    instant: string,
+  ): Promise<SubscriptionContext | undefined>;
 }
 
 /**
@@ -44,7 +54,8 @@ export function cachedCatalogLookups(
         const subscription = await catalog.getSubscription(organizationId, externalId);
         if (!subscription) return undefined;
         const [plan, customer, org] = await Promise.all([
-          catalog.getPlan(organizationId, subscription.planCode),
+          // Its own plan: a child plan when it was created with plan_overrides.
+          catalog.planOf(subscription),
           catalog.getCustomer(organizationId, subscription.externalCustomerId),
           organization(organizationId),
         ]);
@@ -53,5 +64,19 @@ export function cachedCatalogLookups(
       }),
     metric: (organizationId, code) =>
       cached(`metric:${organizationId}:${code}`, () => catalog.getMetric(organizationId, code)),
+    replacedSubscriptionContext: async ({ subscription: current, timezone }, instant) => {
+      if (!current.previousSubscriptionId) return undefined;
+      const { organizationId, externalId } = current;
+      const history = await cached(`history:${organizationId}:${current.id}`, () =>
+        catalog.subscriptionHistory(organizationId, externalId),
+      );
+      const byId = new Map((history ?? []).map((entry) => [entry.id, entry]));
+      const running = predecessorIds(current, history ?? [])
+        .map((id) => byId.get(id))
+        .find((entry) => entry !== undefined && isWithinSubscription(entry, instant));
+      if (!running) return undefined;
+      const plan = await cached(`plan:${organizationId}:${running.planId}`, () => catalog.planOf(running));
+      return plan ? { subscription: running, plan, timezone } : undefined;
+    },
   };
 }
