@@ -219,6 +219,11 @@ describe("pay-in-advance charges", () => {
       apiKey,
       params: { lago_id: paid.id },
     });
+    const third = await invoke(invoicingApi, "GET /api/v1/fees", {
+      apiKey,
+      query: `event_transaction_id=${paid.fees[0]?.eventTransactionId}`,
+    });
+    expect(third.body.fees).toMatchObject([{ lago_invoice_id: paid.id, amount_cents: 200 }]);
     expect(shown.status).toBe(200);
     const invoice = shown.body.invoice as Record<string, unknown>;
     expect(invoice).toMatchObject({
@@ -269,6 +274,12 @@ describe("pay-in-advance charges", () => {
       },
     ]);
     const id = String(standalone[0]?.lago_id);
+    // Found by its event's transaction id, as Lago's fee filter does.
+    const byEvent = await invoke(invoicingApi, "GET /api/v1/fees", {
+      apiKey,
+      query: `event_transaction_id=${seat[0]}`,
+    });
+    expect((byEvent.body.fees as { lago_id: string }[]).map((fee) => fee.lago_id)).toEqual([id]);
     const one = await invoke(invoicingApi, "GET /api/v1/fees/{lago_id}", { apiKey, params: { lago_id: id } });
     expect(one.status).toBe(200);
     expect(one.body.fee).toMatchObject({ lago_id: id, lago_invoice_id: null, amount_cents: 1000 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { feeKey, readFeeKey } from "../store/invoice-list-index.js";
 import type { FeeListEntry } from "../store/invoice-queries.js";
 import { type FeeListFilters, feeListQuery, selectFees } from "./fee-filters.js";
 
@@ -35,6 +36,23 @@ describe("fee list filters", () => {
     expect(select({ currency: "USD" })).toEqual([]);
     expect(select({ payment_status: "pending" })).toEqual([0, 1, 2]);
     expect(select({ payment_status: "succeeded" })).toEqual([]);
+  });
+
+  it("selects a pay-in-advance fee by its event's transaction id, in either key form", () => {
+    const advance = feeKey({
+      feeType: "charge",
+      billableMetricCode: "api|calls",
+      eventTransactionId: "tr|1",
+    });
+    const instant = { ...entry, feeKeys: [...entry.feeKeys, advance] };
+    expect(select({ event_transaction_id: "tr|1" }, instant)).toEqual([3]);
+    expect(select({ billable_metric_code: "api|calls" }, instant)).toEqual([3]);
+    expect(select({ fee_type: "charge", event_transaction_id: "tr_2" }, instant)).toEqual([]);
+    expect(readFeeKey("charge|api|calls")).toEqual({
+      type: "charge",
+      metric: "api|calls",
+      transactionId: null,
+    });
   });
 
   it("selects nothing on what fees do not have yet: payment times, refunds, event transactions", () => {

@@ -2,12 +2,14 @@
  * The filters of `GET /fees` (Lago's `FeesQuery`), parsed from the query string, and which fees of
  * an invoice's fee-list entry pass them. Pure.
  *
- * A fee here is always part of an invoice: its creation time, currency and payment status are its
- * invoice's (as the fee serializer shows them), and it has no payment success, failure or refund
- * time nor event transaction yet, so a filter on those lists no fee. Unlike Lago, a datetime it
+ * A fee's creation time, currency and payment status are its invoice's (as the fee serializer shows
+ * them), or a standalone pay-in-advance fee's own; only pay-in-advance fees bill one event (its
+ * transaction id is in their key); no fee has a payment success, failure or refund time yet, so a
+ * filter on those lists no fee. Unlike Lago, a datetime it
  * cannot read and an unknown currency are a 422 too (Lago answers `invalid_date` for the former).
  */
 import { z } from "zod";
+import { readFeeKey } from "../store/invoice-list-index.js";
 import type { FeeListEntry } from "../store/invoice-queries.js";
 
 export const LAGO_FEE_TYPES = [
@@ -64,11 +66,10 @@ export const feeListQuery = z.object({
 
 export type FeeListFilters = z.output<typeof feeListQuery>;
 
-/** Filters on what no fee of this product has yet (a payment's times, an event transaction). */
+/** Filters on what no fee of this product has yet (a payment's times). */
 function matchesNoFee(filters: FeeListFilters): boolean {
   return (
     filters.payment_status === "refunded" ||
-    filters.event_transaction_id !== undefined ||
     [
       filters.succeeded_at_from,
       filters.succeeded_at_to,
@@ -94,10 +95,11 @@ export function selectFees(filters: FeeListFilters, entry: FeeListEntry): number
   if (filters.payment_status !== undefined && entry.paymentStatus !== filters.payment_status) return [];
   const positions: number[] = [];
   for (const [position, key] of entry.feeKeys.entries()) {
-    const separator = key.indexOf("|");
-    const type = key.slice(0, separator);
-    const metric = key.slice(separator + 1);
+    const { type, metric, transactionId } = readFeeKey(key);
     if (filters.fee_type !== undefined && type !== filters.fee_type) continue;
+    // Only pay-in-advance fees bill one event.
+    if (filters.event_transaction_id !== undefined && transactionId !== filters.event_transaction_id)
+      continue;
     // Lago finds a metric's fees through their charge: only charge fees have one.
     if (
       filters.billable_metric_code !== undefined &&

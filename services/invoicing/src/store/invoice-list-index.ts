@@ -66,9 +66,32 @@ export const customerListPartition = (
 
 export const feeListPartition = (organizationId: string) => joinKey(organizationId, "fees");
 
-/** A fee's key in `feeKeys`: its type and its billable metric's code (empty for none). */
-export const feeKey = (fee: Pick<Invoice["fees"][number], "feeType" | "billableMetricCode">) =>
-  `${fee.feeType}|${fee.billableMetricCode ?? ""}`;
+/**
+ * A fee's key in `feeKeys`: its type and its billable metric's code (empty for none), and for a
+ * pay-in-advance fee the transaction id of its event, as `v2|type|metric|transaction` with the
+ * free-text parts in base64url (a code may hold a `|`). Keys written before keep `type|metric`.
+ */
+export const feeKey = (
+  fee: Pick<Invoice["fees"][number], "feeType" | "billableMetricCode" | "eventTransactionId">,
+) =>
+  fee.eventTransactionId
+    ? ["v2", fee.feeType, base64url(fee.billableMetricCode ?? ""), base64url(fee.eventTransactionId)].join(
+        "|",
+      )
+    : `${fee.feeType}|${fee.billableMetricCode ?? ""}`;
+
+const base64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
+
+/** What a `feeKeys` entry tells of its fee, in either form. */
+export function readFeeKey(key: string): { type: string; metric: string; transactionId: string | null } {
+  if (key.startsWith("v2|")) {
+    const [, type = "", metric = "", transactionId = ""] = key.split("|");
+    const text = (part: string) => Buffer.from(part, "base64url").toString("utf8");
+    return { type, metric: text(metric), transactionId: text(transactionId) || null };
+  }
+  const separator = key.indexOf("|");
+  return { type: key.slice(0, separator), metric: key.slice(separator + 1), transactionId: null };
+}
 
 /** An invoice's fees in Lago's list order (they share their creation time: by id). */
 export function feesInListOrder<T extends { readonly id: string }>(fees: readonly T[]): T[] {
