@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalRuntime } from "../../infra/local/runtime.js";
 import {
   CONTRACT_CLOCK_START,
+  cents,
   control,
   type Lago,
   startContractRuntime,
+  utcDaysInclusive,
   utcMonthStart,
 } from "../support/lago.js";
 
@@ -21,12 +23,6 @@ beforeAll(async () => {
   ({ runtime, lago } = await startContractRuntime());
 });
 afterAll(() => runtime?.stop());
-
-const DAY_MS = 86_400_000;
-/** Whole UTC days from the day of `from` to the day of `to`, both included. */
-const utcDaysInclusive = (from: string, to: string) =>
-  Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / DAY_MS) + 1;
-const cents = (value: number) => Math.floor(value + 0.5);
 
 async function tick(now: string) {
   await control(runtime, "/_local/drain");

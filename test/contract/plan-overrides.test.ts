@@ -7,11 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalRuntime } from "../../infra/local/runtime.js";
 import {
+  cents,
   control,
   type Lago,
   lagoError,
   notFoundError,
   startContractRuntime,
+  utcDaysInclusive,
   validationError,
 } from "../support/lago.js";
 
@@ -22,13 +24,6 @@ beforeAll(async () => {
   ({ runtime, lago } = await startContractRuntime());
 });
 afterAll(() => runtime?.stop());
-
-const DAY_MS = 86_400_000;
-/** Whole UTC days from the day of `from` to the day of `to`, both included. */
-const utcDaysInclusive = (from: string, to: string) =>
-  Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / DAY_MS) + 1;
-/** Half-up to a whole cent. */
-const cents = (value: number) => Math.floor(value + 0.5);
 
 /** Lago's fields of a plan and a charge that the client does not type. */
 interface Parented {

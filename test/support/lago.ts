@@ -65,6 +65,13 @@ export async function startContractRuntime(): Promise<{ runtime: LocalRuntime; l
 
 const DAY_MS = 86_400_000;
 
+/** Whole UTC days from the day of `from` to the day of `to`, both included. */
+export const utcDaysInclusive = (from: string, to: string): number =>
+  Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / DAY_MS) + 1;
+
+/** Half-up to a whole cent, as every amount the contract tests compute is rounded. */
+export const cents = (value: number): number => Math.floor(value + 0.5);
+
 /** An ISO instant `days` (may be fractional or negative) from `instant`. */
 export const daysFrom = (instant: string, days: number): string =>
   new Date(Date.parse(instant) + days * DAY_MS).toISOString();
