@@ -3,44 +3,18 @@
  * deployed: the invoices and payments API handlers, the billing clock and invoicing's inbox.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { recordPayment } from "../../services/invoicing/src/payments/record-payment.js";
 import { InvoiceStore, type StoredInvoice } from "../../services/invoicing/src/store/invoice-store.js";
 import { PaymentStore } from "../../services/invoicing/src/store/payment-store.js";
 import { documentClient } from "../../shared/src/platform/aws-clients.js";
 import { invoicingTable, resourceName } from "../../shared/src/platform/resources.js";
 import { invoiceItemKey } from "../../shared/src/store/invoice-keys.js";
-import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import type { SeedOptions } from "../support/catalog-fixture.js";
 import { billingDeps } from "../support/invoicing.js";
-import {
-  clockRun,
-  invoicing,
-  type Published,
-  seedCatalog,
-  storedPayments,
-  watchBus,
-} from "../support/payments.js";
+import { clockRun, invoicing, paymentsHarness, seedCatalog, storedPayments } from "../support/payments.js";
 
-let aws: AwsHarness;
-let bus: Awaited<ReturnType<typeof watchBus>>;
-const published: Published[] = [];
-
-beforeAll(async () => {
-  aws = await startAwsHarness();
-  bus = await watchBus();
-});
-afterAll(async () => {
-  bus.stop();
-  await aws.stop();
-});
-
-/** The events published for an invoice so far, in order. */
-async function eventsOf(invoiceId: string): Promise<Published[]> {
-  published.push(...(await bus.take()));
-  return published.filter((event) => event.invoiceId === invoiceId);
-}
-const typesOf = async (invoiceId: string) => (await eventsOf(invoiceId)).map((event) => event.type);
+const { eventsOf, typesOf } = paymentsHarness();
 
 /** May's invoice of a new organization (10.00 EUR, no grace period: finalized at once on June 1). */
 async function mayInvoice(name: string, options: Partial<SeedOptions> = {}) {

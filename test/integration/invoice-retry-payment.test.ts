@@ -3,7 +3,7 @@
  * a real moto_server, through the invoices API handler as deployed; a crash between two writes of
  * a payment change, a retry or an overdue mark, caught up by the next billing clock run.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { markOverdue } from "../../services/invoicing/src/payments/mark-overdue-invoices.js";
 import { recordPayment } from "../../services/invoicing/src/payments/record-payment.js";
 import { retryInvoicePayment } from "../../services/invoicing/src/payments/retry-invoice-payment.js";
@@ -13,29 +13,11 @@ import {
   type StoredInvoice,
 } from "../../services/invoicing/src/store/invoice-store.js";
 import { PaymentStore } from "../../services/invoicing/src/store/payment-store.js";
-import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import type { SeedOptions } from "../support/catalog-fixture.js";
 import { billingDeps } from "../support/invoicing.js";
-import { clockRun, invoicing, type Published, seedCatalog, watchBus } from "../support/payments.js";
+import { clockRun, invoicing, paymentsHarness, seedCatalog } from "../support/payments.js";
 
-let aws: AwsHarness;
-let bus: Awaited<ReturnType<typeof watchBus>>;
-const published: Published[] = [];
-
-beforeAll(async () => {
-  aws = await startAwsHarness();
-  bus = await watchBus();
-});
-afterAll(async () => {
-  bus.stop();
-  await aws.stop();
-});
-
-async function eventsOf(invoiceId: string): Promise<Published[]> {
-  published.push(...(await bus.take()));
-  return published.filter((event) => event.invoiceId === invoiceId);
-}
-const typesOf = async (invoiceId: string) => (await eventsOf(invoiceId)).map((event) => event.type);
+const { eventsOf, typesOf } = paymentsHarness();
 
 /** May's invoice of a new organization: finalized on June 1 (no grace period), or a draft with one. */
 async function mayInvoice(name: string, options: Partial<SeedOptions> = {}) {

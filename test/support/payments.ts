@@ -1,8 +1,10 @@
 /** Payments as the integration tests drive them: the API as deployed, the clock, the bus watched. */
+import { afterAll, beforeAll } from "vitest";
 import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import { PaymentStore } from "../../services/invoicing/src/store/payment-store.js";
 import { type ApiCall, invoke, testContext } from "./api-events.js";
+import { type AwsHarness, startAwsHarness } from "./aws-harness.js";
 import { observeInvoicingEvents } from "./bus-observer.js";
 import { type SeedOptions, seedCatalog as seedCatalogOnly } from "./catalog-fixture.js";
 import { deliverClockScans, deliverInvoicingInbox } from "./invoicing.js";
@@ -59,3 +61,27 @@ export function invoicing(routeKey: string, call: ApiCall) {
 
 /** Every payment item of an organization, as stored. */
 export const storedPayments = (organizationId: string) => new PaymentStore().list(organizationId);
+
+/**
+ * The harness and a bus watch for a payments test file (started before its tests, stopped after),
+ * and the events published for an invoice so far, in order.
+ */
+export function paymentsHarness() {
+  let aws: AwsHarness;
+  let bus: Awaited<ReturnType<typeof watchBus>>;
+  const published: Published[] = [];
+  beforeAll(async () => {
+    aws = await startAwsHarness();
+    bus = await watchBus();
+  });
+  afterAll(async () => {
+    bus.stop();
+    await aws.stop();
+  });
+  const eventsOf = async (invoiceId: string): Promise<Published[]> => {
+    published.push(...(await bus.take()));
+    return published.filter((event) => event.invoiceId === invoiceId);
+  };
+  const typesOf = async (invoiceId: string) => (await eventsOf(invoiceId)).map((event) => event.type);
+  return { eventsOf, typesOf };
+}
