@@ -142,3 +142,35 @@ describe("advanceStep: the fees of a period add up to the price of its usage", (
     );
   });
 });
+
+/**
+ * Models whose price of a usage does not depend on the order of its events. A percentage charge's
+ * free units go to the first events (`free_units_per_events`, and the per-event fixed amount of
+ * the events past the free total), so its total depends on which come first: by timestamp in
+ * Lago's invoice, in billing order for fees in advance.
+ */
+const orderFreeModels = models.filter((charge) => charge.chargeModel !== "percentage");
+
+describe("advanceStep: the order events are billed in changes no total", () => {
+  it("gives the same Σ fees for any order of the same events", () => {
+    fc.assert(
+      fc.property(
+        orderFreeModels,
+        fc
+          .array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 10 })
+          .chain((values) =>
+            fc.tuple(fc.constant(values), fc.shuffledSubarray(values, { minLength: values.length })),
+          ),
+        (charge, [values, shuffled]) => {
+          const total = (list: number[]) =>
+            bill(
+              charge,
+              SUM,
+              list.map((value) => ({ value })),
+            ).fees.reduce((sum, fee) => sum.plus(fee.amount), decimal(0));
+          expect(total(shuffled).toFixed()).toBe(total(values).toFixed());
+        },
+      ),
+    );
+  });
+});
