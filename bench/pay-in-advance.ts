@@ -16,8 +16,8 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aw
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { documentClient, eventBridgeClient, sqsClient } from "#shared/platform/aws-clients.js";
 import { functions } from "../infra/wiring.js";
-import { documentClient, eventBridgeClient, sqsClient } from "../shared/src/platform/aws-clients.js";
 import { invoke, testContext } from "../test/support/api-events.js";
 import { sqsEvent } from "../test/support/sqs-events.js";
 import { meterCalls, meterDynamo, newMeter, type StoredItem } from "./meter.js";
@@ -42,7 +42,7 @@ interface Seeded {
 /** An organization whose plan bills `code` in advance: graduated and invoiceable, or standard standalone. */
 async function seed(catalogApi: ApiHandler, invoiceable: boolean): Promise<Seeded> {
   const { createOrganization } = await import("../services/catalog/src/organizations/create-organization.js");
-  const { OrganizationStore } = await import("../shared/src/store/organization-store.js");
+  const { OrganizationStore } = await import("#shared/store/organization-store.js");
   const { organization, apiKey } = await createOrganization(new OrganizationStore(), {
     name: invoiceable ? "Bench instant invoices" : "Bench instant fees",
     now: START,
