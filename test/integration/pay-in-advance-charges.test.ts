@@ -450,6 +450,41 @@ describe("pay-in-advance charges", () => {
   });
 });
 
+describe("pay-in-advance charges of a subscription's own plan", () => {
+  it("are priced at its plan_overrides: a seat overridden to 25.00 makes a 2500 fee", async () => {
+    const { organizationId, apiKey } = await seed("Instant Override Co");
+    const plan = await invoke(catalogApi, "GET /api/v1/plans/{code}", {
+      apiKey,
+      params: { code: "instant" },
+    });
+    const seats = (
+      plan.body.plan as { charges: Array<{ lago_id: string; billable_metric_code: string }> }
+    ).charges.find((charge) => charge.billable_metric_code === "seats");
+    const created = await invoke(catalogApi, "POST /api/v1/subscriptions", {
+      apiKey,
+      at: START,
+      body: {
+        subscription: {
+          external_customer_id: "cus_1",
+          plan_code: "instant",
+          external_id: "sub_overridden",
+          subscription_at: START,
+          plan_overrides: { charges: [{ id: seats?.lago_id, properties: { amount: "25" } }] },
+        },
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    await deliverInvoicingInbox();
+    await deliverUnit(organizationId, [event("sub_overridden", "seats", "2026-03-06T09:00:00.000Z")]);
+    await deliverInvoicingInbox();
+    const listed = await invoke(invoicingApi, "GET /api/v1/fees", {
+      apiKey,
+      query: "external_subscription_id=sub_overridden",
+    });
+    expect(listed.body.fees).toMatchObject([{ amount_cents: 2500, units: "1.0", lago_invoice_id: null }]);
+  });
+});
+
 describe("pay-in-advance charges on a recurring metric", () => {
   it("carry their usage across periods, and the period's invoice bills it ahead for the next", async () => {
     const { organization, apiKey } = await createOrganization(new OrganizationStore(), {
