@@ -5,6 +5,7 @@ export const invoicingRoutes = [
   "GET /api/v1/customers/{external_customer_id}/invoices",
   "GET /api/v1/fees",
   "GET /api/v1/fees/{lago_id}",
+  "PUT /api/v1/fees/{lago_id}",
   "GET /api/v1/invoices/{lago_id}",
   "PUT /api/v1/invoices/{lago_id}/refresh",
   "PUT /api/v1/invoices/{lago_id}/finalize",

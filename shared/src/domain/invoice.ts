@@ -61,6 +61,22 @@ export interface InvoiceFee {
   readonly payInAdvance?: boolean;
   /** On a pay-in-advance charge's fee: the transaction id of the event it bills. */
   readonly eventTransactionId?: string | null;
+  /**
+   * A standalone fee's own payment (`PUT /fees/{id}`), kept when it is later regrouped on an
+   * invoice; absent: the invoice's payment status and no payment times.
+   */
+  readonly payment?: FeePayment;
+}
+
+/** Lago's `fees.payment_status`: a fee can be refunded, an invoice cannot. */
+export type FeePaymentStatus = PaymentStatus | "refunded";
+
+/** A fee's payment status and the time of its current status (the others null). */
+export interface FeePayment {
+  readonly status: FeePaymentStatus;
+  readonly succeededAt: string | null;
+  readonly failedAt: string | null;
+  readonly refundedAt: string | null;
 }
 
 /** The unused part of a pay-in-advance base fee at a termination (see `unusedAdvanceFee`). */

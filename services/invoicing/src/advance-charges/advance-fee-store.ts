@@ -7,7 +7,13 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { AdvanceUsageState } from "#shared/domain/charges/advance-usage.js";
 import { EMPTY_ADVANCE_USAGE } from "#shared/domain/charges/advance-usage.js";
-import type { Invoice, InvoiceAppliedTax, InvoiceFee, PaymentStatus } from "#shared/domain/invoice.js";
+import type {
+  FeePayment,
+  FeePaymentStatus,
+  Invoice,
+  InvoiceAppliedTax,
+  InvoiceFee,
+} from "#shared/domain/invoice.js";
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { stableUuid } from "#shared/platform/ids.js";
 import { invoicingTable, resourceName } from "#shared/platform/resources.js";
@@ -51,7 +57,7 @@ export interface AdvanceFeeRecord {
   readonly periodEndsAt: string;
   readonly createdAt: string;
   /** Standalone fees only: Lago's `fees.payment_status` (pending until a payment says otherwise). */
-  readonly paymentStatus: PaymentStatus;
+  readonly paymentStatus: FeePaymentStatus;
   /** The invoice it is billed on (invoiceable charges), null for a standalone fee. */
   readonly invoiceId: string | null;
   readonly invoice: Invoice | null;
@@ -176,6 +182,34 @@ export class AdvanceFeeStore {
       if (codes[0] === "ConditionalCheckFailed") return { kind: "already_billed" };
       if (codes[1] === "ConditionalCheckFailed" || codes.includes("TransactionConflict"))
         return { kind: "state_moved" };
+      throw error;
+    }
+  }
+
+  /**
+   * A standalone fee's payment (`PUT /fees/{id}`), only while it is on no invoice: the updated
+   * record, or undefined if there is no such fee or it is on an invoice (nothing written then).
+   */
+  async recordPayment(
+    organizationId: string,
+    feeId: string,
+    payment: FeePayment,
+  ): Promise<AdvanceFeeRecord | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: organizationId, sk: feeSk(feeId) },
+          UpdateExpression: "SET #fee.#payment = :payment, paymentStatus = :status",
+          ConditionExpression: "attribute_exists(pk) AND attribute_type(invoiceId, :null)",
+          ExpressionAttributeNames: { "#fee": "fee", "#payment": "payment" },
+          ExpressionAttributeValues: { ":payment": payment, ":status": payment.status, ":null": "NULL" },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return Attributes ? recordOf(Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof Error && error.name === "ConditionalCheckFailedException") return undefined;
       throw error;
     }
   }

@@ -21,7 +21,8 @@ export function standaloneHolder(record: AdvanceFeeRecord): Invoice {
     externalSubscriptionId: record.externalSubscriptionId,
     invoiceType: "subscription",
     status: "finalized",
-    paymentStatus: record.paymentStatus,
+    // An invoice is never refunded; the fee's own status is served from `fee.payment`.
+    paymentStatus: record.paymentStatus === "refunded" ? "succeeded" : record.paymentStatus,
     sequentialId: null,
     number: "",
     issuingDate: record.createdAt.slice(0, 10),

@@ -68,17 +68,14 @@ export type FeeListFilters = z.output<typeof feeListQuery>;
 
 /** Filters on what no fee of this product has yet (a payment's times). */
 function matchesNoFee(filters: FeeListFilters): boolean {
-  return (
-    filters.payment_status === "refunded" ||
-    [
-      filters.succeeded_at_from,
-      filters.succeeded_at_to,
-      filters.failed_at_from,
-      filters.failed_at_to,
-      filters.refunded_at_from,
-      filters.refunded_at_to,
-    ].some((bound) => bound !== undefined)
-  );
+  return [
+    filters.succeeded_at_from,
+    filters.succeeded_at_to,
+    filters.failed_at_from,
+    filters.failed_at_to,
+    filters.refunded_at_from,
+    filters.refunded_at_to,
+  ].some((bound) => bound !== undefined);
 }
 
 /** Positions (in list order) of the entry's fees that pass `filters`. */

@@ -1,6 +1,7 @@
-/** `GET /fees` and `GET /fees/{lago_id}`: parse, read, map. */
+/** `GET /fees`, `GET /fees/{lago_id}` and `PUT /fees/{lago_id}`: parse, read or change, map. */
+import { z } from "zod";
 import type { ApiRequest } from "#shared/platform/http/api-handler.js";
-import { notFound } from "#shared/platform/http/errors.js";
+import { invalid, methodNotAllowed, notFound } from "#shared/platform/http/errors.js";
 import { pageOf, paginationMeta } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
@@ -13,6 +14,7 @@ import { feeListQuery } from "./fee-filters.js";
 import { getFee } from "./get-fee.js";
 import { type ListedFee, listFees } from "./list-fees.js";
 import { serializeFeeObject } from "./serialize-fee.js";
+import { type UpdateFeeDeps, updateFee } from "./update-fee.js";
 
 export interface FeeReads {
   readonly catalog: EmbedSources["catalog"];
@@ -64,6 +66,36 @@ export async function getFeeRoute(
   sources: FeeReads = defaultReads(),
 ): Promise<HttpResponse> {
   const found = await getFee(queries, request.organization.id, request.params.lago_id ?? "");
+  if (!found) throw notFound("fee");
+  const [fee] = await present(request, sources, [found]);
+  return ok({ fee });
+}
+
+/** Lago's `fee` params: only `payment_status` is read (its value is checked by the use case). */
+const feeUpdateBody = z.object({ fee: z.object({ payment_status: z.unknown().optional() }) });
+
+/**
+ * PUT /fees/{lago_id}: a standalone fee's payment status, answered as GET shows it; 404
+ * `fee_not_found`, 405 `invoiced_fee` for a fee on an invoice, 422 for a status Lago does not know.
+ */
+export async function updateFeeRoute(
+  request: ApiRequest,
+  deps: UpdateFeeDeps,
+  sources: FeeReads = defaultReads(),
+): Promise<HttpResponse> {
+  const body = parseOrReject(feeUpdateBody, request.body);
+  const id = request.params.lago_id ?? "";
+  const outcome = await updateFee(
+    deps,
+    request.organization.id,
+    id,
+    body.fee.payment_status,
+    request.receivedAt,
+  );
+  if (outcome.kind === "not_found") throw notFound("fee");
+  if (outcome.kind === "invoiced") throw methodNotAllowed("invoiced_fee");
+  if (outcome.kind === "invalid_payment_status") throw invalid("payment_status", "value_is_invalid");
+  const found = await getFee(deps.queries, request.organization.id, id);
   if (!found) throw notFound("fee");
   const [fee] = await present(request, sources, [found]);
   return ok({ fee });

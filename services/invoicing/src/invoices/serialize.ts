@@ -198,11 +198,11 @@ export function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeCont
     sub_total_excluding_taxes_amount_cents: fee.amountCents,
     sub_total_excluding_taxes_precise_amount_cents: lagoDecimal(decimal(fee.preciseAmountCents)),
     events_count: fee.eventsCount,
-    payment_status: invoice.paymentStatus,
+    payment_status: fee.payment?.status ?? invoice.paymentStatus,
     created_at: invoice.createdAt,
-    succeeded_at: null,
-    failed_at: null,
-    refunded_at: null,
+    succeeded_at: fee.payment?.succeededAt ?? null,
+    failed_at: fee.payment?.failedAt ?? null,
+    refunded_at: fee.payment?.refundedAt ?? null,
     event_transaction_id: fee.eventTransactionId ?? null,
     // The charge models' details carry Lago's keys; a base fee's are the plan's full amount.
     amount_details: (fee.amountDetails ??

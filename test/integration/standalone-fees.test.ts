@@ -1,0 +1,270 @@
+/**
+ * Standalone pay-in-advance fees (charges with `invoiceable: false`) against a real moto_server:
+ * their payment through `PUT /fees/{id}`, and, for charges with `regroup_paid_fees: "invoice"`,
+ * the paid ones put on one `advance_charges` invoice when the subscription's period is billed.
+ */
+import { randomUUID } from "node:crypto";
+import type { SQSBatchResponse } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OrganizationStore } from "#shared/store/organization-store.js";
+import { handler as eventsConsumer } from "../../services/aggregate/src/handlers/events-consumer.js";
+import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
+import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
+import { AdvanceFeeStore } from "../../services/invoicing/src/advance-charges/advance-fee-store.js";
+import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
+import { InvoiceStore, type StoredInvoice } from "../../services/invoicing/src/store/invoice-store.js";
+import { invoke, testContext } from "../support/api-events.js";
+import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
+import { type BusEvent, type BusObserver, observeInvoicingEvents } from "../support/bus-observer.js";
+import { deliverInvoicingInbox } from "../support/invoicing.js";
+import { sqsEvent } from "../support/sqs-events.js";
+
+let aws: AwsHarness;
+let bus: BusObserver;
+const published: BusEvent[] = [];
+
+beforeAll(async () => {
+  aws = await startAwsHarness();
+  bus = await observeInvoicingEvents();
+});
+afterAll(async () => {
+  bus.stop();
+  await aws.stop();
+});
+
+const START = "2026-03-01T00:00:00Z";
+
+async function busEvents(): Promise<BusEvent[]> {
+  published.push(...(await bus.take()));
+  return published;
+}
+
+interface Seeded {
+  readonly organizationId: string;
+  readonly apiKey: string;
+  readonly subscription: string;
+}
+
+/**
+ * An organization whose plan bills `seats` in advance as standalone fees regrouped on an invoice
+ * once paid (10.00 each, with a 20% tax), `desks` as standalone fees never regrouped (3.00), and
+ * `calls` in advance on their own invoices (1.00).
+ */
+async function seed(name: string): Promise<Seeded> {
+  const { organization, apiKey } = await createOrganization(new OrganizationStore(), { name, now: START });
+  const ok = async (routeKey: string, body: unknown) => {
+    const answer = await invoke(catalogApi, routeKey, { apiKey, body, at: START });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body;
+  };
+  await ok("POST /api/v1/taxes", { tax: { name: "VAT", code: "vat", rate: "20" } });
+  for (const code of ["seats", "desks", "calls"])
+    await ok("POST /api/v1/billable_metrics", {
+      billable_metric: { name: code, code, aggregation_type: "count_agg" },
+    });
+  await ok("POST /api/v1/plans", {
+    plan: {
+      name: "Standalone",
+      code: "standalone",
+      interval: "monthly",
+      amount_cents: 0,
+      amount_currency: "EUR",
+      charges: [
+        {
+          billable_metric_code: "seats",
+          charge_model: "standard",
+          pay_in_advance: true,
+          invoiceable: false,
+          regroup_paid_fees: "invoice",
+          tax_codes: ["vat"],
+          properties: { amount: "10" },
+        },
+        {
+          billable_metric_code: "desks",
+          charge_model: "standard",
+          pay_in_advance: true,
+          invoiceable: false,
+          properties: { amount: "3" },
+        },
+        {
+          billable_metric_code: "calls",
+          charge_model: "standard",
+          pay_in_advance: true,
+          invoiceable: true,
+          properties: { amount: "1" },
+        },
+      ],
+    },
+  });
+  await ok("POST /api/v1/customers", {
+    customer: { external_id: "cus_1", name: "Customer", currency: "EUR" },
+  });
+  const subscription = `sub_${randomUUID().slice(0, 8)}`;
+  await ok("POST /api/v1/subscriptions", {
+    subscription: {
+      external_customer_id: "cus_1",
+      plan_code: "standalone",
+      external_id: subscription,
+      subscription_at: START,
+    },
+  });
+  await deliverInvoicingInbox();
+  return { organizationId: organization.id, apiKey, subscription };
+}
+
+type Tuple = [string, string, string, string, Record<string, unknown>, null];
+
+/** Events through the events consumer as deployed, then invoicing's inbox: their fees are made. */
+async function deliverEvents(organizationId: string, events: Tuple[]) {
+  const body = JSON.stringify({
+    unitId: randomUUID(),
+    organizationId,
+    receivedAt: "2026-03-10T12:00:00.000Z",
+    events,
+  });
+  const answer = (await eventsConsumer(sqsEvent([body]), testContext())) as SQSBatchResponse;
+  expect(answer.batchItemFailures).toEqual([]);
+  await deliverInvoicingInbox();
+}
+
+const event = (subscription: string, code: string, at: string): Tuple => [
+  randomUUID(),
+  subscription,
+  code,
+  at,
+  {},
+  null,
+];
+
+async function invoicesOf(organizationId: string): Promise<StoredInvoice[]> {
+  const invoices = await new InvoiceStore().list(organizationId);
+  return invoices.sort((a, b) => (a.sequentialId ?? 0) - (b.sequentialId ?? 0));
+}
+
+/** The id of the fee billing event `transactionId`, as `GET /fees` finds it. */
+async function feeOf(apiKey: string, transactionId: string): Promise<Record<string, unknown>> {
+  const listed = await invoke(invoicingApi, "GET /api/v1/fees", {
+    apiKey,
+    query: `event_transaction_id=${transactionId}`,
+  });
+  expect(listed.status).toBe(200);
+  const [fee] = listed.body.fees as Record<string, unknown>[];
+  expect(fee).toBeDefined();
+  return fee as Record<string, unknown>;
+}
+
+const putFee = (apiKey: string, id: string, body: unknown, at = "2026-03-12T08:30:00.000Z") =>
+  invoke(invoicingApi, "PUT /api/v1/fees/{lago_id}", { apiKey, params: { lago_id: id }, body, at });
+
+describe("PUT /fees/{lago_id}", () => {
+  let seeded: Seeded;
+  beforeAll(async () => {
+    seeded = await seed("Fee Payments Co");
+  });
+
+  it("sets a standalone fee's payment status, with the time of the current status only", async () => {
+    const { organizationId, apiKey, subscription } = seeded;
+    const desk = event(subscription, "desks", "2026-03-05T09:00:00.000Z");
+    await deliverEvents(organizationId, [desk]);
+    const id = String((await feeOf(apiKey, desk[0])).lago_id);
+
+    const failed = await putFee(
+      apiKey,
+      id,
+      { fee: { payment_status: "failed" } },
+      "2026-03-11T10:00:00.000Z",
+    );
+    expect(failed.status, JSON.stringify(failed.body)).toBe(200);
+    expect(failed.body.fee).toMatchObject({
+      lago_id: id,
+      lago_invoice_id: null,
+      payment_status: "failed",
+      failed_at: "2026-03-11T10:00:00.000Z",
+      succeeded_at: null,
+    });
+    const succeeded = await putFee(apiKey, id, { fee: { payment_status: "succeeded" } });
+    expect(succeeded.status).toBe(200);
+    expect(succeeded.body.fee).toMatchObject({
+      payment_status: "succeeded",
+      succeeded_at: "2026-03-12T08:30:00.000Z",
+      failed_at: null,
+      refunded_at: null,
+      amount_cents: 300,
+    });
+    // As GET shows it, and listed by its status.
+    const shown = await invoke(invoicingApi, "GET /api/v1/fees/{lago_id}", {
+      apiKey,
+      params: { lago_id: id },
+    });
+    expect(shown.body.fee).toEqual(succeeded.body.fee);
+    const bySucceeded = await invoke(invoicingApi, "GET /api/v1/fees", {
+      apiKey,
+      query: "payment_status=succeeded",
+    });
+    expect((bySucceeded.body.fees as { lago_id: string }[]).map((fee) => fee.lago_id)).toContain(id);
+
+    const refunded = await putFee(
+      apiKey,
+      id,
+      { fee: { payment_status: "refunded" } },
+      "2026-03-13T00:00:00.000Z",
+    );
+    expect(refunded.body.fee).toMatchObject({
+      payment_status: "refunded",
+      refunded_at: "2026-03-13T00:00:00.000Z",
+      succeeded_at: null,
+    });
+    const byRefunded = await invoke(invoicingApi, "GET /api/v1/fees", {
+      apiKey,
+      query: "payment_status=refunded",
+    });
+    expect((byRefunded.body.fees as { lago_id: string }[]).map((fee) => fee.lago_id)).toEqual([id]);
+  });
+
+  it("refuses a fee on an invoice (405 invoiced_fee), an unknown status and an unknown fee, changing nothing", async () => {
+    const { organizationId, apiKey, subscription } = seeded;
+    const call = event(subscription, "calls", "2026-03-06T09:00:00.000Z");
+    const desk = event(subscription, "desks", "2026-03-06T10:00:00.000Z");
+    await deliverEvents(organizationId, [call, desk]);
+    const invoiced = await feeOf(apiKey, call[0]);
+    expect(invoiced.lago_invoice_id).not.toBeNull();
+    const invoicedId = String(invoiced.lago_id);
+    const standaloneId = String((await feeOf(apiKey, desk[0])).lago_id);
+    const before = await new AdvanceFeeStore().record(organizationId, standaloneId);
+
+    const refused = await putFee(apiKey, invoicedId, { fee: { payment_status: "succeeded" } });
+    expect(refused.status).toBe(405);
+    expect(refused.body).toEqual({ status: 405, error: "Method Not Allowed", code: "invoiced_fee" });
+    // Lago refuses an invoiced fee before it reads the value.
+    expect((await putFee(apiKey, invoicedId, { fee: { payment_status: "paid" } })).status).toBe(405);
+    const after = await invoke(invoicingApi, "GET /api/v1/fees/{lago_id}", {
+      apiKey,
+      params: { lago_id: invoicedId },
+    });
+    expect(after.body.fee).toEqual(invoiced);
+
+    const unknownStatus = await putFee(apiKey, standaloneId, { fee: { payment_status: "paid" } });
+    expect(unknownStatus.status).toBe(422);
+    expect(unknownStatus.body).toMatchObject({
+      code: "validation_errors",
+      error_details: { payment_status: ["value_is_invalid"] },
+    });
+    const noFee = await putFee(apiKey, standaloneId, { payment_status: "succeeded" });
+    expect(noFee.status).toBe(422);
+    expect(noFee.body).toMatchObject({
+      code: "validation_errors",
+      error_details: { fee: ["value_is_mandatory"] },
+    });
+    expect(await new AdvanceFeeStore().record(organizationId, standaloneId)).toEqual(before);
+
+    const missing = await putFee(apiKey, randomUUID(), { fee: { payment_status: "succeeded" } });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: "fee_not_found" });
+    expect((await putFee(apiKey, "not-a-fee", { fee: { payment_status: "succeeded" } })).status).toBe(404);
+    // Without a payment status nothing changes: the fee as it is.
+    const unchanged = await putFee(apiKey, standaloneId, { fee: {} });
+    expect(unchanged.status).toBe(200);
+    expect(unchanged.body.fee).toMatchObject({ lago_id: standaloneId, payment_status: "pending" });
+    expect(await new AdvanceFeeStore().record(organizationId, standaloneId)).toEqual(before);
+  });
+});
