@@ -11,12 +11,16 @@ import { handler as eventsConsumer } from "../../services/aggregate/src/handlers
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
 import { AdvanceFeeStore } from "../../services/invoicing/src/advance-charges/advance-fee-store.js";
+import { CHARGES_PAID_IN_ADVANCE } from "../../services/invoicing/src/advance-charges/regroup-paid-fees.js";
+import { runDueSubscription } from "../../services/invoicing/src/billing/close-due-periods.js";
 import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
+import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import { InvoiceStore, type StoredInvoice } from "../../services/invoicing/src/store/invoice-store.js";
+import { PaymentStore } from "../../services/invoicing/src/store/payment-store.js";
 import { invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import { type BusEvent, type BusObserver, observeInvoicingEvents } from "../support/bus-observer.js";
-import { deliverInvoicingInbox } from "../support/invoicing.js";
+import { billingDeps, deliverClockScans, deliverInvoicingInbox, dueJobs } from "../support/invoicing.js";
 import { sqsEvent } from "../support/sqs-events.js";
 
 let aws: AwsHarness;
@@ -267,4 +271,173 @@ describe("PUT /fees/{lago_id}", () => {
     expect(unchanged.body.fee).toMatchObject({ lago_id: standaloneId, payment_status: "pending" });
     expect(await new AdvanceFeeStore().record(organizationId, standaloneId)).toEqual(before);
   });
+});
+
+class Crash extends Error {
+  constructor() {
+    super("Lambda timed out");
+  }
+}
+
+const CLOSE = "2026-04-01T00:05:00.000Z";
+
+/** The billing clock's run at `now`, its scans and the jobs they queue, as deployed. */
+async function runClock(now = CLOSE) {
+  await clock({ now }, testContext());
+  await deliverClockScans();
+  await deliverInvoicingInbox();
+}
+
+/** Three seats (two paid on March 12th, one not), a desk paid: the fees of March. */
+async function billMarch(seeded: Seeded) {
+  const { organizationId, apiKey, subscription } = seeded;
+  const seats = [5, 6, 7].map((day) => event(subscription, "seats", `2026-03-0${day}T09:00:00.000Z`));
+  const desk = event(subscription, "desks", "2026-03-05T10:00:00.000Z");
+  await deliverEvents(organizationId, [...seats, desk]);
+  const ids = await Promise.all(
+    [...seats, desk].map(async (e) => String((await feeOf(apiKey, e[0])).lago_id)),
+  );
+  const [paid1, paid2, unpaid, deskId] = ids as [string, string, string, string];
+  for (const id of [paid1, paid2, deskId])
+    expect((await putFee(apiKey, id, { fee: { payment_status: "succeeded" } })).status).toBe(200);
+  return { paid: [paid1, paid2].sort(), unpaid, desk: deskId };
+}
+
+const advanceChargesOf = async (organizationId: string) =>
+  (await invoicesOf(organizationId)).filter((invoice) => invoice.invoiceType === "advance_charges");
+
+async function createdEventsOf(invoiceId: string) {
+  return (await busEvents()).filter(
+    (e) => e["detail-type"] === "invoice.created" && e.detail.invoice.lago_id === invoiceId,
+  );
+}
+
+describe("regroup_paid_fees: invoice", () => {
+  it("puts a period's paid fees on one advance_charges invoice, numbered, paid, told once", async () => {
+    const seeded = await seed("Regroup Co");
+    const { organizationId, apiKey } = seeded;
+    const { paid, unpaid, desk } = await billMarch(seeded);
+    await runClock();
+
+    const [invoice, ...others] = await advanceChargesOf(organizationId);
+    expect(others).toEqual([]);
+    if (!invoice) throw new Error("no advance_charges invoice");
+    // Two seats at 10.00 with 20% VAT: 24.00, paid in full by a manual payment of its total.
+    expect(invoice.fees.map((fee) => fee.id)).toEqual(paid);
+    expect(invoice).toMatchObject({
+      status: "finalized",
+      paymentStatus: "succeeded",
+      feesAmountCents: 2000,
+      taxesAmountCents: 400,
+      totalAmountCents: 2400,
+      totalPaidAmountCents: 2400,
+      issuingDate: "2026-04-01",
+      periodStartsAt: "2026-03-01T00:00:00.000Z",
+      periodEndsAt: "2026-04-01T00:00:00.000Z",
+    });
+    // Numbered in the customer's sequence, after March's invoices and April 1st's periodic one.
+    const all = await invoicesOf(organizationId);
+    expect(invoice.sequentialId).toBe(Math.max(...all.map((i) => i.sequentialId ?? 0)));
+    expect(new Set(all.map((i) => i.number)).size).toBe(all.length);
+    const payments = (await new PaymentStore().list(organizationId)).filter(
+      (p) => p.invoiceId === invoice.id,
+    );
+    expect(payments).toMatchObject([{ amountCents: 2400, reference: CHARGES_PAID_IN_ADVANCE }]);
+
+    // Served with its fees, and each fee with its invoice; listed by its type.
+    const listed = await invoke(invoicingApi, "GET /api/v1/invoices", {
+      apiKey,
+      query: "invoice_type=advance_charges",
+    });
+    expect((listed.body.invoices as { lago_id: string }[]).map((i) => i.lago_id)).toEqual([invoice.id]);
+    const shown = await invoke(invoicingApi, "GET /api/v1/invoices/{lago_id}", {
+      apiKey,
+      params: { lago_id: invoice.id },
+    });
+    expect(shown.body.invoice).toMatchObject({
+      invoice_type: "advance_charges",
+      payment_status: "succeeded",
+      total_amount_cents: 2400,
+      total_due_amount_cents: 0,
+      billing_periods: [{ invoicing_reason: "in_advance_charge_periodic" }],
+      fees: paid.map((id) => ({ lago_id: id, lago_invoice_id: invoice.id, payment_status: "succeeded" })),
+    });
+    for (const id of paid) {
+      const fee = await invoke(invoicingApi, "GET /api/v1/fees/{lago_id}", {
+        apiKey,
+        params: { lago_id: id },
+      });
+      expect(fee.body.fee).toMatchObject({
+        lago_invoice_id: invoice.id,
+        succeeded_at: "2026-03-12T08:30:00.000Z",
+      });
+      // Listed once, on its invoice.
+      const all = await invoke(invoicingApi, "GET /api/v1/fees", { apiKey, query: "per_page=100" });
+      expect((all.body.fees as { lago_id: string }[]).filter((f) => f.lago_id === id)).toHaveLength(1);
+      // A fee on an invoice is paid with it.
+      expect((await putFee(apiKey, id, { fee: { payment_status: "failed" } })).status).toBe(405);
+    }
+    // The unpaid seat and the desk (its charge does not regroup) stay standalone.
+    for (const id of [unpaid, desk]) {
+      const fee = await invoke(invoicingApi, "GET /api/v1/fees/{lago_id}", {
+        apiKey,
+        params: { lago_id: id },
+      });
+      expect(fee.body.fee).toMatchObject({ lago_invoice_id: null });
+    }
+    expect(await createdEventsOf(invoice.id)).toHaveLength(1);
+
+    // The clock again, and the period's job delivered again: nothing more.
+    await runClock();
+    await runClock("2026-04-01T00:10:00.000Z");
+    expect((await advanceChargesOf(organizationId)).map((i) => i.id)).toEqual([invoice.id]);
+    expect(
+      (await new PaymentStore().list(organizationId)).filter((p) => p.invoiceId === invoice.id),
+    ).toHaveLength(1);
+    expect(await createdEventsOf(invoice.id)).toHaveLength(1);
+  });
+
+  for (const point of ["after-first-attachment", "at-payment"] as const)
+    it(`finishes the invoice once when the close dies ${point}, then runs again`, async () => {
+      const seeded = await seed(`Regroup Crash ${point}`);
+      const { organizationId } = seeded;
+      const { paid } = await billMarch(seeded);
+      const jobs = await dueJobs(CLOSE, organizationId);
+      expect(jobs).toHaveLength(1);
+      let attached = 0;
+      class CrashingFees extends AdvanceFeeStore {
+        override async attachToInvoice(...args: Parameters<AdvanceFeeStore["attachToInvoice"]>) {
+          if (point === "after-first-attachment" && attached++ === 1) throw new Crash();
+          return super.attachToInvoice(...args);
+        }
+      }
+      class CrashingPayments extends PaymentStore {
+        override async record(
+          ...args: Parameters<PaymentStore["record"]>
+        ): ReturnType<PaymentStore["record"]> {
+          if (point === "at-payment") throw new Crash();
+          return super.record(...args);
+        }
+      }
+      const deps = { ...billingDeps(), advanceFees: new CrashingFees(), payments: new CrashingPayments() };
+      await expect(runDueSubscription(jobs[0] as (typeof jobs)[number], deps)).rejects.toThrow(Crash);
+      // Saved, unpaid, its event not yet told.
+      const [saved] = await advanceChargesOf(organizationId);
+      expect(saved?.paymentStatus).toBe("pending");
+      expect(saved && (await createdEventsOf(saved.id))).toHaveLength(0);
+
+      await runClock();
+      const [invoice, ...others] = await advanceChargesOf(organizationId);
+      expect(others).toEqual([]);
+      expect(invoice?.id).toBe(saved?.id);
+      expect(invoice).toMatchObject({ paymentStatus: "succeeded", totalPaidAmountCents: 2400 });
+      expect(invoice?.fees.map((fee) => fee.id)).toEqual(paid);
+      for (const id of paid)
+        expect((await new AdvanceFeeStore().record(organizationId, id))?.invoiceId).toBe(invoice?.id);
+      const payments = (await new PaymentStore().list(organizationId)).filter(
+        (p) => p.invoiceId === invoice?.id,
+      );
+      expect(payments).toHaveLength(1);
+      expect(await createdEventsOf(String(invoice?.id))).toHaveLength(1);
+    });
 });

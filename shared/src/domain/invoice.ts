@@ -97,7 +97,9 @@ export type InvoicingReason =
   | "subscription_starting"
   | "subscription_periodic"
   | "subscription_terminating"
-  | "in_advance_charge";
+  | "in_advance_charge"
+  /** An `advance_charges` invoice: a period's paid standalone fees, regrouped when it is billed. */
+  | "in_advance_charge_periodic";
 
 /** What an invoice bills of one subscription, as Lago's invoice subscription records it. */
 export interface InvoiceBillingPeriod {
@@ -121,8 +123,11 @@ export interface Invoice {
   /** Empty on a one-off invoice, which bills no subscription. */
   readonly subscriptionId: string;
   readonly externalSubscriptionId: string;
-  /** A subscription's period, or add-ons billed once (`POST /invoices`). */
-  readonly invoiceType: "subscription" | "one_off";
+  /**
+   * A subscription's period, add-ons billed once (`POST /invoices`), or a period's paid standalone
+   * pay-in-advance fees regrouped (`advance_charges`).
+   */
+  readonly invoiceType: "subscription" | "one_off" | "advance_charges";
   readonly status: InvoiceStatus;
   readonly paymentStatus: PaymentStatus;
   /** Per-sequence number; null while draft. */

@@ -17,8 +17,9 @@ import type {
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { stableUuid } from "#shared/platform/ids.js";
 import { invoicingTable, resourceName } from "#shared/platform/resources.js";
-import { cancellationCodes } from "#shared/store/errors.js";
+import { cancellationCodes, isConditionFailure } from "#shared/store/errors.js";
 import { joinKey } from "#shared/store/keys.js";
+import { queryAll } from "#shared/store/query.js";
 import { feeKey, feeListPartition } from "../store/invoice-list-index.js";
 
 /** Which period, charge and bucket a pay-in-advance usage state is kept for. */
@@ -209,7 +210,53 @@ export class AdvanceFeeStore {
       );
       return Attributes ? recordOf(Attributes) : undefined;
     } catch (error) {
-      if (error instanceof Error && error.name === "ConditionalCheckFailedException") return undefined;
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The subscription's standalone fees paid (`succeeded`) and on no invoice: those an
+   * `advance_charges` invoice may regroup. One query of the organization's fee records, filtered.
+   */
+  async paidStandaloneFees(organizationId: string, subscriptionId: string): Promise<AdvanceFeeRecord[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      FilterExpression:
+        "subscriptionId = :subscription AND paymentStatus = :succeeded AND attribute_type(invoiceId, :null)",
+      ExpressionAttributeValues: {
+        ":pk": organizationId,
+        ":prefix": ADVANCE_FEE_PREFIX,
+        ":subscription": subscriptionId,
+        ":succeeded": "succeeded",
+        ":null": "NULL",
+      },
+      ConsistentRead: true,
+    });
+    return items.map(recordOf);
+  }
+
+  /**
+   * A standalone fee now on `invoiceId` (regrouped): it leaves the fee list index, where the
+   * invoice lists it, and takes no payment of its own any more. Conditional on it being on no
+   * invoice or on this one already (a run repeated after a crash): false if it is on another.
+   */
+  async attachToInvoice(organizationId: string, feeId: string, invoiceId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: organizationId, sk: feeSk(feeId) },
+          UpdateExpression: "SET invoiceId = :invoice REMOVE feeListPk, feeListSk, feeKeys",
+          ConditionExpression:
+            "attribute_exists(pk) AND (attribute_type(invoiceId, :null) OR invoiceId = :invoice)",
+          ExpressionAttributeValues: { ":invoice": invoiceId, ":null": "NULL" },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

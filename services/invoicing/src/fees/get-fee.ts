@@ -14,8 +14,9 @@ export async function getFee(
     const fee = invoice.fees.find((candidate) => candidate.id === id.toLowerCase());
     if (fee) return { fee, invoice };
   }
-  // A pay-in-advance charge that is not invoiceable makes fees of no invoice, kept by their id.
+  // A pay-in-advance charge that is not invoiceable makes fees of no invoice, kept by their id
+  // (and found on the invoice that regroups them, if one has).
   const holder = await queries.standaloneFee(organizationId, id.toLowerCase());
-  const fee = holder?.fees[0];
+  const fee = holder?.fees.find((candidate) => candidate.id === id.toLowerCase());
   return holder && fee ? { fee, invoice: holder } : undefined;
 }

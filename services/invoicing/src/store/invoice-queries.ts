@@ -17,11 +17,17 @@
  * So page 1 of 20 among 2,000 invoices reads ~20–40 small entries, 2,000 entries counted by
  * COUNT (~30 read units), and 20 invoices; page n reads n × 20 entries to skip to it.
  */
-import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { InvoiceStatus, PaymentStatus } from "#shared/domain/invoice.js";
 import type { InvoiceListEntry } from "#shared/domain/invoices/invoice-list-filters.js";
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { invoicingTable, resourceName } from "#shared/platform/resources.js";
+import { invoiceItemKey } from "#shared/store/invoice-keys.js";
 import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { advanceFeeSk, isAdvanceFeeItem, recordOf } from "../advance-charges/advance-fee-store.js";
 import { standaloneHolder } from "../advance-charges/serialize-advance-fee.js";
@@ -187,10 +193,25 @@ export class InvoiceQueries {
     return { total, items };
   }
 
-  /** A standalone pay-in-advance fee (no invoice) by id, held by its stand-in invoice. */
+  /**
+   * A standalone pay-in-advance fee (no invoice) by id, held by its stand-in invoice; once
+   * regrouped on an `advance_charges` invoice, that invoice.
+   */
   async standaloneFee(organizationId: string, feeId: string): Promise<StoredInvoice | undefined> {
-    const [holder] = await this.invoicesOf([{ pk: organizationId, sk: advanceFeeSk(feeId) }]);
-    return holder;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: organizationId, sk: advanceFeeSk(feeId) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const record = recordOf(Item);
+    if (record.invoiceId !== null && record.invoice === null) {
+      const [invoice] = await this.invoicesOf([invoiceItemKey(organizationId, record.invoiceId)]);
+      if (invoice?.fees.some((fee) => fee.id === feeId)) return invoice;
+    }
+    return standaloneHolder(record);
   }
 
   /**
