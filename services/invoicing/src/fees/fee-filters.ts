@@ -5,8 +5,9 @@
  * A fee's creation time, currency and payment status are its invoice's (as the fee serializer shows
  * them), or a standalone pay-in-advance fee's own; only pay-in-advance fees bill one event (its
  * transaction id is in their key); a filter on a payment's success, failure or refund time (only
- * standalone fees have them, `PUT /fees/{id}`) is not served from the index yet and lists no fee. Unlike Lago, a datetime it
- * cannot read and an unknown currency are a 422 too (Lago answers `invalid_date` for the former).
+ * standalone fees have them, `PUT /fees/{id}`) is not served from the index yet and lists no fee.
+ * Unlike Lago, a datetime it cannot read and an unknown currency are a 422 too (Lago answers
+ * `invalid_date` for the former).
  */
 import { z } from "zod";
 import { readFeeKey } from "../store/invoice-list-index.js";
