@@ -131,14 +131,12 @@ async function deliverEvents(organizationId: string, events: Tuple[]) {
   await deliverInvoicingInbox();
 }
 
-const event = (subscription: string, code: string, at: string): Tuple => [
-  randomUUID(),
-  subscription,
-  code,
-  at,
-  {},
-  null,
-];
+const event = (
+  subscription: string,
+  code: string,
+  at: string,
+  properties: Record<string, unknown> = {},
+): Tuple => [randomUUID(), subscription, code, at, properties, null];
 
 async function invoicesOf(organizationId: string): Promise<StoredInvoice[]> {
   const invoices = await new InvoiceStore().list(organizationId);
@@ -440,4 +438,116 @@ describe("regroup_paid_fees: invoice", () => {
       expect(payments).toHaveLength(1);
       expect(await createdEventsOf(String(invoice?.id))).toHaveLength(1);
     });
+});
+
+describe("recurring metrics' standalone fees", () => {
+  it("makes, at each period's close, the next period's fee of a recurring metric's carried usage, once", async () => {
+    const { organization, apiKey } = await createOrganization(new OrganizationStore(), {
+      name: "Recurring Standalone Co",
+      now: START,
+    });
+    const ok = async (routeKey: string, body: unknown) => {
+      const answer = await invoke(catalogApi, routeKey, { apiKey, body, at: START });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    };
+    await ok("POST /api/v1/billable_metrics", {
+      billable_metric: {
+        name: "Storage",
+        code: "storage",
+        aggregation_type: "sum_agg",
+        field_name: "gb",
+        recurring: true,
+      },
+    });
+    await ok("POST /api/v1/billable_metrics", {
+      billable_metric: { name: "Seats", code: "seats", aggregation_type: "count_agg" },
+    });
+    await ok("POST /api/v1/plans", {
+      plan: {
+        name: "Storage",
+        code: "storage",
+        interval: "monthly",
+        amount_cents: 0,
+        amount_currency: "EUR",
+        charges: [
+          {
+            billable_metric_code: "storage",
+            charge_model: "standard",
+            pay_in_advance: true,
+            invoiceable: false,
+            properties: { amount: "1" },
+          },
+          // Not recurring: nothing carries, no fee at the close.
+          {
+            billable_metric_code: "seats",
+            charge_model: "standard",
+            pay_in_advance: true,
+            invoiceable: false,
+            properties: { amount: "10" },
+          },
+        ],
+      },
+    });
+    await ok("POST /api/v1/customers", { customer: { external_id: "cus_1", name: "C", currency: "EUR" } });
+    const subscription = `sub_${randomUUID().slice(0, 8)}`;
+    await ok("POST /api/v1/subscriptions", {
+      subscription: {
+        external_customer_id: "cus_1",
+        plan_code: "storage",
+        external_id: subscription,
+        subscription_at: START,
+      },
+    });
+    await deliverInvoicingInbox();
+    const organizationId = organization.id;
+    await deliverEvents(organizationId, [
+      event(subscription, "storage", "2026-03-05T09:00:00.000Z", { gb: 10 }),
+      event(subscription, "storage", "2026-03-06T09:00:00.000Z", { gb: 5 }),
+      event(subscription, "seats", "2026-03-06T10:00:00.000Z"),
+    ]);
+    const standaloneFees = async () => {
+      const listed = await invoke(invoicingApi, "GET /api/v1/fees", { apiKey, query: "per_page=100" });
+      return (listed.body.fees as Record<string, unknown>[]).filter((fee) => fee.lago_invoice_id === null);
+    };
+    // At each event: 10.00 and 5.00 of storage, 10.00 for the seat.
+    expect((await standaloneFees()).map((fee) => fee.amount_cents).sort()).toEqual([1000, 1000, 500]);
+
+    await runClock();
+    const recurring = (await standaloneFees()).filter((fee) => fee.event_transaction_id === null);
+    // The 15 GB carried into April, 1.00 each: one fee for April, pending, on no invoice.
+    expect(recurring).toMatchObject([
+      {
+        amount_cents: 1500,
+        units: "15.0",
+        pay_in_advance: true,
+        invoiceable: false,
+        payment_status: "pending",
+        lago_invoice_id: null,
+        from_date: "2026-04-01T00:00:00.000Z",
+        to_date: "2026-04-30T23:59:59.000Z",
+        item: { code: "storage" },
+      },
+    ]);
+    const id = String(recurring[0]?.lago_id);
+    const told = async () =>
+      (await busEvents()).filter(
+        (e) =>
+          e["detail-type"] === "fee.created" &&
+          (e.detail.fee as unknown as { lago_id: string }).lago_id === id,
+      );
+    expect(await told()).toHaveLength(1);
+    // The close repeated, and the period's job delivered again: the same one fee, told once.
+    const jobs = await dueJobs("2026-05-01T00:05:00.000Z", organizationId);
+    expect(jobs).toHaveLength(1);
+    await runClock("2026-04-01T00:10:00.000Z");
+    expect((await standaloneFees()).filter((fee) => fee.event_transaction_id === null)).toHaveLength(1);
+    expect(await told()).toHaveLength(1);
+    // May's close makes May's, of the same carried usage.
+    await runClock("2026-05-01T00:05:00.000Z");
+    const both = (await standaloneFees()).filter((fee) => fee.event_transaction_id === null);
+    expect(both.map((fee) => [fee.from_date, fee.amount_cents]).sort()).toEqual([
+      ["2026-04-01T00:00:00.000Z", 1500],
+      ["2026-05-01T00:00:00.000Z", 1500],
+    ]);
+  });
 });

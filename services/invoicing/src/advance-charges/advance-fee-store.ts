@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -252,6 +253,34 @@ export class AdvanceFeeStore {
           ConditionExpression:
             "attribute_exists(pk) AND (attribute_type(invoiceId, :null) OR invoiceId = :invoice)",
           ExpressionAttributeValues: { ":invoice": invoiceId, ":null": "NULL" },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * A standalone fee made at a period's close (a recurring metric's carried usage), once: false if
+   * it exists already (a run repeated), nothing written then.
+   */
+  async createOnce(record: AdvanceFeeRecord): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...record,
+            pk: record.organizationId,
+            sk: feeSk(record.fee.id),
+            kind: "advance_fee",
+            feeListPk: feeListPartition(record.organizationId),
+            feeListSk: `${record.createdAt}#${record.fee.id}`,
+            feeKeys: [feeKey(record.fee)],
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
       return true;

@@ -24,7 +24,7 @@ import { asOf } from "#shared/domain/subscriptions/lifecycle.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
 import { periodInvoiceId } from "#shared/store/invoice-keys.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
-import { regroupPaidFees } from "../advance-charges/regroup-paid-fees.js";
+import { closePeriodStandaloneFees } from "../advance-charges/close-period-standalone-fees.js";
 import { numberingPlan } from "../invoices/number-invoice.js";
 import { publishInvoiceEvents } from "../invoices/publish-invoice-events.js";
 import type { BillingSchedule, BillingScheduleStore } from "../store/billing-schedule-store.js";
@@ -267,8 +267,8 @@ async function closeOnePeriod(
     billingWindow(subscription, period, timezone),
     now,
   );
-  // The period's paid standalone fees, on their advance_charges invoice, before the schedule moves on.
-  await regroupPaidFees(deps, subscription, context, period, now);
+  // Standalone pay-in-advance fees: the next period's recurring ones, the paid ones regrouped.
+  await closePeriodStandaloneFees(deps, subscription, context, period, now);
   await deps.schedules.save(schedule, {
     billedThrough: period.endsAt,
     dueAt: nextClosing(subscription, plan, timezone, period.endsAt),
