@@ -104,6 +104,10 @@ describe("standalone fees through Lago's client", () => {
     expect((await lago.fees.findFee(unpaid)).data.fee.lago_invoice_id).toBeNull();
     const { payments } = (await lago.payments.findAllPayments({ invoice_id: invoice.lago_id })).data;
     expect(payments).toMatchObject([{ amount_cents: 2000 }]);
+    // The unpaid one discarded (deleteFee), then no longer found; a fee on an invoice cannot be.
+    expect((await lago.fees.deleteFee(unpaid)).data.fee.lago_id).toBe(unpaid);
+    expect(await lagoError(lago.fees.findFee(unpaid))).toEqual(notFoundError("fee"));
+    expect(await lagoError(lago.fees.deleteFee(first))).toMatchObject({ status: 405, code: "invoiced_fee" });
     // A fee on an invoice is paid with it.
     expect(await lagoError(lago.fees.updateFee(first, { fee: { payment_status: "failed" } }))).toMatchObject({
       status: 405,

@@ -310,6 +310,45 @@ async function createdEventsOf(invoiceId: string) {
   );
 }
 
+describe("DELETE /fees/{lago_id}", () => {
+  it("discards a standalone fee, never one on an invoice; a redelivered event does not bill it again", async () => {
+    const seeded = await seed("Fee Deletion Co");
+    const { organizationId, apiKey, subscription } = seeded;
+    const desk = event(subscription, "desks", "2026-03-05T09:00:00.000Z");
+    const call = event(subscription, "calls", "2026-03-05T10:00:00.000Z");
+    await deliverEvents(organizationId, [desk, call]);
+    const id = String((await feeOf(apiKey, desk[0])).lago_id);
+    const invoicedId = String((await feeOf(apiKey, call[0])).lago_id);
+    const remove = (lagoId: string) =>
+      invoke(invoicingApi, "DELETE /api/v1/fees/{lago_id}", { apiKey, params: { lago_id: lagoId } });
+
+    const refused = await remove(invoicedId);
+    expect([refused.status, refused.body.code]).toEqual([405, "invoiced_fee"]);
+    expect(
+      (await invoke(invoicingApi, "GET /api/v1/fees/{lago_id}", { apiKey, params: { lago_id: invoicedId } }))
+        .status,
+    ).toBe(200);
+
+    const deleted = await remove(id);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.fee).toMatchObject({ lago_id: id, lago_invoice_id: null, amount_cents: 300 });
+    expect(
+      (await invoke(invoicingApi, "GET /api/v1/fees/{lago_id}", { apiKey, params: { lago_id: id } })).status,
+    ).toBe(404);
+    const listed = await invoke(invoicingApi, "GET /api/v1/fees", { apiKey, query: "per_page=100" });
+    expect((listed.body.fees as { lago_id: string }[]).map((fee) => fee.lago_id)).not.toContain(id);
+    expect((await remove(id)).status).toBe(404);
+    expect((await putFee(apiKey, id, { fee: { payment_status: "succeeded" } })).status).toBe(404);
+    // The same event sent again is a duplicate: it makes no new fee.
+    await deliverEvents(organizationId, [desk]);
+    const again = await invoke(invoicingApi, "GET /api/v1/fees", {
+      apiKey,
+      query: `event_transaction_id=${desk[0]}`,
+    });
+    expect(again.body.fees).toEqual([]);
+  });
+});
+
 describe("regroup_paid_fees: invoice", () => {
   it("puts a period's paid fees on one advance_charges invoice, numbered, paid, told once", async () => {
     const seeded = await seed("Regroup Co");

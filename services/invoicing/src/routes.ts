@@ -6,6 +6,7 @@ export const invoicingRoutes = [
   "GET /api/v1/fees",
   "GET /api/v1/fees/{lago_id}",
   "PUT /api/v1/fees/{lago_id}",
+  "DELETE /api/v1/fees/{lago_id}",
   "GET /api/v1/invoices/{lago_id}",
   "PUT /api/v1/invoices/{lago_id}/refresh",
   "PUT /api/v1/invoices/{lago_id}/finalize",

@@ -65,6 +65,11 @@ export interface AdvanceFeeRecord {
   readonly invoice: Invoice | null;
   /** The fee owes `fee.created` until it is published. */
   readonly feeCreatedOwed: boolean;
+  /**
+   * When `DELETE /fees/{id}` discarded it (Lago's soft delete): no longer served, listed or
+   * regrouped, but kept so that its event is never billed again.
+   */
+  readonly deletedAt?: string;
 }
 
 export type BillOutcome =
@@ -203,7 +208,8 @@ export class AdvanceFeeStore {
           TableName: this.table,
           Key: { pk: organizationId, sk: feeSk(feeId) },
           UpdateExpression: "SET #fee.#payment = :payment, paymentStatus = :status",
-          ConditionExpression: "attribute_exists(pk) AND attribute_type(invoiceId, :null)",
+          ConditionExpression:
+            "attribute_exists(pk) AND attribute_type(invoiceId, :null) AND attribute_not_exists(deletedAt)",
           ExpressionAttributeNames: { "#fee": "fee", "#payment": "payment" },
           ExpressionAttributeValues: { ":payment": payment, ":status": payment.status, ":null": "NULL" },
           ReturnValues: "ALL_NEW",
@@ -217,6 +223,29 @@ export class AdvanceFeeStore {
   }
 
   /**
+   * Discards a standalone fee at `now` (`DELETE /fees/{id}`), only while it is on no invoice and
+   * not discarded: it leaves the fee list index. False if it is on an invoice or gone already.
+   */
+  async discard(organizationId: string, feeId: string, now: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: organizationId, sk: feeSk(feeId) },
+          UpdateExpression: "SET deletedAt = :now REMOVE feeListPk, feeListSk, feeKeys",
+          ConditionExpression:
+            "attribute_exists(pk) AND attribute_type(invoiceId, :null) AND attribute_not_exists(deletedAt)",
+          ExpressionAttributeValues: { ":now": now, ":null": "NULL" },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
    * The subscription's standalone fees paid (`succeeded`) and on no invoice: those an
    * `advance_charges` invoice may regroup. One query of the organization's fee records, filtered.
    */
@@ -225,7 +254,7 @@ export class AdvanceFeeStore {
       TableName: this.table,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
       FilterExpression:
-        "subscriptionId = :subscription AND paymentStatus = :succeeded AND attribute_type(invoiceId, :null)",
+        "subscriptionId = :subscription AND paymentStatus = :succeeded AND attribute_type(invoiceId, :null) AND attribute_not_exists(deletedAt)",
       ExpressionAttributeValues: {
         ":pk": organizationId,
         ":prefix": ADVANCE_FEE_PREFIX,

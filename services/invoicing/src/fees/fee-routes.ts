@@ -1,4 +1,4 @@
-/** `GET /fees`, `GET /fees/{lago_id}` and `PUT /fees/{lago_id}`: parse, read or change, map. */
+/** `GET /fees`, `GET`, `PUT` and `DELETE /fees/{lago_id}`: parse, read or change, map. */
 import { z } from "zod";
 import type { ApiRequest } from "#shared/platform/http/api-handler.js";
 import { invalid, methodNotAllowed, notFound } from "#shared/platform/http/errors.js";
@@ -10,6 +10,7 @@ import { OrganizationStore } from "#shared/store/organization-store.js";
 import { isStandaloneHolder } from "../advance-charges/serialize-advance-fee.js";
 import { type EmbedSources, invoiceEmbeds } from "../invoices/invoice-embeds.js";
 import type { InvoiceQueries } from "../store/invoice-queries.js";
+import { type DeleteFeeDeps, deleteFee } from "./delete-fee.js";
 import { feeListQuery } from "./fee-filters.js";
 import { getFee } from "./get-fee.js";
 import { type ListedFee, listFees } from "./list-fees.js";
@@ -98,5 +99,23 @@ export async function updateFeeRoute(
   const found = await getFee(deps.queries, request.organization.id, id);
   if (!found) throw notFound("fee");
   const [fee] = await present(request, sources, [found]);
+  return ok({ fee });
+}
+
+/** DELETE /fees/{lago_id}: a standalone fee discarded, answered as it was; 404, 405 `invoiced_fee`. */
+export async function deleteFeeRoute(
+  request: ApiRequest,
+  deps: DeleteFeeDeps,
+  sources: FeeReads = defaultReads(),
+): Promise<HttpResponse> {
+  const outcome = await deleteFee(
+    deps,
+    request.organization.id,
+    request.params.lago_id ?? "",
+    request.receivedAt,
+  );
+  if (outcome.kind === "not_found") throw notFound("fee");
+  if (outcome.kind === "invoiced") throw methodNotAllowed("invoiced_fee");
+  const [fee] = await present(request, sources, [outcome.fee]);
   return ok({ fee });
 }

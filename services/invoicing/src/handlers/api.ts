@@ -3,7 +3,7 @@ import { apiKeyResolver } from "#shared/store/organization-store.js";
 import { AdvanceFeeStore } from "../advance-charges/advance-fee-store.js";
 import type { AdvanceChargeDeps } from "../advance-charges/bill-pay-in-advance-events.js";
 import { estimateFeesRoute } from "../advance-charges/estimate-fees-routes.js";
-import { getFeeRoute, listFeesRoute, updateFeeRoute } from "../fees/fee-routes.js";
+import { deleteFeeRoute, getFeeRoute, listFeesRoute, updateFeeRoute } from "../fees/fee-routes.js";
 import { listCustomerInvoicesRoute, listInvoicesRoute } from "../invoices/invoice-list-routes.js";
 import { retryPaymentRoute, updateInvoiceRoute } from "../invoices/invoice-payment-routes.js";
 import {
@@ -42,7 +42,7 @@ function estimateDependencies() {
 }
 
 let feeUpdateDeps: { queries: InvoiceQueries; advanceFees: AdvanceFeeStore } | undefined;
-/** `PUT /fees/{id}` finds the fee as GET does and writes a standalone fee's payment. */
+/** `PUT` and `DELETE /fees/{id}` find the fee as GET does and change a standalone fee. */
 function feeUpdateDependencies() {
   feeUpdateDeps ??= { queries: listQueries(), advanceFees: new AdvanceFeeStore() };
   return feeUpdateDeps;
@@ -66,6 +66,7 @@ export const handler = createApiHandler<InvoicingRoute>({
     "GET /api/v1/fees": (request) => listFeesRoute(request, listQueries()),
     "GET /api/v1/fees/{lago_id}": (request) => getFeeRoute(request, listQueries()),
     "PUT /api/v1/fees/{lago_id}": (request) => updateFeeRoute(request, feeUpdateDependencies()),
+    "DELETE /api/v1/fees/{lago_id}": (request) => deleteFeeRoute(request, feeUpdateDependencies()),
     "GET /api/v1/invoices/{lago_id}": (request) => getInvoice(request, dependencies().invoices),
     "PUT /api/v1/invoices/{lago_id}/refresh": (request) => refreshInvoice(request, dependencies()),
     "PUT /api/v1/invoices/{lago_id}/finalize": (request) => finalizeDraftInvoice(request, dependencies()),

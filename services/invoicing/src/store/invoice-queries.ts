@@ -205,7 +205,8 @@ export class InvoiceQueries {
         ConsistentRead: true,
       }),
     );
-    if (!Item) return undefined;
+    // A discarded fee (`DELETE /fees/{id}`) is no longer served.
+    if (!Item || Item.deletedAt !== undefined) return undefined;
     const record = recordOf(Item);
     if (record.invoiceId !== null && record.invoice === null) {
       const [invoice] = await this.invoicesOf([invoiceItemKey(organizationId, record.invoiceId)]);
