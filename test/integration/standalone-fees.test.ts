@@ -434,6 +434,23 @@ describe("regroup_paid_fees: invoice", () => {
     expect(await createdEventsOf(invoice.id)).toHaveLength(1);
   });
 
+  it("regroups the paid fees when the subscription is terminated, billed with its last period", async () => {
+    const seeded = await seed("Regroup Termination Co");
+    const { organizationId, apiKey, subscription } = seeded;
+    const { paid } = await billMarch(seeded);
+    const ended = await invoke(catalogApi, "DELETE /api/v1/subscriptions/{external_id}", {
+      apiKey,
+      params: { external_id: subscription },
+      at: "2026-03-20T12:00:00.000Z",
+    });
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+    await deliverInvoicingInbox();
+    const [invoice, ...others] = await advanceChargesOf(organizationId);
+    expect(others).toEqual([]);
+    expect(invoice).toMatchObject({ paymentStatus: "succeeded", totalAmountCents: 2400 });
+    expect(invoice?.fees.map((fee) => fee.id)).toEqual(paid);
+  });
+
   for (const point of ["after-first-attachment", "at-payment"] as const)
     it(`finishes the invoice once when the close dies ${point}, then runs again`, async () => {
       const seeded = await seed(`Regroup Crash ${point}`);
