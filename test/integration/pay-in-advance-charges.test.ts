@@ -6,12 +6,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { SQSBatchResponse } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { PayInAdvanceEvents } from "#shared/contracts/invoicing-messages.js";
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
-import { handler as eventsConsumer } from "../../services/aggregate/src/handlers/events-consumer.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
 import { AdvanceFeeStore } from "../../services/invoicing/src/advance-charges/advance-fee-store.js";
@@ -19,31 +17,18 @@ import { billPayInAdvanceEvents } from "../../services/invoicing/src/advance-cha
 import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import { InvoiceStore, type StoredInvoice } from "../../services/invoicing/src/store/invoice-store.js";
+import {
+  advanceChargesHarness,
+  deliverUnit,
+  eventTuple as event,
+  invoicesByNumber as invoicesOf,
+} from "../support/advance-charges.js";
 import { invoke, testContext } from "../support/api-events.js";
-import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
-import { type BusEvent, type BusObserver, observeInvoicingEvents } from "../support/bus-observer.js";
 import { billingDeps, deliverClockScans, deliverInvoicingInbox } from "../support/invoicing.js";
-import { sqsEvent } from "../support/sqs-events.js";
 
-let aws: AwsHarness;
-let bus: BusObserver;
-const published: BusEvent[] = [];
-
-beforeAll(async () => {
-  aws = await startAwsHarness();
-  bus = await observeInvoicingEvents();
-});
-afterAll(async () => {
-  bus.stop();
-  await aws.stop();
-});
+const { busEvents } = advanceChargesHarness();
 
 const START = "2026-03-01T00:00:00Z";
-
-async function busEvents(): Promise<BusEvent[]> {
-  published.push(...(await bus.take()));
-  return published;
-}
 
 interface Seeded {
   readonly organizationId: string;
@@ -133,33 +118,6 @@ async function seed(name: string): Promise<Seeded> {
   });
   await deliverInvoicingInbox();
   return { organizationId: organization.id, apiKey, subscription };
-}
-
-type Tuple = [string, string, string, string, Record<string, unknown>, null];
-
-/** One delivery unit through the events consumer as deployed (the same `unitId` is a redelivery). */
-async function deliverUnit(
-  organizationId: string,
-  events: Tuple[],
-  unitId = randomUUID(),
-  receivedAt = "2026-03-10T12:00:00.000Z",
-) {
-  const body = JSON.stringify({ unitId, organizationId, receivedAt, events });
-  const answer = (await eventsConsumer(sqsEvent([body]), testContext())) as SQSBatchResponse;
-  expect(answer.batchItemFailures).toEqual([]);
-  return body;
-}
-
-const event = (
-  subscription: string,
-  code: string,
-  at: string,
-  properties: Record<string, unknown> = {},
-): Tuple => [randomUUID(), subscription, code, at, properties, null];
-
-async function invoicesOf(organizationId: string): Promise<StoredInvoice[]> {
-  const invoices = await new InvoiceStore().list(organizationId);
-  return invoices.sort((a, b) => (a.sequentialId ?? 0) - (b.sequentialId ?? 0));
 }
 
 /** Every message waiting in invoicing's inbox, left there (to be delivered twice). */

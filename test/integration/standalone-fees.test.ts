@@ -4,10 +4,8 @@
  * the paid ones put on one `advance_charges` invoice when the subscription's period is billed.
  */
 import { randomUUID } from "node:crypto";
-import type { SQSBatchResponse } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { OrganizationStore } from "#shared/store/organization-store.js";
-import { handler as eventsConsumer } from "../../services/aggregate/src/handlers/events-consumer.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
 import { AdvanceFeeStore } from "../../services/invoicing/src/advance-charges/advance-fee-store.js";
@@ -15,33 +13,20 @@ import { CHARGES_PAID_IN_ADVANCE } from "../../services/invoicing/src/advance-ch
 import { runDueSubscription } from "../../services/invoicing/src/billing/close-due-periods.js";
 import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
-import { InvoiceStore, type StoredInvoice } from "../../services/invoicing/src/store/invoice-store.js";
 import { PaymentStore } from "../../services/invoicing/src/store/payment-store.js";
+import {
+  advanceChargesHarness,
+  deliverUnit,
+  type EventTuple,
+  eventTuple as event,
+  invoicesByNumber as invoicesOf,
+} from "../support/advance-charges.js";
 import { invoke, testContext } from "../support/api-events.js";
-import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
-import { type BusEvent, type BusObserver, observeInvoicingEvents } from "../support/bus-observer.js";
 import { billingDeps, deliverClockScans, deliverInvoicingInbox, dueJobs } from "../support/invoicing.js";
-import { sqsEvent } from "../support/sqs-events.js";
 
-let aws: AwsHarness;
-let bus: BusObserver;
-const published: BusEvent[] = [];
-
-beforeAll(async () => {
-  aws = await startAwsHarness();
-  bus = await observeInvoicingEvents();
-});
-afterAll(async () => {
-  bus.stop();
-  await aws.stop();
-});
+const { busEvents } = advanceChargesHarness();
 
 const START = "2026-03-01T00:00:00Z";
-
-async function busEvents(): Promise<BusEvent[]> {
-  published.push(...(await bus.take()));
-  return published;
-}
 
 interface Seeded {
   readonly organizationId: string;
@@ -116,31 +101,10 @@ async function seed(name: string): Promise<Seeded> {
   return { organizationId: organization.id, apiKey, subscription };
 }
 
-type Tuple = [string, string, string, string, Record<string, unknown>, null];
-
 /** Events through the events consumer as deployed, then invoicing's inbox: their fees are made. */
-async function deliverEvents(organizationId: string, events: Tuple[]) {
-  const body = JSON.stringify({
-    unitId: randomUUID(),
-    organizationId,
-    receivedAt: "2026-03-10T12:00:00.000Z",
-    events,
-  });
-  const answer = (await eventsConsumer(sqsEvent([body]), testContext())) as SQSBatchResponse;
-  expect(answer.batchItemFailures).toEqual([]);
+async function deliverEvents(organizationId: string, events: EventTuple[]) {
+  await deliverUnit(organizationId, events);
   await deliverInvoicingInbox();
-}
-
-const event = (
-  subscription: string,
-  code: string,
-  at: string,
-  properties: Record<string, unknown> = {},
-): Tuple => [randomUUID(), subscription, code, at, properties, null];
-
-async function invoicesOf(organizationId: string): Promise<StoredInvoice[]> {
-  const invoices = await new InvoiceStore().list(organizationId);
-  return invoices.sort((a, b) => (a.sequentialId ?? 0) - (b.sequentialId ?? 0));
 }
 
 /** The id of the fee billing event `transactionId`, as `GET /fees` finds it. */
