@@ -78,10 +78,12 @@ export function advanceFeeAmount(
 export const MINIMUM_COMMITMENT_NAME = "Minimum commitment";
 
 /**
- * The invoice closing a subscription's period, in arrears: the base fee (prorated by local days
- * when the subscription started or ended inside the period), one fee per charge, a true-up fee for
- * each charge whose fees fall short of its spending minimum, and a commitment fee when the whole
- * falls short of the plan's minimum commitment. With a grace
+ * The invoice closing a subscription's billing period: one fee per charge, in arrears, with a
+ * true-up fee for each charge whose fees fall short of its spending minimum; the base fee when this
+ * closes the base fee's period (an in-arrears plan's, prorated by local days when the subscription
+ * started or ended inside it) or, for a plan paid in advance, the next period's fee (`advance`);
+ * and a commitment fee when the commitment period's fees fall short of the plan's minimum
+ * commitment. `advanceOnly` makes instead the invoice of a pay-in-advance fee alone. With a grace
  * period it is a draft; the number is given when it is saved as finalized. Refreshing a draft builds
  * its period again with this same function.
  */
@@ -345,9 +347,9 @@ function withChargeTrueUps(
 }
 
 /**
- * The plan's minimum commitment fee, when the base fee and the charge fees (true-ups included) of
- * the period fall short of the commitment prorated by the days billed. An in-arrears plan's
- * commitment period is its billing period; a yearly plan billing its charges monthly is not built yet.
+ * The plan's minimum commitment fee, when the base fee and the usage fees (true-ups included) of
+ * the commitment period fall short of the commitment prorated by the days billed. The commitment
+ * period is the base fee's: a yearly plan billing its charges monthly counts all its months' fees.
  */
 function minimumCommitmentFee(
   invoiceId: string,
