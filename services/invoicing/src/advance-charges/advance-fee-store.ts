@@ -226,16 +226,31 @@ export class AdvanceFeeStore {
    * Discards a standalone fee at `now` (`DELETE /fees/{id}`), only while it is on no invoice and
    * not discarded: it leaves the fee list index. False if it is on an invoice or gone already.
    */
-  async discard(organizationId: string, feeId: string, now: string): Promise<boolean> {
+  discard(organizationId: string, feeId: string, now: string): Promise<boolean> {
+    return this.updateIf(organizationId, feeId, {
+      UpdateExpression: "SET deletedAt = :now REMOVE feeListPk, feeListSk, feeKeys",
+      ConditionExpression:
+        "attribute_exists(pk) AND attribute_type(invoiceId, :null) AND attribute_not_exists(deletedAt)",
+      ExpressionAttributeValues: { ":now": now, ":null": "NULL" },
+    });
+  }
+
+  /** A conditional update of one fee record: false when its condition failed (nothing written). */
+  private async updateIf(
+    organizationId: string,
+    feeId: string,
+    update: {
+      readonly UpdateExpression: string;
+      readonly ConditionExpression: string;
+      readonly ExpressionAttributeValues: Record<string, unknown>;
+    },
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: organizationId, sk: feeSk(feeId) },
-          UpdateExpression: "SET deletedAt = :now REMOVE feeListPk, feeListSk, feeKeys",
-          ConditionExpression:
-            "attribute_exists(pk) AND attribute_type(invoiceId, :null) AND attribute_not_exists(deletedAt)",
-          ExpressionAttributeValues: { ":now": now, ":null": "NULL" },
+          ...update,
         }),
       );
       return true;
@@ -272,23 +287,13 @@ export class AdvanceFeeStore {
    * invoice lists it, and takes no payment of its own any more. Conditional on it being on no
    * invoice or on this one already (a run repeated after a crash): false if it is on another.
    */
-  async attachToInvoice(organizationId: string, feeId: string, invoiceId: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: organizationId, sk: feeSk(feeId) },
-          UpdateExpression: "SET invoiceId = :invoice REMOVE feeListPk, feeListSk, feeKeys",
-          ConditionExpression:
-            "attribute_exists(pk) AND (attribute_type(invoiceId, :null) OR invoiceId = :invoice)",
-          ExpressionAttributeValues: { ":invoice": invoiceId, ":null": "NULL" },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  attachToInvoice(organizationId: string, feeId: string, invoiceId: string): Promise<boolean> {
+    return this.updateIf(organizationId, feeId, {
+      UpdateExpression: "SET invoiceId = :invoice REMOVE feeListPk, feeListSk, feeKeys",
+      ConditionExpression:
+        "attribute_exists(pk) AND (attribute_type(invoiceId, :null) OR invoiceId = :invoice)",
+      ExpressionAttributeValues: { ":invoice": invoiceId, ":null": "NULL" },
+    });
   }
 
   /**
