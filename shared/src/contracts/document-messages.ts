@@ -1,0 +1,15 @@
+import { z } from "zod";
+
+/**
+ * What the documents queue carries: a document to render and store, sent by a download that found
+ * none stored. Safe to handle twice: the file's key is the document's own, and only the first
+ * stored file owes the document's event.
+ */
+export const renderInvoiceDocument = z.object({
+  kind: z.literal("render_invoice"),
+  organizationId: z.string().min(1),
+  invoiceId: z.string().min(1),
+});
+
+export const documentMessage = z.discriminatedUnion("kind", [renderInvoiceDocument]);
+export type DocumentMessage = z.infer<typeof documentMessage>;
