@@ -13,6 +13,7 @@ import {
   billingTable,
   clockScansQueue,
   documentsBucket,
+  documentsQueue,
   eventBus,
   eventsQueue,
   eventsTable,
@@ -137,6 +138,9 @@ export const functions: readonly FunctionSpec[] = [
     ],
     // A finalization or a void publishes its event (invoice.created, invoice.voided) at once.
     publishesDomainEvents: true,
+    // A download asks the documents renderer for an invoice's PDF; invoices show it presigned.
+    sendsTo: [documentsQueue],
+    documents: "read",
   },
   {
     id: "invoicing-clock",
@@ -178,12 +182,30 @@ export const functions: readonly FunctionSpec[] = [
     publishesDomainEvents: true,
     // The drafts review fans out one job per draft due, to its own inbox.
     sendsTo: [billingJobsQueue],
+    // The invoices its events carry show their PDF's presigned URL.
+    documents: "read",
+  },
+  {
+    id: "documents-renderer",
+    description: "Renders invoices' PDFs off the request path, stores them, and owes invoice.generated",
+    entry: "services/invoicing/src/handlers/documents-renderer.ts",
+    // Rendering is CPU-bound: more memory is more CPU on Lambda.
+    memoryMiB: 1536,
+    timeoutSeconds: 60,
+    consumes: { queue: documentsQueue, batchSize: 5, maxBatchingWindowSeconds: 0, maxConcurrency: 5 },
+    tables: [
+      // The organization's and customer's details are read from the catalog; it writes invoicing's own.
+      [billingTable, "read"],
+      [invoicingTable, "readWrite"],
+    ],
+    publishesDomainEvents: true,
+    documents: "readWrite",
   },
 ];
 
 export const resources = {
   tables: [billingTable, invoicingTable, eventsTable, usageTable],
-  queues: [eventsQueue, billingJobsQueue, clockScansQueue],
+  queues: [eventsQueue, billingJobsQueue, clockScansQueue, documentsQueue],
   eventBus,
   documentsBucket,
 } as const;

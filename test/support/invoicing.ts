@@ -6,6 +6,7 @@ import { eventBridgePublisher } from "../../services/invoicing/src/billing/domai
 import { clockRunScans, scanDueSchedules } from "../../services/invoicing/src/billing/scan-due-schedules.js";
 import { handler as worker } from "../../services/invoicing/src/handlers/billing-worker.js";
 import { handler as scanner } from "../../services/invoicing/src/handlers/clock-scanner.js";
+import { handler as documentsRenderer } from "../../services/invoicing/src/handlers/documents-renderer.js";
 import { arrearsChargeFees } from "../../services/invoicing/src/handlers/invoice-change-deps.js";
 import { BillingScheduleStore } from "../../services/invoicing/src/store/billing-schedule-store.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
@@ -76,6 +77,11 @@ export function deliverInvoicingInbox(): Promise<number> {
 /** Hands the billing clock's scans to the deployed scanner handler, until none is left. */
 export function deliverClockScans(): Promise<number> {
   return deliverQueue(process.env.CLOCK_SCANS_QUEUE_URL as string, scanner, "clock scanner");
+}
+
+/** Hands every document waiting in the documents queue to the deployed renderer, until none is left. */
+export function deliverDocuments(): Promise<number> {
+  return deliverQueue(process.env.DOCUMENTS_QUEUE_URL as string, documentsRenderer, "documents renderer");
 }
 
 /** The billing clock's jobs at `now` for one organization, not sent anywhere. */

@@ -13,6 +13,7 @@ export const invoicingRoutes = [
   "POST /api/v1/invoices/{lago_id}/void",
   "PUT /api/v1/invoices/{lago_id}",
   "POST /api/v1/invoices/{lago_id}/retry_payment",
+  "POST /api/v1/invoices/{lago_id}/download",
   "POST /api/v1/payments",
   "GET /api/v1/payments",
   "GET /api/v1/payments/{lago_id}",

@@ -9,6 +9,8 @@ export const renderInvoiceDocument = z.object({
   kind: z.literal("render_invoice"),
   organizationId: z.string().min(1),
   invoiceId: z.string().min(1),
+  /** The download's instant: when the file is recorded as stored. */
+  requestedAt: z.string().min(1),
 });
 
 export const documentMessage = z.discriminatedUnion("kind", [renderInvoiceDocument]);

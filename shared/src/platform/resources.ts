@@ -161,7 +161,19 @@ export const clockScansQueue = {
   retentionDays: 1,
 } as const satisfies QueueSpec;
 
-export const queues = [eventsQueue, billingJobsQueue, clockScansQueue] as const;
+/**
+ * Invoicing's documents to render (an invoice's PDF asked by `POST /invoices/{id}/download`), each
+ * rendered off the request path by the documents renderer and stored in the documents bucket.
+ */
+export const documentsQueue = {
+  id: "documents",
+  envVar: "DOCUMENTS_QUEUE_URL",
+  visibilityTimeoutSeconds: 360,
+  maxReceiveCount: 5,
+  retentionDays: 4,
+} as const satisfies QueueSpec;
+
+export const queues = [eventsQueue, billingJobsQueue, clockScansQueue, documentsQueue] as const;
 
 export const eventBus = { id: "domain-events", envVar: "EVENT_BUS_NAME" } as const;
 export const documentsBucket = { id: "documents", envVar: "DOCUMENTS_BUCKET" } as const;

@@ -1,8 +1,12 @@
+import { sqsClient } from "#shared/platform/aws-clients.js";
 import { createApiHandler } from "#shared/platform/http/api-handler.js";
+import { documentsQueue, resourceName } from "#shared/platform/resources.js";
+import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
 import { apiKeyResolver } from "#shared/store/organization-store.js";
 import { AdvanceFeeStore } from "../advance-charges/advance-fee-store.js";
 import type { AdvanceChargeDeps } from "../advance-charges/bill-pay-in-advance-events.js";
 import { estimateFeesRoute } from "../advance-charges/estimate-fees-routes.js";
+import { type DownloadRouteDeps, downloadInvoiceRoute } from "../documents/download-routes.js";
 import { deleteFeeRoute, getFeeRoute, listFeesRoute, updateFeeRoute } from "../fees/fee-routes.js";
 import { listCustomerInvoicesRoute, listInvoicesRoute } from "../invoices/invoice-list-routes.js";
 import { retryPaymentRoute, updateInvoiceRoute } from "../invoices/invoice-payment-routes.js";
@@ -55,6 +59,18 @@ function paymentDependencies(): PaymentDeps {
   return paymentDeps;
 }
 
+let downloadDeps: DownloadRouteDeps | undefined;
+/** Downloads read the invoice and ask the documents renderer for a PDF not stored yet. */
+function downloadDependencies(): DownloadRouteDeps {
+  downloadDeps ??= {
+    ...dependencies(),
+    requestRender: async (message) => {
+      await enqueueMessages(sqsClient(), resourceName(documentsQueue), [JSON.stringify(message)]);
+    },
+  };
+  return downloadDeps;
+}
+
 export const handler = createApiHandler<InvoicingRoute>({
   service: "invoicing-api",
   resolveApiKey: apiKeyResolver(),
@@ -74,6 +90,8 @@ export const handler = createApiHandler<InvoicingRoute>({
     "PUT /api/v1/invoices/{lago_id}": (request) => updateInvoiceRoute(request, paymentDependencies()),
     "POST /api/v1/invoices/{lago_id}/retry_payment": (request) =>
       retryPaymentRoute(request, paymentDependencies()),
+    "POST /api/v1/invoices/{lago_id}/download": (request) =>
+      downloadInvoiceRoute(request, downloadDependencies()),
     "POST /api/v1/payments": (request) => createPayment(request, paymentDependencies()),
     "GET /api/v1/payments": (request) => listPayments(request, paymentDependencies().payments),
     "GET /api/v1/payments/{lago_id}": (request) => getPayment(request, paymentDependencies().payments),

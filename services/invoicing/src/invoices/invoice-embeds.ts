@@ -3,12 +3,15 @@ import type { Invoice } from "#shared/domain/invoice.js";
 import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
 import { trialEndedAt } from "#shared/domain/subscriptions/lifecycle.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
+import { type DocumentFiles, documentFiles } from "../documents/document-files.js";
 import type { InvoiceEmbeds } from "./serialize.js";
 
 /** What the invoices' embeds are read from: the catalog (read only) and the organization's settings. */
 export interface EmbedSources {
   readonly catalog: Pick<CatalogStore, "customerOf" | "subscriptionRecord" | "planOf">;
   readonly organization: Organization;
+  /** Where stored PDFs are presigned (default: the process's documents bucket, read only when one is stored). */
+  readonly files?: Pick<DocumentFiles, "presign">;
 }
 
 /**
@@ -19,7 +22,7 @@ export interface EmbedSources {
  */
 export async function invoiceEmbeds(
   sources: EmbedSources,
-  invoices: readonly Invoice[],
+  invoices: readonly (Invoice & { readonly fileKey?: string })[],
   now: string,
 ): Promise<Map<string, InvoiceEmbeds>> {
   const { catalog, organization } = sources;
@@ -61,16 +64,20 @@ export async function invoiceEmbeds(
           subscription.status === "active" ? subscriptionPeriodAt(subscription, plan, timezone, now) : null,
       };
     });
+  // A stored PDF is shown by a presigned URL, signed here (no network call) for each showing.
+  const fileUrlOf = async (invoice: Invoice & { readonly fileKey?: string }) =>
+    invoice.fileKey ? { fileUrl: await (sources.files ?? documentFiles()).presign(invoice.fileKey) } : {};
   const entries = await Promise.all(
     invoices.map(async (invoice): Promise<[string, InvoiceEmbeds] | undefined> => {
       const customer = await customerOf(invoice);
       if (!customer) return undefined;
+      const file = await fileUrlOf(invoice);
       // A one-off invoice bills no subscription.
       if (invoice.invoiceType === "one_off")
-        return [invoice.id, { organization, customer, subscriptions: [] }];
+        return [invoice.id, { organization, customer, subscriptions: [], ...file }];
       const subscription = await subscriptionOf(invoice, customer);
       if (!subscription) return undefined;
-      return [invoice.id, { organization, customer, subscriptions: [subscription] }];
+      return [invoice.id, { organization, customer, subscriptions: [subscription], ...file }];
     }),
   );
   return new Map(entries.filter((entry) => entry !== undefined));

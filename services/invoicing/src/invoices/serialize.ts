@@ -37,6 +37,8 @@ export interface InvoiceEmbeds {
   readonly customer: Customer;
   /** The invoice's subscriptions as they stand now, each with its plan. */
   readonly subscriptions: readonly (SubscriptionView & { readonly plan: Plan })[];
+  /** Its stored PDF's presigned URL (`file_url`); absent or null: none stored. */
+  readonly fileUrl?: string | null;
 }
 
 /**
@@ -297,7 +299,7 @@ export function serializeInvoice(invoice: Invoice, embeds?: InvoiceEmbeds): Invo
     prepaid_credit_amount_cents: 0,
     prepaid_granted_credit_amount_cents: 0,
     prepaid_purchased_credit_amount_cents: 0,
-    file_url: null,
+    file_url: embeds?.fileUrl ?? null,
     xml_url: null,
     web_url: null,
     version_number: 4,

@@ -25,6 +25,7 @@ export const INVOICE_EVENTS = [
   "invoice.created",
   "invoice.one_off_created",
   "subscription.advance_fee_unused",
+  "invoice.generated",
   "invoice.voided",
 ] as const;
 export type InvoiceEvent = (typeof INVOICE_EVENTS)[number];
@@ -79,6 +80,8 @@ export interface StoredInvoice extends Invoice {
   readonly paymentAttempts?: number;
   /** Why its last collection failed. */
   readonly lastPaymentFailure?: PaymentFailureRecord;
+  /** The documents bucket's key of its PDF, once rendered and stored (`POST /invoices/{id}/download`). */
+  readonly fileKey?: string;
 }
 
 /** Attributes the store keeps beside an invoice's own data; changes of the invoice never write them. */
@@ -92,6 +95,7 @@ const STORE_ATTRIBUTES = new Set<string>([
   "collectionLeaseUntil",
   "paymentAttempts",
   "lastPaymentFailure",
+  "fileKey",
 ]);
 
 /**
@@ -110,6 +114,7 @@ export function owedEvents(invoice: StoredInvoice): OwedEvent[] {
       ...once("invoice.created"),
       ...once("invoice.one_off_created"),
       ...once("subscription.advance_fee_unused"),
+      ...once("invoice.generated"),
       ...numbered,
       ...once("invoice.voided"),
     ];
@@ -915,6 +920,37 @@ export class InvoiceStore {
                   ...InvoiceStore.asReadValue("eventSequence", read.eventSequence),
                 }
               : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Records the stored PDF of a finalized (or since voided) invoice under `fileKey`, owing
+   * `invoice.generated` in the same write; it waits with the invoices owing an event until that is
+   * published. Only the first file recorded owes it: false when the invoice already has one (a
+   * second render of the same key), is a draft, or does not exist.
+   */
+  async recordFile(organizationId: string, id: string, fileKey: string, at: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(organizationId, id),
+          UpdateExpression: "SET fileKey = :key, duePk = :shard, dueAt = :at ADD pendingEvents :generated",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(fileKey) AND #status <> :draft",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":key": fileKey,
+            ":shard": waitingShard("owing", id),
+            ":at": at,
+            ":generated": new Set(["invoice.generated"]),
+            ":draft": "draft",
           },
         }),
       );

@@ -1,0 +1,271 @@
+/**
+ * Invoice PDFs on moto, through the API handlers and the documents renderer as deployed: a
+ * download of a finalized invoice queues its render (the answer is empty, as Lago's), the renderer
+ * stores the PDF in the documents bucket and publishes `invoice.generated` once, and every showing
+ * of the invoice then carries a presigned `file_url` that opens the PDF. Drafts, voided and unknown
+ * invoices are 404 `invoice_not_found`, as Lago finds finalized invoices only.
+ */
+import { randomUUID } from "node:crypto";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { extractText, getDocumentProxy } from "unpdf";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
+import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
+import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
+import { draftInvoice } from "../../shared/src/domain/invoices/test-invoice.js";
+import { OrganizationStore } from "../../shared/src/store/organization-store.js";
+import { invoke } from "../support/api-events.js";
+import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
+import { deliverDocuments } from "../support/invoicing.js";
+import { invoicing, type Published, watchBus } from "../support/payments.js";
+
+let aws: AwsHarness;
+let bus: Awaited<ReturnType<typeof watchBus>>;
+const published: Published[] = [];
+const AT = "2026-03-10T12:00:00.000Z";
+
+beforeAll(async () => {
+  aws = await startAwsHarness();
+  bus = await watchBus();
+});
+afterAll(async () => {
+  bus.stop();
+  await aws.stop();
+});
+
+async function eventsOf(invoiceId: string): Promise<Published[]> {
+  published.push(...(await bus.take()));
+  return published.filter((event) => event.invoiceId === invoiceId);
+}
+
+async function catalog(apiKey: string, routeKey: string, body: unknown) {
+  const answer = await invoke(catalogApi, routeKey, { apiKey, body, at: AT });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body;
+}
+
+/** Messages waiting in the documents queue. */
+async function documentsWaiting(): Promise<number> {
+  const sqs = new SQSClient({});
+  try {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: process.env.DOCUMENTS_QUEUE_URL,
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+      }),
+    );
+    return (
+      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/**
+ * An organization with its legal details and address, a 20% and a 5.5% tax, three add-ons, and a
+ * customer in Los Angeles with an address.
+ */
+async function organization(name: string) {
+  const { organization, apiKey } = await createOrganization(new OrganizationStore(), { name, now: AT });
+  await catalog(apiKey, "PUT /api/v1/organizations", {
+    organization: {
+      legal_name: `${name} SAS`,
+      legal_number: "RCS 123 456 789",
+      address_line1: "1 rue de la Paix",
+      zipcode: "75002",
+      city: "Paris",
+      country: "FR",
+    },
+  });
+  await catalog(apiKey, "POST /api/v1/taxes", { tax: { name: "VAT", code: "vat_20", rate: "20" } });
+  await catalog(apiKey, "POST /api/v1/taxes", { tax: { name: "Reduced", code: "vat_5_5", rate: "5.5" } });
+  for (const [code, addOnName, cents, taxes] of [
+    ["setup", "Setup fee", 50_000, ["vat_20"]],
+    ["training", "Training day", 12_000, ["vat_5_5"]],
+    ["support", "Priority support", 9_900, []],
+  ] as const)
+    await catalog(apiKey, "POST /api/v1/add_ons", {
+      add_on: { name: addOnName, code, amount_cents: cents, amount_currency: "EUR", tax_codes: taxes },
+    });
+  await catalog(apiKey, "POST /api/v1/customers", {
+    customer: {
+      external_id: "cus_pdf",
+      name: "Globex Corporation",
+      currency: "EUR",
+      timezone: "America/Los_Angeles",
+      address_line1: "15201 Maple Systems Road",
+      city: "Cypress Creek",
+      zipcode: "97000",
+      country: "US",
+    },
+  });
+  return { organizationId: organization.id, apiKey };
+}
+
+type ShownInvoice = Record<string, unknown> & {
+  lago_id: string;
+  number: string;
+  file_url: string | null;
+  fees: Array<{ amount_cents: number; item: { name: string } }>;
+};
+
+async function oneOff(apiKey: string, fees: unknown[]): Promise<ShownInvoice> {
+  const answer = await invoicing("POST /api/v1/invoices", {
+    apiKey,
+    body: { invoice: { external_customer_id: "cus_pdf", currency: "EUR", fees } },
+    at: AT,
+  });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body.invoice as ShownInvoice;
+}
+
+const download = (apiKey: string, lagoId: string) =>
+  invoicing("POST /api/v1/invoices/{lago_id}/download", { apiKey, params: { lago_id: lagoId }, at: AT });
+
+/** The PDF behind a presigned URL, fetched as any client would, and its text page by page. */
+async function openPdf(url: string) {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toBe("application/pdf");
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const pdf = await getDocumentProxy(bytes);
+  const { totalPages, text } = await extractText(pdf, { mergePages: false });
+  return { pages: totalPages, text: text.join(" ").replace(/\s+/g, " ") };
+}
+
+describe("invoice PDFs", () => {
+  it("renders a finalized invoice off the request path once, then serves it presigned", async () => {
+    const { apiKey } = await organization("Acme Cloud");
+    const invoice = await oneOff(apiKey, [
+      { add_on_code: "setup" },
+      { add_on_code: "training", units: "2.5" },
+      { add_on_code: "support", units: "3", description: "March" },
+    ]);
+    expect(invoice.file_url).toBeNull();
+    await eventsOf(invoice.lago_id);
+
+    // Two downloads before the renderer runs: both answered at once, empty, as Lago's job answers.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const queued = await download(apiKey, invoice.lago_id);
+      expect(queued).toEqual({ status: 200, body: {} });
+    }
+    expect(await documentsWaiting()).toBe(2);
+    expect(await deliverDocuments()).toBe(2);
+
+    // One invoice.generated, showing the invoice with its file.
+    const generated = (await eventsOf(invoice.lago_id)).filter((event) => event.type === "invoice.generated");
+    expect(generated).toHaveLength(1);
+    expect(generated[0]?.detail).toMatchObject({
+      webhook_type: "invoice.generated",
+      object_type: "invoice",
+      invoice: { lago_id: invoice.lago_id, file_url: expect.stringContaining(".pdf") },
+    });
+
+    // A download now answers the invoice with its presigned URL, and queues nothing.
+    const stored = await download(apiKey, invoice.lago_id);
+    expect(stored.status).toBe(200);
+    const shown = stored.body.invoice as ShownInvoice;
+    expect(shown.file_url).toEqual(expect.stringContaining("X-Amz-Signature="));
+    expect(shown.file_url).toEqual(expect.stringContaining("X-Amz-Expires=3600"));
+    expect(await documentsWaiting()).toBe(0);
+    expect({ ...shown, file_url: null }).toEqual({
+      ...invoice,
+      file_url: null,
+      updated_at: shown.updated_at,
+    });
+
+    // GET and the list show it too.
+    const got = await invoicing("GET /api/v1/invoices/{lago_id}", {
+      apiKey,
+      params: { lago_id: invoice.lago_id },
+      at: AT,
+    });
+    expect((got.body.invoice as ShownInvoice).file_url).toEqual(expect.stringContaining(".pdf"));
+    const listed = await invoicing("GET /api/v1/invoices", { apiKey, at: AT });
+    const [first] = listed.body.invoices as ShownInvoice[];
+    expect(first?.file_url).toEqual(expect.stringContaining(".pdf"));
+
+    // The URL opens the PDF: the number, the parties, every fee's name and amount, taxes, totals.
+    const { pages, text } = await openPdf(shown.file_url as string);
+    expect(pages).toBe(1);
+    for (const expected of [
+      invoice.number,
+      "Acme Cloud SAS",
+      "1 rue de la Paix",
+      "Globex Corporation",
+      "15201 Maple Systems Road",
+      "Issuing date",
+      "Setup fee",
+      "€500.00",
+      "Training day",
+      "€300.00",
+      "Priority support",
+      "€297.00",
+      "March",
+      // 20% of 500.00, 5.5% of 300.00.
+      "VAT (20% on €500.00)",
+      "€100.00",
+      "Reduced (5.5% on €300.00)",
+      "€16.50",
+      // 1,097.00 + 116.50.
+      "Total",
+      "€1,213.50",
+      "Total due",
+    ])
+      expect(text).toContain(expected);
+    expect(shown).toMatchObject({
+      fees_amount_cents: 109_700,
+      taxes_amount_cents: 11_650,
+      total_amount_cents: 121_350,
+    });
+
+    // Rendering again (a redelivered message) owes nothing more.
+    const again = await download(apiKey, invoice.lago_id);
+    expect(again.status).toBe(200);
+    expect(
+      (await eventsOf(invoice.lago_id)).filter((event) => event.type === "invoice.generated"),
+    ).toHaveLength(1);
+  });
+
+  it("flows a 50-fee invoice over several pages, every fee printed", async () => {
+    const { apiKey } = await organization("Initech");
+    const fees = Array.from({ length: 50 }, (_, index) => ({
+      add_on_code: "support",
+      units: String(index + 1),
+      description: `Line ${index + 1}`,
+    }));
+    const invoice = await oneOff(apiKey, fees);
+    expect((await download(apiKey, invoice.lago_id)).body).toEqual({});
+    await deliverDocuments();
+    const shown = (await download(apiKey, invoice.lago_id)).body.invoice as ShownInvoice;
+    const { pages, text } = await openPdf(shown.file_url as string);
+    expect(pages).toBeGreaterThan(1);
+    for (let index = 1; index <= 50; index++) expect(text).toContain(`Line ${index} `);
+    expect(text).toContain(`Page ${pages} of ${pages}`);
+  });
+
+  it("refuses drafts, voided and unknown invoices with Lago's 404, queueing nothing", async () => {
+    const { apiKey, organizationId } = await organization("Hooli");
+    const draft = { ...draftInvoice, id: randomUUID(), organizationId };
+    await new InvoiceStore().saveOnce(draft, null);
+    const notFound = { status: 404, error: "Not Found", code: "invoice_not_found" };
+    expect(await download(apiKey, draft.id)).toEqual({ status: 404, body: notFound });
+    expect(await download(apiKey, randomUUID())).toEqual({ status: 404, body: notFound });
+
+    const invoice = await oneOff(apiKey, [{ add_on_code: "support" }]);
+    const voided = await invoicing("POST /api/v1/invoices/{lago_id}/void", {
+      apiKey,
+      params: { lago_id: invoice.lago_id },
+      at: AT,
+    });
+    expect(voided.status).toBe(200);
+    expect(await download(apiKey, invoice.lago_id)).toEqual({ status: 404, body: notFound });
+    // Another organization's invoice is unknown to this one.
+    const other = await organization("Pied Piper");
+    const theirs = await oneOff(other.apiKey, [{ add_on_code: "support" }]);
+    expect(await download(apiKey, theirs.lago_id)).toEqual({ status: 404, body: notFound });
+    expect(await documentsWaiting()).toBe(0);
+  });
+});
