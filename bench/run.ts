@@ -16,6 +16,7 @@ import { seedCatalog } from "../test/support/catalog-fixture.js";
 import { invoicingFigures } from "./invoicing.js";
 import { meterCalls, meterDynamo, newMeter, stubNetwork } from "./meter.js";
 import { payInAdvanceFigures } from "./pay-in-advance.js";
+import { pdfFigures } from "./pdfs.js";
 import { ASSUMED, PRICES } from "./prices.js";
 
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
@@ -276,6 +277,12 @@ function cost(ingestFigures: IngestFigures, consumer: ConsumerFigures, currentUs
   );
 }
 
+// `npm run bench -- pdfs`: the invoice PDF render alone (CPU only, no emulator; seconds).
+if (process.argv[2] === "pdfs") {
+  await pdfFigures(report);
+  process.exit(0);
+}
+
 // `npm run bench -- ingest` measures the ingest handler only (seconds, not minutes);
 // `npm run bench -- invoicing` the invoicing figures only; `-- pay-in-advance` the instant charges'.
 const part = process.argv[2];
@@ -296,6 +303,7 @@ if (part === "pay-in-advance") {
     await invoicingFigures(report);
     // Then the instant charges: their subscriptions' schedules are never due in the runs above.
     await payInAdvanceFigures(report);
+    await pdfFigures(report);
     if (ingestFigures) {
       const consumerFigures = await aggregation();
       const reads = await currentUsageAtScale();
