@@ -329,6 +329,7 @@ describe("multi-item changes, all or nothing", () => {
         catalog: new InterferedStore(),
         organizations: new OrganizationStore(),
         notifyInvoicing: async () => {},
+        publish: async () => {},
       },
       stateAfterInterference: () => state,
     };

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storedInstant } from "../../services/catalog/src/catalog-dates.js";
 import type { CatalogDeps } from "../../services/catalog/src/catalog-deps.js";
+import { catalogEventPublisher } from "../../services/catalog/src/events/catalog-publisher.js";
 import { runCatalogClock } from "../../services/catalog/src/lifecycle/run-catalog-clock.js";
 import { createSubscription } from "../../services/catalog/src/subscriptions/create-subscription.js";
 import { closeDuePeriods } from "../../services/invoicing/src/billing/close-due-periods.js";
@@ -41,6 +42,7 @@ const catalogDeps = (notify: "sends" | "is lost"): CatalogDeps => ({
       changes.map((c) => JSON.stringify(c)),
     );
   },
+  publish: catalogEventPublisher(),
 });
 
 async function bill(now: string, organizationId: string): Promise<void> {

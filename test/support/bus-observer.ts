@@ -1,6 +1,7 @@
 /**
- * Watches invoicing's domain events on the bus as a webhook dispatcher would: a rule sending them
- * to a queue of the test's own, read and emptied by `take`.
+ * Watches domain events on the bus as a webhook dispatcher would: a rule sending those of some
+ * sources (every service's by default, invoicing's alone for `observeInvoicingEvents`) to a queue
+ * of the test's own, read and emptied by `take`.
  */
 import { randomUUID } from "node:crypto";
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
@@ -12,6 +13,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { INVOICING_SOURCE } from "../../services/invoicing/src/billing/domain-events.js";
+import { DOMAIN_EVENT_SOURCES, type DomainEventDetail } from "../../shared/src/contracts/domain-events.js";
 
 /** One event as EventBridge delivers it: its type and the published detail. */
 export interface BusEvent {
@@ -22,14 +24,28 @@ export interface BusEvent {
   };
 }
 
-export interface BusObserver {
+/** One event of any service as EventBridge delivers it. */
+export interface DomainBusEvent {
+  readonly source: string;
+  readonly "detail-type": string;
+  readonly detail: DomainEventDetail;
+}
+
+export interface BusObserver<Event = BusEvent> {
   /** Every event published since the last call, in order of arrival. */
-  take(): Promise<BusEvent[]>;
+  take(): Promise<Event[]>;
   stop(): void;
 }
 
-/** Starts watching; call it after the AWS harness is up (the bus must exist). */
-export async function observeInvoicingEvents(): Promise<BusObserver> {
+/** Watches invoicing's events; call it after the AWS harness is up (the bus must exist). */
+export function observeInvoicingEvents(): Promise<BusObserver> {
+  return observeDomainEvents<BusEvent>([INVOICING_SOURCE]);
+}
+
+/** Watches the events of `sources` (every `serverless-billing.` source by default). */
+export async function observeDomainEvents<Event = DomainBusEvent>(
+  sources: readonly string[] = Object.values(DOMAIN_EVENT_SOURCES),
+): Promise<BusObserver<Event>> {
   const sqs = new SQSClient({});
   const name = `observed-${randomUUID().slice(0, 8)}`;
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
@@ -42,7 +58,7 @@ export async function observeInvoicingEvents(): Promise<BusObserver> {
     new PutRuleCommand({
       Name: name,
       EventBusName: process.env.EVENT_BUS_NAME,
-      EventPattern: JSON.stringify({ source: [INVOICING_SOURCE] }),
+      EventPattern: JSON.stringify({ source: sources }),
     }),
   );
   await events.send(
@@ -55,13 +71,13 @@ export async function observeInvoicingEvents(): Promise<BusObserver> {
   events.destroy();
   return {
     async take() {
-      const seen: BusEvent[] = [];
+      const seen: Event[] = [];
       for (;;) {
         const { Messages = [] } = await sqs.send(
           new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
         );
         if (Messages.length === 0) return seen;
-        seen.push(...Messages.map((message) => JSON.parse(message.Body ?? "{}") as BusEvent));
+        seen.push(...Messages.map((message) => JSON.parse(message.Body ?? "{}") as Event));
         await sqs.send(
           new DeleteMessageBatchCommand({
             QueueUrl: queueUrl,

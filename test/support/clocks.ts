@@ -1,5 +1,6 @@
 /** Both clocks as the deployed schedule runs them, on the harness: the catalog's, then billing's. */
 import type { CatalogDeps } from "../../services/catalog/src/catalog-deps.js";
+import { catalogEventPublisher } from "../../services/catalog/src/events/catalog-publisher.js";
 import { runCatalogClock } from "../../services/catalog/src/lifecycle/run-catalog-clock.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import type { SubscriptionChanged } from "../../shared/src/contracts/invoicing-messages.js";
@@ -22,6 +23,7 @@ export const catalogClockDeps = (): CatalogDeps => ({
       changes.map((change) => JSON.stringify(change)),
     );
   },
+  publish: catalogEventPublisher(),
 });
 
 /**

@@ -1,5 +1,6 @@
 import type { SubscriptionChanged } from "#shared/contracts/invoicing-messages.js";
 import type { Subscription } from "#shared/domain/catalog.js";
+import type { DomainEventPublisher } from "#shared/platform/domain-event-publisher.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 
@@ -13,6 +14,12 @@ export interface CatalogDeps {
    * index until the catalog clock has told invoicing, so a change is never left untold.
    */
   readonly notifyInvoicing: (changes: readonly SubscriptionChanged[]) => Promise<void>;
+  /**
+   * Publishes the catalog's domain events (`customer.created`, `subscription.started`, …) on the
+   * bus. Only the fast path too: each is owed in the write of its change until published, and the
+   * catalog clock publishes whatever is still owed.
+   */
+  readonly publish: DomainEventPublisher;
 }
 
 /** The notice of a subscription's change, for invoicing. */

@@ -265,6 +265,8 @@ export interface Subscription {
    * new one). Absent: its own start.
    */
   readonly trialStartedAt?: string | null;
+  /** Its free trial's end was announced (`subscription.trial_ended`): it is never announced again. */
+  readonly trialEndAnnounced?: boolean;
   readonly previousPlanCode: string | null;
   /** A downgrade waiting for the end of the current period. */
   readonly nextPlanCode: string | null;

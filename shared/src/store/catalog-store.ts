@@ -39,7 +39,8 @@ type Kind =
   | "deleted_plan"
   | "child_plan"
   | "deleted_customer"
-  | "subscription_history";
+  | "subscription_history"
+  | "owed_event";
 
 const sortKey = (kind: Kind, ...naturalKey: string[]) => joinKey(kind, ...naturalKey);
 export class AlreadyExistsError extends Error {
@@ -154,6 +155,27 @@ export interface SubscriptionRecord {
   /** Incremented by every write: the condition that keeps concurrent changes apart. */
   readonly revision: number;
   readonly location: SubscriptionLocation;
+}
+
+/**
+ * A domain event the catalog owes (`customer.created`, `subscription.started`, …): written in the
+ * same write as the change that causes it, due in the catalog's due index from then, removed once
+ * published. `bodyJson` is the object exactly as it was serialized at the change.
+ */
+export interface OwedCatalogEvent {
+  readonly organizationId: string;
+  readonly type: string;
+  readonly objectType: string;
+  readonly bodyJson: string;
+  /** Fixed at the write: the same for every publication of this event. */
+  readonly uniqueKey: string;
+  readonly owedAt: string;
+}
+
+/** What the catalog clock finds due: subscriptions to settle and events still owed. */
+export interface DueCatalogItems {
+  readonly subscriptions: Array<{ organizationId: string; externalId: string; id: string; dueAt: string }>;
+  readonly owedEvents: Array<{ organizationId: string; uniqueKey: string }>;
 }
 
 export class CatalogStore {
@@ -643,12 +665,14 @@ export class CatalogStore {
     );
   }
 
+  /** Saves a subscription, with `also` (the events it owes) in the same write. */
   async saveSubscription(
     record: SubscriptionRecord,
     subscription: Subscription,
     dueAt: DueAt,
+    also: readonly CatalogWrite[] = [],
   ): Promise<SubscriptionRecord> {
-    await this.write([this.subscriptionSave(record, subscription, dueAt)]);
+    await this.write([this.subscriptionSave(record, subscription, dueAt), ...also]);
     return { subscription, dueAt, revision: record.revision + 1, location: record.location };
   }
 
@@ -691,18 +715,62 @@ export class CatalogStore {
     shard: string,
     now: string,
   ): Promise<Array<{ organizationId: string; externalId: string; id: string; dueAt: string }>> {
+    return (await this.dueItems(shard, now)).subscriptions;
+  }
+
+  /**
+   * Everything due at or before `now` in one shard of the due index: subscriptions, and events
+   * still owed (told apart by their sort key, which every index entry carries).
+   */
+  async dueItems(shard: string, now: string): Promise<DueCatalogItems> {
     const items = await queryAll(this.client, {
       TableName: this.table,
       IndexName: "due",
       KeyConditionExpression: "duePk = :shard AND dueAt <= :now",
       ExpressionAttributeValues: { ":shard": shard, ":now": now },
     });
-    return items.map((item) => ({
-      organizationId: String(item.organizationId),
-      externalId: String(item.externalId),
-      id: String(item.id),
-      dueAt: String(item.dueAt),
-    }));
+    const owedPrefix = `${sortKey("owed_event")}#`;
+    const subscriptions: DueCatalogItems["subscriptions"] = [];
+    const owedEvents: DueCatalogItems["owedEvents"] = [];
+    for (const item of items) {
+      const sk = String(item.sk);
+      if (sk.startsWith(owedPrefix)) {
+        owedEvents.push({ organizationId: String(item.pk), uniqueKey: sk.slice(owedPrefix.length) });
+      } else {
+        subscriptions.push({
+          organizationId: String(item.organizationId),
+          externalId: String(item.externalId),
+          id: String(item.id),
+          dueAt: String(item.dueAt),
+        });
+      }
+    }
+    return { subscriptions, owedEvents };
+  }
+
+  // Events the catalog owes, by unique key: written with their change, due until published.
+  /** An owed event, part of the write of the change that causes it. */
+  owedEventInsertion(event: OwedCatalogEvent): CatalogWrite {
+    return this.put(
+      {
+        ...this.item(event.organizationId, "owed_event", [event.uniqueKey], event),
+        duePk: dueShard(event.uniqueKey),
+        dueAt: event.owedAt,
+      },
+      () => new ConcurrentChangeError("owed_event"),
+    );
+  }
+  owedEvent(organizationId: string, uniqueKey: string): Promise<OwedCatalogEvent | undefined> {
+    return this.getItem(organizationId, "owed_event", uniqueKey);
+  }
+  /** Published: no longer owed (removing an event already removed is no change). */
+  async owedEventPublished(event: Pick<OwedCatalogEvent, "organizationId" | "uniqueKey">): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: this.key(event.organizationId, "owed_event", event.uniqueKey),
+      }),
+    );
   }
 
   /**

@@ -27,7 +27,7 @@ async function present(request: ApiRequest, deps: CatalogDeps, customers: readon
 
 export async function createCustomer(request: ApiRequest, deps: CatalogDeps): Promise<HttpResponse> {
   const input = parseOrReject(customerInput, rootParam(request.body, "customer"));
-  const customer = await upsertCustomer(deps.catalog, request.organization.id, input, request.receivedAt);
+  const customer = await upsertCustomer(deps, await organizationOf(request, deps), input, request.receivedAt);
   return ok({ customer: (await present(request, deps, [customer]))[0] });
 }
 

@@ -1,7 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { type Customer, type CustomerMetadata, EMPTY_LEGAL_DETAILS } from "#shared/domain/catalog.js";
+import {
+  type Customer,
+  type CustomerMetadata,
+  EMPTY_LEGAL_DETAILS,
+  type Organization,
+} from "#shared/domain/catalog.js";
 import { invalid } from "#shared/platform/http/errors.js";
+import type { CustomerOrganization } from "#shared/serializers/customer.js";
 import type { CatalogStore, CatalogWrite } from "#shared/store/catalog-store.js";
+import type { CatalogDeps } from "../catalog-deps.js";
+import { customerEvent } from "../events/catalog-events.js";
+import { publishAfterChange } from "../events/publish-owed-events.js";
 import { applyLegalDetails, patch } from "../shared-schemas.js";
 import { requireTaxes } from "../taxes/require-taxes.js";
 import type { CustomerInput } from "./customer-input.js";
@@ -85,7 +94,7 @@ export async function customerUpsert(
   organizationId: string,
   input: Partial<CustomerInput> & { external_id: string },
   now: string,
-): Promise<{ customer: Customer; writes: CatalogWrite[] }> {
+): Promise<{ customer: Customer; writes: CatalogWrite[]; created: boolean }> {
   if (input.tax_codes?.length) await requireTaxes(store, organizationId, input.tax_codes);
   const existing = await store.getCustomer(organizationId, input.external_id);
   if (existing) {
@@ -97,22 +106,30 @@ export async function customerUpsert(
       );
       if (bound) throw invalid("currency", "currencies_does_not_match");
     }
-    return { customer: updated, writes: [store.customerReplacement(updated)] };
+    return { customer: updated, writes: [store.customerReplacement(updated)], created: false };
   }
   // Everything is checked by now: the number is taken only for a change about to be written.
   const sequentialId = await store.takeSequence(organizationId, "customer");
   const customer = applyInput(newCustomer(organizationId, input.external_id, sequentialId, now), input, now);
-  return { customer, writes: [store.customerInsertion(customer)] };
+  return { customer, writes: [store.customerInsertion(customer)], created: true };
 }
 
-/** Creates a customer, or updates the one with this external_id, all or nothing. */
+/**
+ * Creates a customer, or updates the one with this external_id, all or nothing, with the event it
+ * owes in the same write: `customer.created`, or `customer.updated` for every upsert of an existing
+ * one (as Lago sends it, changed or not).
+ */
 export async function upsertCustomer(
-  store: CatalogStore,
-  organizationId: string,
+  deps: Pick<CatalogDeps, "catalog" | "publish">,
+  organization: CustomerOrganization & Pick<Organization, "id">,
   input: Partial<CustomerInput> & { external_id: string },
   now: string,
 ): Promise<Customer> {
-  const { customer, writes } = await customerUpsert(store, organizationId, input, now);
-  await store.write(writes);
+  const { customer, writes, created } = await customerUpsert(deps.catalog, organization.id, input, now);
+  const owed = [
+    customerEvent(created ? "customer.created" : "customer.updated", customer, organization, now),
+  ];
+  await deps.catalog.write([...writes, ...owed.map((event) => deps.catalog.owedEventInsertion(event))]);
+  await publishAfterChange(deps, owed);
   return customer;
 }

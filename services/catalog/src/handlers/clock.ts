@@ -10,6 +10,7 @@ import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
 import type { CatalogDeps } from "../catalog-deps.js";
+import { catalogEventPublisher } from "../events/catalog-publisher.js";
 import { type CatalogClockRun, runCatalogClock } from "../lifecycle/run-catalog-clock.js";
 
 const logger = createLogger("catalog-clock");
@@ -35,6 +36,7 @@ export const handler = middy<unknown, CatalogClockRun, Error, Context>()
           changes.map((change) => JSON.stringify(change)),
         );
       },
+      publish: catalogEventPublisher(),
     };
     const run = await runCatalogClock(deps, now);
     logger.info("catalog clock ran", { ...run });

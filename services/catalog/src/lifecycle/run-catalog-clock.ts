@@ -1,11 +1,14 @@
 import { allDueShards } from "#shared/store/due-index.js";
 import type { CatalogDeps } from "../catalog-deps.js";
+import { publishDueOwedEvents } from "../events/publish-owed-events.js";
 import { type SettleOutcome, settleDueSubscription } from "./settle-due-subscription.js";
 
 export interface CatalogClockRun {
   readonly now: string;
   readonly due: number;
   readonly settled: number;
+  /** Events a change owed and had not published (its function died first), published now. */
+  readonly published: number;
 }
 
 /** Subscriptions settled at once: enough to keep a large midnight short, few enough for DynamoDB. */
@@ -13,13 +16,14 @@ const CONCURRENCY = 25;
 
 /**
  * The catalog clock: every subscription due in the catalog's index by `now` (the scheduler's
- * instant) is settled: its transitions made, invoicing told. It reads only the due index, so its
- * work grows with the subscriptions that changed or reach a transition, not with all of them.
+ * instant) is settled: its transitions made, invoicing told. Every event still owed there (a
+ * change whose function died before publishing it) is published, with its own unique key. It
+ * reads only the due index, so its work grows with the subscriptions that changed or reach a
+ * transition, not with all of them.
  */
 export async function runCatalogClock(deps: CatalogDeps, now: string): Promise<CatalogClockRun> {
-  const due = (
-    await Promise.all(allDueShards().map((shard) => deps.catalog.dueSubscriptions(shard, now)))
-  ).flat();
+  const shards = await Promise.all(allDueShards().map((shard) => deps.catalog.dueItems(shard, now)));
+  const due = shards.flatMap((shard) => shard.subscriptions);
   const outcomes: SettleOutcome[] = [];
   for (let i = 0; i < due.length; i += CONCURRENCY) {
     outcomes.push(
@@ -28,5 +32,14 @@ export async function runCatalogClock(deps: CatalogDeps, now: string): Promise<C
       )),
     );
   }
-  return { now, due: due.length, settled: outcomes.filter((outcome) => outcome === "settled").length };
+  const published = await publishDueOwedEvents(
+    deps,
+    shards.flatMap((shard) => shard.owedEvents),
+  );
+  return {
+    now,
+    due: due.length,
+    settled: outcomes.filter((outcome) => outcome === "settled").length,
+    published,
+  };
 }

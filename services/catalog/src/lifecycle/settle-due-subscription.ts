@@ -1,17 +1,26 @@
 import { randomUUID } from "node:crypto";
 import { applicableTimezone, type Subscription } from "#shared/domain/catalog.js";
 import { applyTransition, nextTransition } from "#shared/domain/subscriptions/lifecycle.js";
-import { ConcurrentChangeError, type SubscriptionRecord } from "#shared/store/catalog-store.js";
+import { earliestInstant, trialEndToAnnounce } from "#shared/domain/subscriptions/trial-end.js";
+import {
+  ConcurrentChangeError,
+  type OwedCatalogEvent,
+  type SubscriptionRecord,
+} from "#shared/store/catalog-store.js";
 import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
+import { subscriptionEvent } from "../events/catalog-events.js";
+import { publishAfterChange } from "../events/publish-owed-events.js";
 
 export type SettleOutcome = "settled" | "not_due" | "changed_meanwhile";
 
 /**
  * Brings one due subscription up to `now` (the clock's instant): applies its time-driven
- * transitions (start, end at ending_at, switch to a waiting downgrade's plan), tells invoicing, and
- * leaves it due at its next transition. Each write is conditional on the revision read; the
- * subscription stays due until invoicing has been told, so a crash anywhere is finished by the
- * next run, and a request changing it meanwhile wins (this run leaves it for the next).
+ * transitions (start, end at ending_at, switch to a waiting downgrade's plan) and the end of its
+ * free trial, each with the event it owes (`subscription.started`, `.terminated`, `.trial_ended`)
+ * in the same write; tells invoicing, and leaves it due at its next transition or trial end. Each
+ * write is conditional on the revision read; the subscription stays due until invoicing has been
+ * told, so a crash anywhere is finished by the next run, and a request changing it meanwhile wins
+ * (this run leaves it for the next).
  */
 export async function settleDueSubscription(
   deps: CatalogDeps,
@@ -22,12 +31,24 @@ export async function settleDueSubscription(
   if (!record || record.subscription.id !== due.id || !record.dueAt || record.dueAt > now) return "not_due";
   try {
     const timezone = await timezoneOf(deps, record);
+    const plan = await deps.catalog.planOf(record.subscription);
+    const trialEnd = (current: SubscriptionRecord) =>
+      plan ? trialEndToAnnounce(current.subscription, plan) : null;
     let transition = nextTransition(record.subscription, timezone);
-    while (transition && transition.at <= now) {
+    for (;;) {
       const { subscription } = record;
+      const trialEndsAt = trialEnd(record);
+      // A trial that ends before the next transition (or with it) is announced first, while the
+      // subscription is still what it was then.
+      if (trialEndsAt && trialEndsAt <= now && (!transition || trialEndsAt <= transition.at)) {
+        const announced: Subscription = { ...subscription, trialEndAnnounced: true };
+        record = await saveWithEvent(deps, record, announced, now, "subscription.trial_ended", trialEndsAt);
+        continue;
+      }
+      if (!transition || transition.at > now) break;
       if (transition.kind === "switch_plan") {
-        const plan = await nextPlanOf(deps, subscription, transition.planCode);
-        if (!plan) {
+        const nextPlan = await nextPlanOf(deps, subscription, transition.planCode);
+        if (!nextPlan) {
           // The next plan was deleted meanwhile: the downgrade is dropped, the subscription goes on.
           const kept = {
             ...subscription,
@@ -39,35 +60,69 @@ export async function settleDueSubscription(
           record = await deps.catalog.saveSubscription(record, kept, now);
         } else {
           const { subscription: old, successor } = applyTransition(subscription, transition, {
-            plan,
+            plan: nextPlan,
             successorId: randomUUID(),
           });
           if (!successor) throw new Error("a plan switch starts a successor");
+          const owed = [
+            await subscriptionEvent(deps, "subscription.terminated", old, transition.at, {
+              plan: plan ?? undefined,
+            }),
+            await subscriptionEvent(deps, "subscription.started", successor, transition.at, {
+              plan: nextPlan,
+            }),
+          ];
           // Both stay due: the next run tells invoicing again and sets their next transitions.
-          await deps.catalog.replaceSubscription(
-            record,
-            { subscription: old, dueAt: now },
-            { subscription: successor, dueAt: now },
-          );
+          await deps.catalog.write([
+            ...deps.catalog.subscriptionReplacement(
+              record,
+              { subscription: old, dueAt: now },
+              { subscription: successor, dueAt: now },
+            ),
+            ...owed.map((event) => deps.catalog.owedEventInsertion(event)),
+          ]);
+          await publishAfterChange(deps, owed);
           await deps.notifyInvoicing([changeNotice(old, now), changeNotice(successor, now)]);
           return "settled";
         }
       } else {
-        record = await deps.catalog.saveSubscription(
-          record,
-          applyTransition(subscription, transition).subscription,
-          now,
-        );
+        const moved = applyTransition(subscription, transition).subscription;
+        const type = transition.kind === "activate" ? "subscription.started" : "subscription.terminated";
+        record = await saveWithEvent(deps, record, moved, now, type, transition.at);
       }
       transition = nextTransition(record.subscription, timezone);
     }
     await deps.notifyInvoicing([changeNotice(record.subscription, now)]);
-    await deps.catalog.saveSubscription(record, record.subscription, transition?.at ?? null);
+    await deps.catalog.saveSubscription(
+      record,
+      record.subscription,
+      earliestInstant(transition?.at, trialEnd(record)),
+    );
     return "settled";
   } catch (error) {
     if (error instanceof ConcurrentChangeError) return "changed_meanwhile";
     throw error;
   }
+}
+
+/**
+ * Saves what a time-driven step made of the subscription (still due: the run goes on with it)
+ * with the event it owes, shown as the subscription stands at the step's instant, then publishes it.
+ */
+async function saveWithEvent(
+  deps: CatalogDeps,
+  record: SubscriptionRecord,
+  subscription: Subscription,
+  now: string,
+  type: "subscription.started" | "subscription.terminated" | "subscription.trial_ended",
+  at: string,
+): Promise<SubscriptionRecord> {
+  const event: OwedCatalogEvent = await subscriptionEvent(deps, type, subscription, at);
+  const saved = await deps.catalog.saveSubscription(record, subscription, now, [
+    deps.catalog.owedEventInsertion(event),
+  ]);
+  await publishAfterChange(deps, [event]);
+  return saved;
 }
 
 /**

@@ -5,6 +5,8 @@ import { terminated } from "#shared/domain/subscriptions/lifecycle.js";
 import { invalid } from "#shared/platform/http/errors.js";
 import type { SubscriptionRecord } from "#shared/store/catalog-store.js";
 import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
+import { subscriptionEvent } from "../events/catalog-events.js";
+import { publishAfterChange } from "../events/publish-owed-events.js";
 import { childPlanId } from "../plans/merge-plan-overrides.js";
 import { overridePlan } from "../plans/override-plan.js";
 import type { PlanOverrides } from "../plans/plan-overrides-input.js";
@@ -44,11 +46,14 @@ export async function changePlan(
 
   if (current.status === "pending") {
     const updated = { ...current, planId: target.id, planCode: plan.code, name, updatedAt: now };
+    const owed = [await subscriptionEvent(deps, "subscription.updated", updated, now, { plan: target })];
     await deps.catalog.write([
       deps.catalog.subscriptionSave(record, updated, now),
       deps.catalog.planCheck(plan),
       ...overrideWrites,
+      ...owed.map((event) => deps.catalog.owedEventInsertion(event)),
     ]);
+    await publishAfterChange(deps, owed);
     await deps.notifyInvoicing([changeNotice(updated, now)]);
     return updated;
   }
@@ -61,11 +66,17 @@ export async function changePlan(
       nextPlanAt: subscriptionPeriodAt(current, context.plan, context.timezone, now).endsAt,
       updatedAt: now,
     };
+    // Lago's downgrade sends `subscription.updated` for the subscription now waiting to switch.
+    const owed = [
+      await subscriptionEvent(deps, "subscription.updated", updated, now, { plan: context.plan }),
+    ];
     await deps.catalog.write([
       deps.catalog.subscriptionSave(record, updated, now),
       deps.catalog.planCheck(plan),
       ...overrideWrites,
+      ...owed.map((event) => deps.catalog.owedEventInsertion(event)),
     ]);
+    await publishAfterChange(deps, owed);
     await deps.notifyInvoicing([changeNotice(updated, now)]);
     return updated;
   }
@@ -84,11 +95,18 @@ export async function changePlan(
     now,
     current,
   );
+  // An upgrade ends the old subscription and starts its successor, each with its event.
+  const owed = [
+    await subscriptionEvent(deps, "subscription.terminated", old, now, { plan: context.plan }),
+    await subscriptionEvent(deps, "subscription.started", successor.subscription, now, { plan: target }),
+  ];
   await deps.catalog.write([
     ...deps.catalog.subscriptionReplacement(record, { subscription: old, dueAt: now }, successor),
     deps.catalog.planCheck(plan),
     ...overrideWrites,
+    ...owed.map((event) => deps.catalog.owedEventInsertion(event)),
   ]);
+  await publishAfterChange(deps, owed);
   await deps.notifyInvoicing([changeNotice(old, now), changeNotice(successor.subscription, now)]);
   return successor.subscription;
 }

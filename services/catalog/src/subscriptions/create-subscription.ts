@@ -5,6 +5,8 @@ import type { CatalogStore, CatalogWrite } from "#shared/store/catalog-store.js"
 import { type CatalogInstant, isValidEndingAt, storedInstant } from "../catalog-dates.js";
 import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
 import { newCustomer } from "../customers/upsert-customer.js";
+import { subscriptionEvent } from "../events/catalog-events.js";
+import { publishAfterChange } from "../events/publish-owed-events.js";
 import { childPlanId } from "../plans/merge-plan-overrides.js";
 import { overridePlan } from "../plans/override-plan.js";
 import type { PlanOverrides } from "../plans/plan-overrides-input.js";
@@ -107,6 +109,16 @@ export async function createSubscription(
     await timezoneOf(deps, customer),
     now,
   );
+  // Started at once: `subscription.started`, as Lago sends it (a pending one's comes when it starts).
+  const owed =
+    created.subscription.status === "active"
+      ? [
+          await subscriptionEvent(deps, "subscription.started", created.subscription, now, {
+            plan: target,
+            customer,
+          }),
+        ]
+      : [];
   await deps.catalog.write([
     ...writes,
     deps.catalog.planCheck(plan),
@@ -115,7 +127,9 @@ export async function createSubscription(
     ...(record
       ? deps.catalog.subscriptionReplacement(record, record, created)
       : [deps.catalog.subscriptionInsertion(created.subscription, created.dueAt)]),
+    ...owed.map((event) => deps.catalog.owedEventInsertion(event)),
   ]);
+  await publishAfterChange(deps, owed);
   await deps.notifyInvoicing([changeNotice(created.subscription, now)]);
   return created.subscription;
 }

@@ -1,9 +1,11 @@
 import type { SubscriptionChanged } from "#shared/contracts/invoicing-messages.js";
-import type { Subscription } from "#shared/domain/catalog.js";
+import type { Customer, Plan, Subscription } from "#shared/domain/catalog.js";
 import { canceled, terminated } from "#shared/domain/subscriptions/lifecycle.js";
 import { methodNotAllowed, notFound } from "#shared/platform/http/errors.js";
 import type { CatalogStore, CatalogWrite, SubscriptionRecord } from "#shared/store/catalog-store.js";
 import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
+import { type SubscriptionEventType, subscriptionEvent } from "../events/catalog-events.js";
+import { publishAfterChange } from "../events/publish-owed-events.js";
 
 /** A subscription ended now: what it becomes, its write, and the final invoice to ask for. */
 export interface SubscriptionEnding {
@@ -11,6 +13,12 @@ export interface SubscriptionEnding {
   readonly write: CatalogWrite;
   /** What invoicing is told (a terminated one's final invoice is made at once). */
   readonly notice: SubscriptionChanged;
+  /**
+   * The event it owes: `subscription.terminated` for a termination and for a pending one
+   * canceled (Lago's termination sends it for both), `subscription.updated` for a subscription
+   * whose waiting downgrade is canceled.
+   */
+  readonly event: SubscriptionEventType;
 }
 
 /**
@@ -26,7 +34,12 @@ export function subscriptionEnding(
   const { subscription } = record;
   if (subscription.status === "pending") {
     const ended = canceled(subscription, now);
-    return { ended, write: catalog.subscriptionSave(record, ended, now), notice: changeNotice(ended, now) };
+    return {
+      ended,
+      write: catalog.subscriptionSave(record, ended, now),
+      notice: changeNotice(ended, now),
+      event: "subscription.terminated",
+    };
   }
   if (subscription.status !== "active") throw methodNotAllowed("subscription_not_active");
   if (onlyPending) {
@@ -36,10 +49,16 @@ export function subscriptionEnding(
       ended: withoutDowngrade,
       write: catalog.subscriptionSave(record, withoutDowngrade, now),
       notice: changeNotice(withoutDowngrade, now),
+      event: "subscription.updated",
     };
   }
   const ended = terminated(subscription, now, "terminated");
-  return { ended, write: catalog.subscriptionSave(record, ended, now), notice: changeNotice(ended, now) };
+  return {
+    ended,
+    write: catalog.subscriptionSave(record, ended, now),
+    notice: changeNotice(ended, now),
+    event: "subscription.terminated",
+  };
 }
 
 /** Ends one subscription now (see `subscriptionEnding`). */
@@ -50,7 +69,9 @@ export async function endSubscription(
   onlyPending = false,
 ): Promise<Subscription> {
   const ending = subscriptionEnding(deps.catalog, record, now, onlyPending);
-  await deps.catalog.write([ending.write]);
+  const owed = [await subscriptionEvent(deps, ending.event, ending.ended, now)];
+  await deps.catalog.write([ending.write, ...owed.map((event) => deps.catalog.owedEventInsertion(event))]);
+  await publishAfterChange(deps, owed);
   await deps.notifyInvoicing([ending.notice]);
   return ending.ended;
 }
@@ -87,9 +108,37 @@ export async function endSubscriptionsWith(
   last: readonly CatalogWrite[],
 ): Promise<void> {
   const endings = records.map((record) => subscriptionEnding(deps.catalog, record, now));
+  // They share a plan or a customer: each is read once.
+  const plans = new Map<string, Promise<Plan | undefined>>();
+  const customers = new Map<string, Promise<Customer | undefined>>();
+  const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>) => {
+    const known = cache.get(key) ?? read();
+    cache.set(key, known);
+    return known;
+  };
+  const organization = await deps.organizations.get(endings[0]?.ended.organizationId ?? "");
+  const told = await Promise.all(
+    endings.map(async (ending) => {
+      const { ended } = ending;
+      const [plan, customer] = await Promise.all([
+        once(plans, ended.planId, () => deps.catalog.planOf(ended)),
+        once(customers, ended.customerId, () => deps.catalog.customerOf(ended)),
+      ]);
+      return {
+        ending,
+        event: await subscriptionEvent(deps, ending.event, ended, now, { plan, customer, organization }),
+      };
+    }),
+  );
+  // Each subscription's event right after it: beyond one transaction, a chunk may still end
+  // between the two, and a change interrupted there ends that subscription untold.
   await deps.catalog.writeInChunks(
-    endings.map((ending) => ending.write),
+    told.flatMap(({ ending, event }) => [ending.write, deps.catalog.owedEventInsertion(event)]),
     last,
+  );
+  await publishAfterChange(
+    deps,
+    told.map(({ event }) => event),
   );
   if (endings.length > 0) await deps.notifyInvoicing(endings.map((ending) => ending.notice));
 }

@@ -33,7 +33,7 @@ export async function contextOf(deps: CatalogDeps, subscription: Subscription) {
 }
 
 /** Whether a plan names a tax anywhere: only then are the organization's taxes read to show them. */
-const namesTaxes = (plan: Plan) =>
+export const namesTaxes = (plan: Plan) =>
   plan.taxCodes.length > 0 ||
   (plan.minimumCommitment?.taxCodes.length ?? 0) > 0 ||
   plan.charges.some((charge) => charge.taxCodes.length > 0);

@@ -4,6 +4,8 @@ import { invalid, notFound } from "#shared/platform/http/errors.js";
 import type { SubscriptionRecord } from "#shared/store/catalog-store.js";
 import { type CatalogInstant, isValidEndingAt, storedInstant } from "../catalog-dates.js";
 import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
+import { subscriptionEvent } from "../events/catalog-events.js";
+import { publishAfterChange } from "../events/publish-owed-events.js";
 import { childPlanId } from "../plans/merge-plan-overrides.js";
 import { overridePlan } from "../plans/override-plan.js";
 import type { PlanOverrides } from "../plans/plan-overrides-input.js";
@@ -58,12 +60,22 @@ export async function updateSubscription(
   }
   // Due at once: invoicing is told (a new ending_at moves its billing schedule), and the catalog
   // clock then waits for the next transition.
+  // `subscription.updated`, and `subscription.started` too when a pending one starts now, as Lago.
+  const shown = { plan: override?.plan ?? plan };
+  const owed = [
+    ...(subscription.status === "pending" && updated.status === "active"
+      ? [await subscriptionEvent(deps, "subscription.started", updated, now, shown)]
+      : []),
+    await subscriptionEvent(deps, "subscription.updated", updated, now, shown),
+  ];
   await deps.catalog.write([
     deps.catalog.subscriptionSave(record, updated, now),
     // A child made from a live plan holds only if that plan is still there.
     ...(override && !plan.parentId ? [deps.catalog.planCheck(plan)] : []),
     ...(override?.writes ?? []),
+    ...owed.map((event) => deps.catalog.owedEventInsertion(event)),
   ]);
+  await publishAfterChange(deps, owed);
   await deps.notifyInvoicing([changeNotice(updated, now)]);
   return updated;
 }

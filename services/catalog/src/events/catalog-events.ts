@@ -1,0 +1,164 @@
+/**
+ * The domain events the catalog owes, each Lago's webhook body for its type (checked by
+ * `satisfies` against the body `lago-javascript-client` types), built at the change with the
+ * object as the API serializes it then. Each event's `unique_key` is derived from what it is
+ * (the subscription that started, the customer update at its instant), so every publication of
+ * one event carries the same key.
+ */
+import type { WebhookBody } from "#shared/contracts/domain-events.js";
+import type { Customer, Organization, Plan, Subscription } from "#shared/domain/catalog.js";
+import { applicableTimezone } from "#shared/domain/catalog.js";
+import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
+import { trialEndedAt } from "#shared/domain/subscriptions/lifecycle.js";
+import { stableUuid } from "#shared/platform/ids.js";
+import { type CustomerShape, serializeCustomer } from "#shared/serializers/customer.js";
+import type { Corrected } from "#shared/serializers/lago-shape.js";
+import type { OwedCatalogEvent } from "#shared/store/catalog-store.js";
+import type { CatalogDeps } from "../catalog-deps.js";
+import { serializeSubscriptionExtended } from "../subscriptions/serialize.js";
+import { namesTaxes } from "../subscriptions/subscription-view.js";
+
+export type CustomerEventType = "customer.created" | "customer.updated";
+
+export type SubscriptionEventType =
+  | "subscription.started"
+  | "subscription.updated"
+  | "subscription.terminated"
+  | "subscription.trial_ended";
+
+/**
+ * The customer as our serializer writes it: the client's `CustomerObject` but for the billing
+ * configuration's and shipping address's nils, which Lago sends as null and the client does not
+ * list (`CustomerShape` says so field by field).
+ */
+type CustomerBody<T extends CustomerEventType> = Corrected<WebhookBody<T>, { customer: CustomerShape }>;
+
+/** Lago's body of a customer event: the customer as `V1::CustomerSerializer` writes it. */
+export function customerEvent(
+  type: CustomerEventType,
+  customer: Customer,
+  organization: Pick<Organization, "name" | "timezone" | "documentNumberPrefix">,
+  now: string,
+): OwedCatalogEvent {
+  const object = serializeCustomer(customer, organization);
+  const body =
+    type === "customer.created"
+      ? ({
+          webhook_type: type,
+          object_type: "customer",
+          organization_id: customer.organizationId,
+          customer: object,
+        } satisfies CustomerBody<"customer.created">)
+      : ({
+          webhook_type: type,
+          object_type: "customer",
+          organization_id: customer.organizationId,
+          customer: object,
+        } satisfies CustomerBody<"customer.updated">);
+  return owed(
+    body,
+    // Created once; each update is an event of its own, at its instant.
+    type === "customer.created" ? stableUuid(type, customer.id) : stableUuid(type, customer.id, now),
+    now,
+  );
+}
+
+/** What a subscription's event shows beside it; read from the catalog when not given. */
+export interface SubscriptionEventContext {
+  /** Its plan (a child plan being written with the change must be given). */
+  readonly plan?: Plan | undefined;
+  /** Its customer (one being created with the change must be given). */
+  readonly customer?: Customer | undefined;
+  readonly organization?: Organization | undefined;
+}
+
+/**
+ * Lago's body of a subscription event: the subscription as `V1::SubscriptionSerializer` writes it
+ * with its plan and customer (`includes: plan, customer`), as it stands at `now`.
+ */
+export async function subscriptionEvent(
+  deps: CatalogDeps,
+  type: SubscriptionEventType,
+  subscription: Subscription,
+  now: string,
+  context: SubscriptionEventContext = {},
+): Promise<OwedCatalogEvent> {
+  const [plan, customer, organization] = await Promise.all([
+    context.plan ?? deps.catalog.planOf(subscription),
+    context.customer ?? deps.catalog.customerOf(subscription),
+    context.organization ?? deps.organizations.get(subscription.organizationId),
+  ]);
+  if (!plan || !customer || !organization)
+    throw new Error(`subscription ${subscription.id} lost its plan, customer or organization`);
+  const taxes = namesTaxes(plan) ? await deps.catalog.listTaxes(subscription.organizationId) : [];
+  const timezone = applicableTimezone(customer, organization);
+  // Usage thresholds come only with Lago's `usage_threshold` include, never in these webhooks.
+  const { applicable_usage_thresholds: _thresholds, ...extended } = serializeSubscriptionExtended(
+    {
+      subscription,
+      organization,
+      trialEndedAt: trialEndedAt(subscription, plan),
+      currentPeriod:
+        subscription.status === "active" ? subscriptionPeriodAt(subscription, plan, timezone, now) : null,
+    },
+    plan,
+    taxes,
+  );
+  const object = { ...extended, customer: serializeCustomer(customer, organization) };
+  const envelope = { object_type: "subscription", organization_id: subscription.organizationId } as const;
+  const body = (() => {
+    switch (type) {
+      case "subscription.started":
+        return { webhook_type: type, ...envelope, subscription: object } satisfies SubscriptionBody<
+          typeof type
+        >;
+      case "subscription.updated":
+        return { webhook_type: type, ...envelope, subscription: object } satisfies SubscriptionBody<
+          typeof type
+        >;
+      case "subscription.terminated":
+        return { webhook_type: type, ...envelope, subscription: object } satisfies SubscriptionBody<
+          typeof type
+        >;
+      case "subscription.trial_ended":
+        return { webhook_type: type, ...envelope, subscription: object } satisfies SubscriptionBody<
+          typeof type
+        >;
+    }
+  })();
+  // A subscription starts, ends and ends its trial once; each update is an event of its own.
+  const uniqueKey =
+    type === "subscription.updated"
+      ? stableUuid(type, subscription.id, now)
+      : stableUuid(type, subscription.id);
+  return owed(body, uniqueKey, now);
+}
+
+/**
+ * The subscription with its plan and customer as our serializers write them: each checked against
+ * the client's object, corrected where Lago sends nils the client does not list (see
+ * `SubscriptionShape`, `PlanShape`, `CustomerShape`).
+ */
+type SubscriptionBody<T extends SubscriptionEventType> = Corrected<
+  WebhookBody<T>,
+  {
+    subscription: Omit<ReturnType<typeof serializeSubscriptionExtended>, "applicable_usage_thresholds"> & {
+      customer: CustomerShape;
+    };
+  }
+>;
+
+function owed(
+  body: { webhook_type: string; object_type: string; organization_id: string } & Record<string, unknown>,
+  uniqueKey: string,
+  now: string,
+): OwedCatalogEvent {
+  return {
+    organizationId: body.organization_id,
+    type: body.webhook_type,
+    objectType: body.object_type,
+    bodyJson: JSON.stringify(body[body.object_type]),
+    uniqueKey,
+    owedAt: now,
+  };
+}
