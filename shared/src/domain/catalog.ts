@@ -3,6 +3,7 @@
  * and to whom (customers, subscriptions). Amounts in `*Cents` fields are integer minor units; unit
  * prices inside charge properties stay decimal strings, as Lago's API carries them.
  */
+import type { CustomerPaymentProvider } from "./payments/customer-payment-provider.js";
 import type { BillingTime, PlanInterval } from "./periods.js";
 
 export type DocumentNumbering = "per_customer" | "per_organization";
@@ -231,6 +232,8 @@ export interface Customer extends LegalDetails {
   readonly documentLocale: string | null;
   readonly taxCodes: readonly string[];
   readonly metadata: readonly CustomerMetadata[];
+  /** Its payment provider (`billing_configuration.payment_provider`); absent or null: none. */
+  readonly paymentProvider?: CustomerPaymentProvider | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -41,7 +41,20 @@ export function serializeLegalDetails(details: LegalDetails) {
 type BillingConfigurationShape = LagoShape<
   CustomerBillingConfiguration,
   "provider_customer_id" | "provider_payment_methods" | "sync" | "sync_with_provider"
->;
+> &
+  Partial<Pick<LagoShape<CustomerBillingConfiguration>, "provider_customer_id" | "provider_payment_methods">>;
+
+/** Lago's `V1::CustomerSerializer#billing_configuration` of a customer's payment provider. */
+function paymentProviderConfiguration(customer: Customer) {
+  const provider = customer.paymentProvider;
+  if (!provider) return { payment_provider: null, payment_provider_code: null };
+  return {
+    payment_provider: provider.provider,
+    payment_provider_code: provider.code,
+    provider_customer_id: provider.providerCustomerId,
+    provider_payment_methods: [...provider.paymentMethods],
+  };
+}
 
 type CustomerCorrections = {
   billing_configuration: BillingConfigurationShape;
@@ -56,8 +69,8 @@ export type CustomerOrganization = Pick<Organization, "name" | "timezone" | "doc
 
 /**
  * A customer as Lago embeds it in an invoice (`V1::CustomerSerializer` with its integration
- * customers). Payment providers, integrations, invoice custom sections and shipping addresses are
- * not part of this product yet: they are sent empty.
+ * customers). Integrations, invoice custom sections and shipping addresses are not part of this
+ * product yet: they are sent empty.
  */
 export function serializeCustomer(customer: Customer, organization: CustomerOrganization): CustomerShape {
   return {
@@ -87,8 +100,7 @@ export function serializeCustomer(customer: Customer, organization: CustomerOrga
     updated_at: customer.updatedAt,
     billing_configuration: {
       invoice_grace_period: customer.invoiceGracePeriodDays,
-      payment_provider: null,
-      payment_provider_code: null,
+      ...paymentProviderConfiguration(customer),
       document_locale: customer.documentLocale,
       subscription_invoice_issuing_date_anchor: null,
       subscription_invoice_issuing_date_adjustment: null,

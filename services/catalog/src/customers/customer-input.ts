@@ -17,7 +17,7 @@ const metadataEntry = z.object({
   display_in_invoice: z.boolean().optional(),
 });
 
-/** Lago's customer fields; unknown keys (payment provider settings, integrations) are ignored. */
+/** Lago's customer fields; unknown keys (integrations) are ignored. */
 export const customerInput = z.object({
   external_id: identifier,
   name: optionalText(),
@@ -42,6 +42,17 @@ export const customerInput = z.object({
     .object({
       invoice_grace_period: gracePeriodDays.nullable().optional(),
       document_locale: text(5).min(2).nullable().optional(),
+      // The payment provider and its provider customer (checked by `paymentProviderAfter`).
+      payment_provider: text(40).nullable().optional(),
+      payment_provider_code: text(255).nullable().optional(),
+      provider_customer_id: text(255).nullable().optional(),
+      sync: z.boolean({ message: "value_is_invalid" }).nullable().optional(),
+      sync_with_provider: z.boolean({ message: "value_is_invalid" }).nullable().optional(),
+      provider_payment_methods: z
+        .array(text(40))
+        .max(10, { message: "value_is_invalid" })
+        .nullable()
+        .optional(),
     })
     .optional(),
 });

@@ -5,7 +5,8 @@ import {
   EMPTY_LEGAL_DETAILS,
   type Organization,
 } from "#shared/domain/catalog.js";
-import { invalid } from "#shared/platform/http/errors.js";
+import { paymentProviderAfter } from "#shared/domain/payments/customer-payment-provider.js";
+import { invalid, notFound } from "#shared/platform/http/errors.js";
 import type { CustomerOrganization } from "#shared/serializers/customer.js";
 import type { CatalogStore, CatalogWrite } from "#shared/store/catalog-store.js";
 import type { CatalogDeps } from "../catalog-deps.js";
@@ -53,6 +54,19 @@ function applyInput(customer: Customer, input: Partial<CustomerInput>, now: stri
   );
 }
 
+/**
+ * `customer` with its payment provider as `input` leaves it (a 422 for a provider or payment
+ * method Lago refuses, Lago's 404 `payment_provider_not_found` for a provider with no connection
+ * here): checked before anything is written.
+ */
+function withPaymentProvider(customer: Customer, input: Partial<CustomerInput>): Customer {
+  const change = paymentProviderAfter(customer.paymentProvider ?? null, input.billing_configuration);
+  if (change.kind === "invalid") throw invalid(change.field, change.code);
+  if (change.kind === "not_found") throw notFound("payment_provider");
+  const { paymentProvider: _previous, ...rest } = customer;
+  return change.provider ? { ...rest, paymentProvider: change.provider } : rest;
+}
+
 /** A customer with nothing but its identity, as Lago creates one for a subscription. */
 export function newCustomer(
   organizationId: string,
@@ -98,7 +112,7 @@ export async function customerUpsert(
   if (input.tax_codes?.length) await requireTaxes(store, organizationId, input.tax_codes);
   const existing = await store.getCustomer(organizationId, input.external_id);
   if (existing) {
-    const updated = applyInput(existing, input, now);
+    const updated = withPaymentProvider(applyInput(existing, input, now), input);
     if (updated.currency !== existing.currency && existing.currency) {
       const subscriptions = await store.listSubscriptions(organizationId);
       const bound = subscriptions.some(
@@ -108,9 +122,13 @@ export async function customerUpsert(
     }
     return { customer: updated, writes: [store.customerReplacement(updated)], created: false };
   }
+  withPaymentProvider(newCustomer(organizationId, input.external_id, 0, now), input);
   // Everything is checked by now: the number is taken only for a change about to be written.
   const sequentialId = await store.takeSequence(organizationId, "customer");
-  const customer = applyInput(newCustomer(organizationId, input.external_id, sequentialId, now), input, now);
+  const customer = withPaymentProvider(
+    applyInput(newCustomer(organizationId, input.external_id, sequentialId, now), input, now),
+    input,
+  );
   return { customer, writes: [store.customerInsertion(customer)], created: true };
 }
 
