@@ -18,6 +18,7 @@ import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -90,10 +91,24 @@ export class BillingStack extends Stack {
       description: "Billing domain events (invoice created, finalized, payment status changed)",
     });
     this.documentsBucket = this.createDocumentsBucket();
+    for (const rule of resources.busRules) {
+      // Every event whose source starts with the prefix, whichever service published it.
+      new events.Rule(this, `Rule${pascal(rule.id)}`, {
+        eventBus: this.eventBus,
+        description: `Domain events with a source starting ${rule.sourcePrefix} to queue ${rule.queue.id}`,
+        eventPattern: { source: events.Match.prefix(rule.sourcePrefix) },
+        targets: [new targets.SqsQueue(this.requireQueue(rule.queue.id).queue)],
+      });
+    }
 
     for (const spec of functions) this.functions.set(spec.id, this.createFunction(spec));
 
     this.api = this.createApi(props);
+    // jwt webhook signatures name the API as their issuer (Lago's LAGO_API_URL).
+    for (const spec of functions) {
+      if (spec.signsWebhooks)
+        this.requireFunction(spec.id).addEnvironment("LAGO_API_URL", `${this.api.apiEndpoint}/api/v1`);
+    }
     for (const spec of functions) {
       if (spec.scheduled) this.createSchedule(spec, spec.scheduled.everyMinutes);
     }
@@ -233,6 +248,12 @@ export class BillingStack extends Stack {
       const { queue } = this.requireQueue(queueSpec.id);
       queue.grantSendMessages(fn);
       fn.addEnvironment(queueSpec.envVar, queue.queueUrl);
+    }
+    for (const queueSpec of spec.deadLettersTo ?? []) {
+      const { deadLetterQueue } = this.requireQueue(queueSpec.id);
+      if (!queueSpec.deadLetterEnvVar) throw new Error(`Queue ${queueSpec.id} names no dead-letter variable`);
+      deadLetterQueue.grantSendMessages(fn);
+      fn.addEnvironment(queueSpec.deadLetterEnvVar, deadLetterQueue.queueUrl);
     }
     if (spec.publishesDomainEvents) {
       this.eventBus.grantPutEventsTo(fn);

@@ -7,6 +7,7 @@ const OWNER: Record<string, string> = {
   invoicing: "invoicing",
   events: "aggregate",
   usage: "aggregate",
+  webhooks: "webhooks",
 };
 
 const serviceOf = (entry: string) => entry.split("/")[1] as string;
@@ -21,6 +22,14 @@ describe("who owns what, as the wiring grants it", () => {
     );
     for (const [table, service] of writers)
       expect(service, `${service} writes ${table}`).toBe(OWNER[table as string]);
+  });
+
+  it("takes every service's domain events to the webhook dispatcher by one rule on their prefix", () => {
+    expect(resources.busRules.map((rule) => [rule.sourcePrefix, rule.queue.id])).toEqual([
+      ["serverless-billing.", "webhook-events"],
+    ]);
+    const consumers = functions.filter((fn) => fn.consumes?.queue.id === "webhook-events").map((fn) => fn.id);
+    expect(consumers).toEqual(["webhook-dispatcher"]);
   });
 
   it("has invoicing told by messages: the catalog and the usage side send to its inbox", () => {

@@ -8,6 +8,7 @@ import { aggregateRoutes } from "../services/aggregate/src/routes.js";
 import { catalogRoutes } from "../services/catalog/src/routes.js";
 import { ingestRoutes } from "../services/ingest/src/routes.js";
 import { invoicingRoutes } from "../services/invoicing/src/routes.js";
+import { webhooksRoutes } from "../services/webhooks/src/routes.js";
 import {
   billingJobsQueue,
   billingTable,
@@ -21,6 +22,10 @@ import {
   type QueueSpec,
   type TableSpec,
   usageTable,
+  webhookDeliveriesQueue,
+  webhookEventsQueue,
+  webhookEventsRule,
+  webhooksTable,
 } from "../shared/src/platform/resources.js";
 
 export type Access = "read" | "readWrite";
@@ -51,6 +56,10 @@ export interface FunctionSpec {
   readonly sendsTo?: readonly QueueSpec[];
   readonly publishesDomainEvents?: boolean;
   readonly documents?: Access;
+  /** Queues whose dead-letter queue it sends to itself (a webhook delivery past its last attempt). */
+  readonly deadLettersTo?: readonly QueueSpec[];
+  /** Signs webhooks: told the API's URL (`LAGO_API_URL`), the issuer of jwt signatures. */
+  readonly signsWebhooks?: boolean;
 }
 
 /** `$default` catches every request no route matches, so unknown paths get Lago's 404 body. */
@@ -58,6 +67,63 @@ export const DEFAULT_ROUTE = "$default";
 
 /** How often the billing clock runs; 15 minutes bills every IANA offset within 15 minutes. */
 export const BILLING_CLOCK_MINUTES = 15;
+
+/**
+ * The webhooks service: every domain event reaches the dispatcher's queue by a bus rule, the
+ * dispatcher makes one delivery per subscribed endpoint, and the deliverer makes the HTTP attempts.
+ * It owns the webhooks table; it reads the catalog's endpoints and organizations (hmac keys).
+ */
+const webhookFunctions: readonly FunctionSpec[] = [
+  {
+    id: "webhook-dispatcher",
+    description: "Webhooks: each domain event to one delivery per subscribed endpoint",
+    entry: "services/webhooks/src/handlers/dispatcher.ts",
+    memoryMiB: 512,
+    timeoutSeconds: 30,
+    consumes: { queue: webhookEventsQueue, batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
+    tables: [
+      [billingTable, "read"],
+      [webhooksTable, "readWrite"],
+    ],
+    sendsTo: [webhookDeliveriesQueue],
+  },
+  {
+    id: "webhook-deliverer",
+    description: "Webhooks: one signed HTTP attempt per message, retried with backoff, then dead-lettered",
+    entry: "services/webhooks/src/handlers/deliverer.ts",
+    memoryMiB: 512,
+    // Ten attempts of a batch run at once, each at most the HTTP timeout (30 s by default).
+    timeoutSeconds: 60,
+    consumes: {
+      queue: webhookDeliveriesQueue,
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 20,
+    },
+    tables: [
+      [billingTable, "read"],
+      [webhooksTable, "readWrite"],
+    ],
+    // Its retries are new messages on its own queue, delayed by the backoff.
+    sendsTo: [webhookDeliveriesQueue],
+    deadLettersTo: [webhookDeliveriesQueue],
+    signsWebhooks: true,
+  },
+  {
+    id: "webhooks-api",
+    description: "Webhooks API: the jwt public key, an endpoint's deliveries, resends",
+    entry: "services/webhooks/src/handlers/api.ts",
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    routes: webhooksRoutes,
+    tables: [
+      [billingTable, "read"],
+      // The signing key is made on first use; a resend starts a new series of attempts.
+      [webhooksTable, "readWrite"],
+    ],
+    sendsTo: [webhookDeliveriesQueue],
+  },
+];
 
 export const functions: readonly FunctionSpec[] = [
   {
@@ -201,11 +267,20 @@ export const functions: readonly FunctionSpec[] = [
     publishesDomainEvents: true,
     documents: "readWrite",
   },
+  ...webhookFunctions,
 ];
 
 export const resources = {
-  tables: [billingTable, invoicingTable, eventsTable, usageTable],
-  queues: [eventsQueue, billingJobsQueue, clockScansQueue, documentsQueue],
+  tables: [billingTable, invoicingTable, eventsTable, usageTable, webhooksTable],
+  busRules: [webhookEventsRule],
+  queues: [
+    eventsQueue,
+    billingJobsQueue,
+    clockScansQueue,
+    documentsQueue,
+    webhookEventsQueue,
+    webhookDeliveriesQueue,
+  ],
   eventBus,
   documentsBucket,
 } as const;

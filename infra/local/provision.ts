@@ -15,6 +15,8 @@ import {
 import {
   CreateEventBusCommand,
   EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
   ResourceAlreadyExistsException,
 } from "@aws-sdk/client-eventbridge";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
@@ -131,13 +133,40 @@ export async function provisionResources(prefix: string): Promise<Provisioned> {
       }),
     );
     const queues = await Promise.all(resources.queues.map((spec) => provisionQueue(sqs, spec, prefix)));
-    for (const queue of queues) environment[queue.spec.envVar] = queue.url;
+    for (const queue of queues) {
+      environment[queue.spec.envVar] = queue.url;
+      if (queue.spec.deadLetterEnvVar) environment[queue.spec.deadLetterEnvVar] = queue.deadLetterUrl;
+    }
 
     const busName = `${prefix}-${resources.eventBus.id}`;
     await events.send(new CreateEventBusCommand({ Name: busName })).catch((error: Error) => {
       if (!(error instanceof ResourceAlreadyExistsException)) throw error;
     });
     environment[resources.eventBus.envVar] = busName;
+    // The same rules as the stack's: events whose source has the prefix, into their queue
+    // (moto delivers a PutEvents to an SQS target at once). PutRule and PutTargets replace.
+    for (const rule of resources.busRules) {
+      const queue = queues.find((q) => q.spec.id === rule.queue.id);
+      if (!queue) throw new Error(`bus rule ${rule.id} targets queue ${rule.queue.id}, not provisioned`);
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ["QueueArn"] }),
+      );
+      const name = `${prefix}-${rule.id}`;
+      await events.send(
+        new PutRuleCommand({
+          Name: name,
+          EventBusName: busName,
+          EventPattern: JSON.stringify({ source: [{ prefix: rule.sourcePrefix }] }),
+        }),
+      );
+      await events.send(
+        new PutTargetsCommand({
+          Rule: name,
+          EventBusName: busName,
+          Targets: [{ Id: rule.queue.id, Arn: Attributes?.QueueArn }],
+        }),
+      );
+    }
 
     const bucket = `${prefix}-${resources.documentsBucket.id}`.toLowerCase();
     await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: Error) => {

@@ -155,6 +155,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (restored && restored.skipped > 0)
       log(`[data] ${restored.skipped} records of tables or queues this version does not have were left out`);
 
+    // Webhook attempts locally: 5 s each and a tenth of Lago's waits between them (0.3 s, 1.8 s),
+    // so a drain waits seconds, not minutes, for an endpoint that is down.
+    process.env.LAGO_WEBHOOK_TIMEOUT_SECONDS ??= "5";
+    process.env.WEBHOOK_BACKOFF_SCALE ??= "0.1";
     const handlers = new Map<string, LambdaHandler>();
     for (const fn of functions) handlers.set(fn.id, await loadHandler(ROOT, fn));
     const handlerOf = (fn: FunctionSpec) => handlers.get(fn.id) as LambdaHandler;
@@ -326,6 +330,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     cleanups.push(closeServer);
     const address = server.address() as AddressInfo;
     const url = `http://${options.host ?? "127.0.0.1"}:${address.port}`;
+    // The issuer of jwt webhook signatures, as the stack sets it.
+    process.env.LAGO_API_URL ??= `${url}/api/v1`;
 
     let stopClock: () => void = () => undefined;
     if (clock.mode === "auto") {

@@ -2,7 +2,6 @@
  * Organization settings, webhook endpoints and taxes through lago-javascript-client, errors and
  * organization isolation included.
  */
-import { createPublicKey } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalRuntime } from "../../infra/local/runtime.js";
 import {
@@ -133,14 +132,6 @@ describe("webhook endpoints", () => {
     ).toEqual(validationError({ base: ["exceeded_limit"] }));
     const page = await lago.webhookEndpoints.findAllWebhookEndpoints({ page: 2, per_page: 4 });
     expect(page.data.meta).toMatchObject({ current_page: 2, total_count: 10, total_pages: 3 });
-  });
-
-  it("publishes the RSA public key that verifies jwt signatures", async () => {
-    const text = (await lago.webhooks.fetchPublicKey()).data as unknown as string;
-    const pem = Buffer.from(text, "base64").toString("utf8");
-    expect(createPublicKey(pem).asymmetricKeyType).toBe("rsa");
-    const json = await lago.webhooks.fetchJsonPublicKey();
-    expect((json.data as unknown as { webhook: { public_key: string } }).webhook.public_key).toBe(text);
   });
 });
 

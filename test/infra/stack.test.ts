@@ -105,6 +105,8 @@ function expectedEnvVarNames(spec: FunctionSpec): string[] {
     ...(spec.sendsTo ?? []).map((queue) => queue.envVar),
     ...(spec.publishesDomainEvents ? [resources.eventBus.envVar] : []),
     ...(spec.documents ? [resources.documentsBucket.envVar] : []),
+    ...(spec.deadLettersTo ?? []).map((queue) => queue.deadLetterEnvVar as string),
+    ...(spec.signsWebhooks ? ["LAGO_API_URL"] : []),
   ].sort();
 }
 
@@ -187,7 +189,13 @@ describe("least privilege, from the wiring's access lists", () => {
       expect(actions.has("sqs:SendMessage"), `${spec.id} sends to ${queueSpec.id}`).toBe(sends);
       expect(actions.has("sqs:ReceiveMessage"), `${spec.id} consumes ${queueSpec.id}`).toBe(consumes);
       expect(actions.has("sqs:DeleteMessage")).toBe(consumes);
-      expect([...actionsOn(spec, queueOf(queueSpec.id).deadLetterQueue)]).toEqual([]);
+      const deadLetters = (spec.deadLettersTo ?? []).some((q) => q.id === queueSpec.id);
+      const deadLetterActions = actionsOn(spec, queueOf(queueSpec.id).deadLetterQueue);
+      if (!deadLetters) expect([...deadLetterActions]).toEqual([]);
+      else {
+        expect(deadLetterActions.has("sqs:SendMessage")).toBe(true);
+        expect(deadLetterActions.has("sqs:ReceiveMessage")).toBe(false);
+      }
     }
     expect(actionsOn(spec, stack.eventBus).has("events:PutEvents")).toBe(spec.publishesDomainEvents === true);
     const bucketActions = actionsOn(spec, stack.documentsBucket);
@@ -269,6 +277,34 @@ describe("queues and consumers", () => {
           },
         });
       }
+    },
+  );
+
+  it.each(resources.busRules.map((rule) => [rule.id, rule] as const))(
+    "bus rule %s: every source with its prefix, on the domain bus, into its queue",
+    (_, rule) => {
+      template.hasResourceProperties("AWS::Events::Rule", {
+        EventBusName: ref(stack.eventBus),
+        EventPattern: { source: [{ prefix: rule.sourcePrefix }] },
+        Targets: [Match.objectLike({ Arn: arnOf(queueOf(rule.queue.id).queue) })],
+      });
+      // EventBridge may send to the queue, and only from a rule (the condition names its ARN).
+      const statements = resourcesOfType("AWS::SQS::QueuePolicy")
+        .filter(([, policy]) =>
+          isDeepStrictEqual(policy.Properties?.Queues, [ref(queueOf(rule.queue.id).queue)]),
+        )
+        .flatMap(
+          ([, policy]) =>
+            (policy.Properties?.PolicyDocument as { Statement?: Array<Record<string, unknown>> } | undefined)
+              ?.Statement ?? [],
+        );
+      const fromEvents = statements.filter(
+        (statement) =>
+          JSON.stringify(statement.Principal) === JSON.stringify({ Service: "events.amazonaws.com" }),
+      );
+      expect(fromEvents).toHaveLength(1);
+      expect(JSON.stringify(fromEvents[0]?.Action)).toContain("sqs:SendMessage");
+      expect(JSON.stringify(fromEvents[0]?.Condition)).toContain("aws:SourceArn");
     },
   );
 

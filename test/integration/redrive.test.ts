@@ -8,6 +8,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { Client } from "lago-javascript-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalRuntime, startLocalRuntime } from "../../infra/local/runtime.js";
+import { resources } from "../../infra/wiring.js";
 import { documentClient } from "../../shared/src/platform/aws-clients.js";
 import { eventsQueue, eventsTable, resourceName, usageTable } from "../../shared/src/platform/resources.js";
 
@@ -128,6 +129,10 @@ const usageOf = async () => {
   );
 };
 
+/** What a redrive reports: every queue of the wiring, none moved but those given. */
+const redrivenCounts = (moved: Record<string, number>) =>
+  Object.fromEntries(resources.queues.map((queue) => [queue.id, moved[queue.id] ?? 0]));
+
 describe("a dead-lettered message of events", () => {
   const events = [
     ...Array.from({ length: 6 }, (_, i) => ({ transaction_id: `call-${i}`, code: "calls" })),
@@ -157,7 +162,7 @@ describe("a dead-lettered message of events", () => {
   it("is put back by the redrive once the fault is gone, and counted exactly once", async () => {
     faulty = false;
     expect(await control("/_local/redrive")).toEqual({
-      redriven: { events: 1, "billing-jobs": 0, "clock-scans": 0 },
+      redriven: redrivenCounts({ events: 1 }),
     });
     expect(await control("/_local/drain")).toEqual({ drained: true });
     expect(await usageOf()).toEqual({ calls: ["6.0", 6], bytes: ["100.0", 4] });
@@ -165,7 +170,7 @@ describe("a dead-lettered message of events", () => {
 
     // Nothing is left to redrive, and a second redrive changes nothing.
     expect(await control("/_local/redrive")).toEqual({
-      redriven: { events: 0, "billing-jobs": 0, "clock-scans": 0 },
+      redriven: redrivenCounts({}),
     });
     expect(await control("/_local/drain")).toEqual({ drained: true });
     expect(await usageOf()).toEqual({ calls: ["6.0", 6], bytes: ["100.0", 4] });

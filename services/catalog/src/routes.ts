@@ -7,8 +7,6 @@ export const catalogRoutes = [
   "GET /api/v1/webhook_endpoints/{lago_id}",
   "PUT /api/v1/webhook_endpoints/{lago_id}",
   "DELETE /api/v1/webhook_endpoints/{lago_id}",
-  "GET /api/v1/webhooks/public_key",
-  "GET /api/v1/webhooks/json_public_key",
   "POST /api/v1/taxes",
   "GET /api/v1/taxes",
   "GET /api/v1/taxes/{code}",

@@ -3,6 +3,7 @@
  * them from `infra/wiring.ts`, and pass their physical names to the handlers through these
  * environment variables, so handler code never knows which runtime it is in.
  */
+import { DOMAIN_EVENT_SOURCE_PREFIX } from "../contracts/domain-events.js";
 
 export interface IndexSpec {
   readonly name: string;
@@ -31,6 +32,15 @@ export interface QueueSpec {
   /** Receives before a message moves to the dead-letter queue. */
   readonly maxReceiveCount: number;
   readonly retentionDays: number;
+  /** Set when a function sends to the dead-letter queue itself: the variable holding its URL. */
+  readonly deadLetterEnvVar?: string;
+}
+
+/** An EventBridge rule on the domain event bus taking every event whose source has a prefix into a queue. */
+export interface BusRuleSpec {
+  readonly id: string;
+  readonly sourcePrefix: string;
+  readonly queue: QueueSpec;
 }
 
 export const TTL_ATTRIBUTE = "expiresAt";
@@ -126,7 +136,23 @@ export const usageTable = {
   ttlAttribute: TTL_ATTRIBUTE,
 } as const satisfies TableSpec;
 
-export const tables = [billingTable, invoicingTable, eventsTable, usageTable] as const;
+/**
+ * The webhooks service's: one delivery per (domain event, endpoint) with its attempts, and the
+ * deployment's key pair signing `jwt` webhooks.
+ */
+export const webhooksTable = {
+  id: "webhooks",
+  envVar: "WEBHOOKS_TABLE",
+  partitionKey: "pk",
+  sortKey: "sk",
+  indexes: [
+    // An endpoint's deliveries, newest first (GET /webhook_endpoints/{lago_id}/webhooks).
+    { name: "endpointWebhooks", partitionKey: "endpointPk", sortKey: "createdSk", projection: "ALL" },
+  ],
+  ttlAttribute: TTL_ATTRIBUTE,
+} as const satisfies TableSpec;
+
+export const tables = [billingTable, invoicingTable, eventsTable, usageTable, webhooksTable] as const;
 
 /** Accepted usage events, packed many to a message by the ingest API. */
 export const eventsQueue = {
@@ -173,10 +199,46 @@ export const documentsQueue = {
   retentionDays: 4,
 } as const satisfies QueueSpec;
 
-export const queues = [eventsQueue, billingJobsQueue, clockScansQueue, documentsQueue] as const;
+/** Every domain event on the bus (a rule on the sources' prefix), for the webhook dispatcher. */
+export const webhookEventsQueue = {
+  id: "webhook-events",
+  envVar: "WEBHOOK_EVENTS_QUEUE_URL",
+  visibilityTimeoutSeconds: 180,
+  maxReceiveCount: 5,
+  retentionDays: 14,
+} as const satisfies QueueSpec;
+
+/**
+ * One message per HTTP attempt of one delivery; a retry is a new message delayed by the backoff.
+ * After its last attempt a delivery is sent to the dead-letter queue itself (hence its variable).
+ */
+export const webhookDeliveriesQueue = {
+  id: "webhook-deliveries",
+  envVar: "WEBHOOK_DELIVERIES_QUEUE_URL",
+  deadLetterEnvVar: "WEBHOOK_DELIVERIES_DLQ_URL",
+  visibilityTimeoutSeconds: 360,
+  maxReceiveCount: 5,
+  retentionDays: 14,
+} as const satisfies QueueSpec;
+
+export const queues = [
+  eventsQueue,
+  billingJobsQueue,
+  clockScansQueue,
+  documentsQueue,
+  webhookEventsQueue,
+  webhookDeliveriesQueue,
+] as const;
 
 export const eventBus = { id: "domain-events", envVar: "EVENT_BUS_NAME" } as const;
 export const documentsBucket = { id: "documents", envVar: "DOCUMENTS_BUCKET" } as const;
+
+/** Every service's domain events (their sources share the prefix), to the webhook dispatcher's queue. */
+export const webhookEventsRule = {
+  id: "webhook-events",
+  sourcePrefix: DOMAIN_EVENT_SOURCE_PREFIX,
+  queue: webhookEventsQueue,
+} as const satisfies BusRuleSpec;
 
 /** Number of partitions of a due index (the clocks'); spreads a large run over keys. */
 export const DUE_INDEX_SHARDS = 4;

@@ -6,12 +6,10 @@ import { billingJobsQueue, resourceName } from "#shared/platform/resources.js";
 import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
 import { CatalogStore, ConcurrentChangeError, ItemTooLargeError } from "#shared/store/catalog-store.js";
 import { apiKeyResolver, OrganizationStore } from "#shared/store/organization-store.js";
-import { SigningKeyStore } from "#shared/store/signing-key-store.js";
 import * as addOns from "../add-ons/add-on-routes.js";
 import * as metrics from "../billable-metrics/billable-metric-routes.js";
 import type { CatalogDeps } from "../catalog-deps.js";
 import * as customers from "../customers/customer-routes.js";
-import { catalogEventPublisher } from "../events/catalog-publisher.js";
 import * as organizations from "../organizations/organization-routes.js";
 import * as plans from "../plans/plan-routes.js";
 import type { CatalogRoute } from "../routes.js";
@@ -19,18 +17,13 @@ import * as subscriptions from "../subscriptions/subscription-routes.js";
 import * as taxes from "../taxes/tax-routes.js";
 import * as webhooks from "../webhook-endpoints/webhook-endpoint-routes.js";
 
-interface HandlerDeps extends CatalogDeps {
-  readonly signingKeys: SigningKeyStore;
-}
-
-let built: HandlerDeps | undefined;
+let built: CatalogDeps | undefined;
 
 /** Built on first use, so resource names come from the environment the function runs in. */
-function deps(): HandlerDeps {
+function deps(): CatalogDeps {
   built ??= {
     catalog: new CatalogStore(),
     organizations: new OrganizationStore(),
-    signingKeys: new SigningKeyStore(),
     notifyInvoicing: async (changes: readonly SubscriptionChanged[]) => {
       await enqueueMessages(
         sqsClient(),
@@ -38,7 +31,6 @@ function deps(): HandlerDeps {
         changes.map((change) => JSON.stringify(change)),
       );
     },
-    publish: catalogEventPublisher(),
   };
   return built;
 }
@@ -74,8 +66,6 @@ const routes: Record<CatalogRoute, RouteHandler> = {
   "GET /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.getWebhookEndpoint(r, deps().catalog),
   "PUT /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.updateWebhookEndpoint(r, deps().catalog),
   "DELETE /api/v1/webhook_endpoints/{lago_id}": (r) => webhooks.deleteWebhookEndpoint(r, deps().catalog),
-  "GET /api/v1/webhooks/public_key": () => webhooks.webhookPublicKey(deps().signingKeys),
-  "GET /api/v1/webhooks/json_public_key": () => webhooks.webhookJsonPublicKey(deps().signingKeys),
   "POST /api/v1/taxes": (r) => taxes.createTax(r, deps().catalog),
   "GET /api/v1/taxes": (r) => taxes.listTaxes(r, deps().catalog),
   "GET /api/v1/taxes/{code}": (r) => taxes.getTax(r, deps().catalog),

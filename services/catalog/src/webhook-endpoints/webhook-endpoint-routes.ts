@@ -3,10 +3,9 @@ import type { WebhookEndpoint } from "#shared/domain/catalog.js";
 import { type ApiRequest, rootParam } from "#shared/platform/http/api-handler.js";
 import { notFound } from "#shared/platform/http/errors.js";
 import { pageOf, paginate } from "#shared/platform/http/pagination.js";
-import { type HttpResponse, ok, text } from "#shared/platform/http/responses.js";
+import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
-import type { SigningKeyStore } from "#shared/store/signing-key-store.js";
 import { text as boundedText, codeList, MAX_EVENT_TYPES, MAX_NAME_LENGTH } from "../catalog-limits.js";
 import { newestFirst, patch, webhookUrl } from "../shared-schemas.js";
 import { checkWebhookEndpointAllowed, newWebhookEndpoint } from "./add-webhook-endpoint.js";
@@ -65,14 +64,4 @@ export async function listWebhookEndpoints(request: ApiRequest, store: CatalogSt
   const endpoints = (await store.listWebhookEndpoints(request.organization.id)).sort(newestFirst);
   const { items, meta } = paginate(endpoints, pageOf(request.query));
   return ok({ webhook_endpoints: items.map(serializeWebhookEndpoint), meta });
-}
-
-/** GET /webhooks/public_key: the PEM of the key verifying `jwt` signatures, base64-encoded, as text. */
-export async function webhookPublicKey(keys: SigningKeyStore): Promise<HttpResponse> {
-  return text(200, Buffer.from((await keys.keyPair()).publicKeyPem).toString("base64"));
-}
-
-/** GET /webhooks/json_public_key: the same key, in JSON. */
-export async function webhookJsonPublicKey(keys: SigningKeyStore): Promise<HttpResponse> {
-  return ok({ webhook: { public_key: Buffer.from((await keys.keyPair()).publicKeyPem).toString("base64") } });
 }

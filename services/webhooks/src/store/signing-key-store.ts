@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { documentClient } from "../platform/aws-clients.js";
-import { billingTable, resourceName } from "../platform/resources.js";
-import { isConditionFailure } from "./errors.js";
+import { documentClient } from "#shared/platform/aws-clients.js";
+import { resourceName, webhooksTable } from "#shared/platform/resources.js";
+import { isConditionFailure } from "#shared/store/errors.js";
 
 export interface SigningKeyPair {
   readonly publicKeyPem: string;
@@ -19,7 +19,7 @@ export class SigningKeyStore {
 
   constructor(
     private readonly client: DynamoDBDocumentClient = documentClient(),
-    private readonly table: string = resourceName(billingTable),
+    private readonly table: string = resourceName(webhooksTable),
   ) {}
 
   private static readonly KEY = { pk: "deployment", sk: "webhook_signing_key" };
