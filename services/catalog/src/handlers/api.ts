@@ -10,6 +10,7 @@ import * as addOns from "../add-ons/add-on-routes.js";
 import * as metrics from "../billable-metrics/billable-metric-routes.js";
 import type { CatalogDeps } from "../catalog-deps.js";
 import * as customers from "../customers/customer-routes.js";
+import { catalogEventPublisher } from "../events/catalog-publisher.js";
 import * as organizations from "../organizations/organization-routes.js";
 import * as plans from "../plans/plan-routes.js";
 import type { CatalogRoute } from "../routes.js";
@@ -31,6 +32,7 @@ function deps(): CatalogDeps {
         changes.map((change) => JSON.stringify(change)),
       );
     },
+    publish: catalogEventPublisher(),
   };
   return built;
 }
