@@ -28,6 +28,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
@@ -35,6 +36,7 @@ import type { IndexSpec, QueueSpec, TableSpec } from "../shared/src/platform/res
 import {
   acknowledgeApiKeyAuth,
   acknowledgeGrantWildcards,
+  acknowledgeManualRotation,
   acknowledgeRuntimePin,
   acknowledgeSchedulerDeadLetterQueue,
 } from "./stack/nag-suppressions.js";
@@ -80,6 +82,8 @@ export class BillingStack extends Stack {
   readonly eventBus: events.EventBus;
   readonly documentsBucket: s3.Bucket;
   readonly alarmTopic: sns.Topic;
+  /** Secrets the functions read (the Stripe account's keys), set by the operator after deploying. */
+  readonly secrets = new Map<string, secretsmanager.Secret>();
 
   constructor(scope: Construct, id: string, props: BillingStackProps = {}) {
     super(scope, id, props);
@@ -91,6 +95,13 @@ export class BillingStack extends Stack {
       description: "Billing domain events (invoice created, finalized, payment status changed)",
     });
     this.documentsBucket = this.createDocumentsBucket();
+    for (const spec of resources.secrets) {
+      const secret = new secretsmanager.Secret(this, `Secret${pascal(spec.id)}`, {
+        description: spec.description,
+      });
+      acknowledgeManualRotation(secret);
+      this.secrets.set(spec.id, secret);
+    }
     for (const rule of resources.busRules) {
       // Every event whose source starts with the prefix, whichever service published it.
       new events.Rule(this, `Rule${pascal(rule.id)}`, {
@@ -263,6 +274,14 @@ export class BillingStack extends Stack {
       if (spec.documents === "readWrite") this.documentsBucket.grantReadWrite(fn);
       else this.documentsBucket.grantRead(fn);
       fn.addEnvironment(resources.documentsBucket.envVar, this.documentsBucket.bucketName);
+    }
+    for (const secretSpec of spec.secrets ?? []) {
+      const secret = this.secrets.get(secretSpec.id);
+      if (!secret) throw new Error(`Secret ${secretSpec.id} is not created`);
+      // Read once per container and kept in memory only; never passed as a value in the environment.
+      secret.grantRead(fn);
+      // Its ARN: Secrets Manager finds a secret by it, and it names no other.
+      fn.addEnvironment(secretSpec.envVar, secret.secretArn);
     }
     if (spec.consumes) {
       const consumer = spec.consumes;

@@ -7,7 +7,7 @@
 import { aggregateRoutes } from "../services/aggregate/src/routes.js";
 import { catalogRoutes } from "../services/catalog/src/routes.js";
 import { ingestRoutes } from "../services/ingest/src/routes.js";
-import { invoicingRoutes } from "../services/invoicing/src/routes.js";
+import { invoicingRoutes, stripeWebhookRoutes } from "../services/invoicing/src/routes.js";
 import { webhooksRoutes } from "../services/webhooks/src/routes.js";
 import {
   billingJobsQueue,
@@ -20,6 +20,8 @@ import {
   eventsTable,
   invoicingTable,
   type QueueSpec,
+  type SecretSpec,
+  stripeSecret,
   type TableSpec,
   usageTable,
   webhookDeliveriesQueue,
@@ -60,6 +62,8 @@ export interface FunctionSpec {
   readonly deadLettersTo?: readonly QueueSpec[];
   /** Signs webhooks: told the API's URL (`LAGO_API_URL`), the issuer of jwt signatures. */
   readonly signsWebhooks?: boolean;
+  /** Secrets it reads (granted read, named to it in their `envVar`). */
+  readonly secrets?: readonly SecretSpec[];
 }
 
 /** `$default` catches every request no route matches, so unknown paths get Lago's 404 body. */
@@ -67,9 +71,6 @@ export const DEFAULT_ROUTE = "$default";
 
 /** How often the billing clock runs; 15 minutes bills every IANA offset within 15 minutes. */
 export const BILLING_CLOCK_MINUTES = 15;
-
-/** `events.errors` is Lago's hourly report; a run covers the last closed hours not reported yet. */
-export const EVENTS_ERRORS_MINUTES = 60;
 
 /**
  * The webhooks service: every domain event reaches the dispatcher's queue by a bus rule, the
@@ -179,8 +180,6 @@ export const functions: readonly FunctionSpec[] = [
     tables: [[billingTable, "readWrite"]],
     // Subscription changes are told to invoicing (a termination's final invoice is made at once).
     sendsTo: [billingJobsQueue],
-    // customer.* and subscription.* events, owed in the write of their change.
-    publishesDomainEvents: true,
   },
   {
     id: "catalog-clock",
@@ -191,19 +190,6 @@ export const functions: readonly FunctionSpec[] = [
     scheduled: { everyMinutes: BILLING_CLOCK_MINUTES },
     tables: [[billingTable, "readWrite"]],
     sendsTo: [billingJobsQueue],
-    // The events its transitions owe, and any a request's change left owed.
-    publishesDomainEvents: true,
-  },
-  {
-    id: "aggregate-event-errors",
-    description: "Hourly events.errors: each organization's events of the hour just closed that Lago reports",
-    entry: "services/aggregate/src/handlers/event-errors-clock.ts",
-    memoryMiB: 256,
-    timeoutSeconds: 120,
-    scheduled: { everyMinutes: EVENTS_ERRORS_MINUTES },
-    // Reads the hour's notes and error records; marks each organization's hour reported.
-    tables: [[eventsTable, "readWrite"]],
-    publishesDomainEvents: true,
   },
   {
     id: "invoicing-api",
@@ -225,6 +211,26 @@ export const functions: readonly FunctionSpec[] = [
     // A download asks the documents renderer for an invoice's PDF; invoices show it presigned.
     sendsTo: [documentsQueue],
     documents: "read",
+    // A finalization collects the invoice's payment (Stripe), as retry_payment does.
+    secrets: [stripeSecret],
+  },
+  {
+    id: "invoicing-stripe-webhooks",
+    description:
+      "Stripe's webhooks: a verified payment_intent.succeeded or payment_failed settles its invoice",
+    entry: "services/invoicing/src/handlers/stripe-webhooks.ts",
+    memoryMiB: 512,
+    timeoutSeconds: 10,
+    routes: stripeWebhookRoutes,
+    tables: [
+      [billingTable, "read"],
+      [invoicingTable, "readWrite"],
+      [eventsTable, "read"],
+      [usageTable, "read"],
+    ],
+    publishesDomainEvents: true,
+    documents: "read",
+    secrets: [stripeSecret],
   },
   {
     id: "invoicing-clock",
@@ -268,6 +274,8 @@ export const functions: readonly FunctionSpec[] = [
     sendsTo: [billingJobsQueue],
     // The invoices its events carry show their PDF's presigned URL.
     documents: "read",
+    // A finalization collects the invoice's payment (Stripe).
+    secrets: [stripeSecret],
   },
   {
     id: "documents-renderer",
@@ -284,6 +292,8 @@ export const functions: readonly FunctionSpec[] = [
     ],
     publishesDomainEvents: true,
     documents: "readWrite",
+    // Publishing an invoice's events carries out the collection its finalization owes.
+    secrets: [stripeSecret],
   },
   ...webhookFunctions,
 ];
@@ -301,6 +311,7 @@ export const resources = {
   ],
   eventBus,
   documentsBucket,
+  secrets: [stripeSecret],
 } as const;
 
 /** Every public route key with the function serving it. */

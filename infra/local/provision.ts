@@ -3,6 +3,7 @@
  * LocalStack), with the same keys, indexes and redrive policies the CDK stack declares.
  * Idempotent: what already exists is kept, so a persistent LocalStack can be reused.
  */
+
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -20,6 +21,12 @@ import {
   ResourceAlreadyExistsException,
 } from "@aws-sdk/client-eventbridge";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  ResourceExistsException as SecretsResourceExistsException,
+} from "@aws-sdk/client-secrets-manager";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { QueueSpec, TableSpec } from "../../shared/src/platform/resources.js";
 import { resources } from "../wiring.js";
@@ -117,6 +124,30 @@ async function provisionQueue(sqs: SQSClient, spec: QueueSpec, prefix: string): 
   return { spec, url: queue.QueueUrl as string, deadLetterUrl };
 }
 
+/**
+ * The Stripe account the local runtime uses: `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` when
+ * set (a Stripe test account), else test values for a stand-in of Stripe (`STRIPE_API_URL`).
+ */
+export function localStripeAccount(): { secret_key: string; webhook_secret: string } {
+  return {
+    secret_key: process.env.STRIPE_SECRET_KEY || "sk_test_local_stand_in",
+    webhook_secret: process.env.STRIPE_WEBHOOK_SECRET || "whsec_local_stand_in",
+  };
+}
+
+/** Creates the secret `name` holding `value` as JSON, or sets its value if it exists. */
+async function provisionSecret(name: string, value: unknown): Promise<void> {
+  const secrets = new SecretsManagerClient({});
+  try {
+    await secrets.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(value) }));
+  } catch (error) {
+    if (!(error instanceof SecretsResourceExistsException)) throw error;
+    await secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(value) }));
+  } finally {
+    secrets.destroy();
+  }
+}
+
 /** Provisions every resource of the wiring under `prefix` and says how to name them to handlers. */
 export async function provisionResources(prefix: string): Promise<Provisioned> {
   const dynamo = new DynamoDBClient({});
@@ -173,6 +204,11 @@ export async function provisionResources(prefix: string): Promise<Provisioned> {
       if (!/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(error.name)) throw error;
     });
     environment[resources.documentsBucket.envVar] = bucket;
+    for (const spec of resources.secrets) {
+      const name = `${prefix}-${spec.id}`;
+      await provisionSecret(name, localStripeAccount());
+      environment[spec.envVar] = name;
+    }
     return { environment, queues };
   } finally {
     dynamo.destroy();

@@ -31,6 +31,16 @@ export function acknowledgeApiKeyAuth(route: HttpRoute): void {
   });
 }
 
+/** The Stripe account's keys are Stripe's to roll: the operator rolls them there and stores them here. */
+export function acknowledgeManualRotation(secret: IConstruct): void {
+  Validations.of(defaultChild(secret)).acknowledge({
+    id: "AwsSolutions-SMG4",
+    reason:
+      "The secret holds a Stripe account's API key and webhook signing secret, which only Stripe's dashboard " +
+      "can roll; a rotation Lambda cannot make new ones. The operator rolls them at Stripe and updates the secret.",
+  });
+}
+
 /** nodejs24.x exists; the code targets and is tested on Node 22. */
 export function acknowledgeRuntimePin(fn: IFunction): void {
   Validations.of(defaultChild(fn)).acknowledge({

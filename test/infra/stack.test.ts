@@ -107,6 +107,7 @@ function expectedEnvVarNames(spec: FunctionSpec): string[] {
     ...(spec.documents ? [resources.documentsBucket.envVar] : []),
     ...(spec.deadLettersTo ?? []).map((queue) => queue.deadLetterEnvVar as string),
     ...(spec.signsWebhooks ? ["LAGO_API_URL"] : []),
+    ...(spec.secrets ?? []).map((secret) => secret.envVar),
   ].sort();
 }
 
@@ -156,6 +157,9 @@ describe("functions", () => {
       }
       if (spec.documents)
         expect(variables[resources.documentsBucket.envVar]).toEqual(ref(stack.documentsBucket));
+      // A secret is named, never given: its value is read from Secrets Manager at run time.
+      for (const secret of spec.secrets ?? [])
+        expect(variables[secret.envVar]).toEqual(ref(stack.secrets.get(secret.id) as never));
     },
   );
 

@@ -22,3 +22,6 @@ export const invoicingRoutes = [
 ] as const;
 
 export type InvoicingRoute = (typeof invoicingRoutes)[number];
+
+/** Stripe's webhooks, public (signed by Stripe, no API key), served by a function of their own. */
+export const stripeWebhookRoutes = ["POST /webhooks/stripe/{organization_id}"] as const;

@@ -233,6 +233,23 @@ export const queues = [
 export const eventBus = { id: "domain-events", envVar: "EVENT_BUS_NAME" } as const;
 export const documentsBucket = { id: "documents", envVar: "DOCUMENTS_BUCKET" } as const;
 
+/** A secret in Secrets Manager; functions that read it get its name in `envVar`. */
+export interface SecretSpec {
+  readonly id: string;
+  readonly envVar: string;
+  readonly description: string;
+}
+
+/**
+ * The deployment's Stripe account (one per deployment): JSON `{ "secret_key", "webhook_secret" }`,
+ * read by the functions that collect payments or take Stripe's webhooks.
+ */
+export const stripeSecret = {
+  id: "stripe",
+  envVar: "STRIPE_SECRET_NAME",
+  description: "Stripe account: secret API key and webhook signing secret",
+} as const satisfies SecretSpec;
+
 /** Every service's domain events (their sources share the prefix), to the webhook dispatcher's queue. */
 export const webhookEventsRule = {
   id: "webhook-events",

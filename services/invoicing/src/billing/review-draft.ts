@@ -4,6 +4,7 @@ import { type ApplicableGracePeriod, draftAction } from "#shared/domain/invoices
 import { finalizeInvoice } from "../invoices/finalize-invoice.js";
 import { publishInvoiceEvents } from "../invoices/publish-invoice-events.js";
 import { type InvoiceChangeDeps, refreshDraft } from "../invoices/refresh-draft.js";
+import { collectOwedPayment } from "../payments/collect-owed-payment.js";
 import { owedEvents } from "../store/invoice-store.js";
 import type { BillingDeps } from "./close-due-periods.js";
 
@@ -52,5 +53,9 @@ export async function reviewDraft(deps: InvoiceChangeDeps, job: DraftDue): Promi
     return;
   }
   if (owedEvents(stored).length > 0) await publishInvoiceEvents(deps, organizationId, invoiceId);
-  else await deps.invoices.leaveDraftIndex(organizationId, invoiceId, stored);
+  else if (stored.paymentCollectionOwed) {
+    // Its finalization's collection did not run (a crash after it): it runs now, once.
+    if (await collectOwedPayment(deps, stored, (deps.clock ?? Date.now)()))
+      await publishInvoiceEvents(deps, organizationId, invoiceId);
+  } else await deps.invoices.leaveDraftIndex(organizationId, invoiceId, stored);
 }

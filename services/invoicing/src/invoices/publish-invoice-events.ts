@@ -3,6 +3,7 @@ import { stableUuid } from "#shared/platform/ids.js";
 import type { Corrected, LagoShape } from "#shared/serializers/lago-shape.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 import type { DomainEventPublisher } from "../billing/domain-events.js";
+import { collectOwedPayment, type OwedCollectionDeps } from "../payments/collect-owed-payment.js";
 import {
   type InvoiceStore,
   type OwedEvent,
@@ -14,14 +15,16 @@ import {
 import { type EmbedSources, invoiceEmbeds } from "./invoice-embeds.js";
 import { serializeInvoice } from "./serialize.js";
 
-export interface EventPublication {
+export interface EventPublication extends Omit<OwedCollectionDeps, "catalog" | "invoices"> {
   /** Read only: what the payload embeds (customer, subscriptions), as the API shows them. */
-  readonly catalog: EmbedSources["catalog"];
+  readonly catalog: EmbedSources["catalog"] & OwedCollectionDeps["catalog"];
   readonly organizations: Pick<OrganizationStore, "get">;
+  /** Its payment's collection, owed by a finalization, is carried out once its events are out. */
   readonly invoices: Pick<
     InvoiceStore,
     "claimPublication" | "markEventPublished" | "releasePublication" | "leaveDraftIndex"
-  >;
+  > &
+    OwedCollectionDeps["invoices"];
   readonly publish: DomainEventPublisher;
   /** Wall clock for publication leases only. */
   readonly clock?: () => number;
@@ -125,6 +128,18 @@ export async function publishInvoiceEvents(
     // A lease that ran out is someone else's now, and so is what is left to publish.
     if (!released) return published;
     if (owedEvents(released.invoice).length === 0) {
+      if (released.invoice.paymentCollectionOwed) {
+        // Its finalization owes its payment's collection; what that owes is published next. A
+        // collection that cannot be made now (the provider unreachable) stays owed, and the
+        // invoice in the drafts index, for the billing clock's next run: the change it follows
+        // is made and told, and is not undone by it.
+        try {
+          if (await collectOwedPayment(deps, released.invoice, clock())) continue;
+        } catch {
+          // Owed still (see above).
+        }
+        return published;
+      }
       // No invoice but a draft rests in the drafts index; an unsettled one in the overdue partitions.
       const standing = released.invoice;
       if (standing.status !== "draft" && released.duePk !== restingPlace(standing)?.duePk)

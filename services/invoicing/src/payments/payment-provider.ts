@@ -1,35 +1,62 @@
 /**
  * The port through which invoicing collects an invoice's payment from its customer's payment
- * provider (`POST /invoices/{id}/retry_payment`). Each provider is an adapter; the only one now is
- * `none`, for customers without a provider (the catalog keeps none yet: customers answer
- * `payment_provider: null`). Stripe and others come as adapters of this port.
+ * provider: once a finalization owes it (`collect-owed-payment.ts`) and at
+ * `POST /invoices/{id}/retry_payment`. Each provider is an adapter: **manual** for customers
+ * without a provider (their payments are recorded by `POST /payments`), **stripe**
+ * (`providers/stripe.ts`) for customers whose `billing_configuration.payment_provider` is stripe.
  */
 import type { Customer } from "#shared/domain/catalog.js";
 import type { Invoice } from "#shared/domain/invoice.js";
 import type { PaymentFailureRecord } from "../store/invoice-store.js";
+import type { ProviderPaymentDetails } from "../store/payment-store.js";
+import { stripePaymentProvider } from "./providers/stripe.js";
+
+/** A payment the provider took, in the invoice's currency and our minor units. */
+export interface ProviderPayment extends ProviderPaymentDetails {
+  readonly amountCents: number;
+}
 
 export type CollectionOutcome =
-  /** The provider took the payment request; its outcome comes later (a provider's webhook). */
-  | { readonly kind: "started" }
-  /** It could not even start: kept on the invoice, and told by `invoice.payment_failure`. */
-  | { readonly kind: "failed"; readonly failure: PaymentFailureRecord };
+  /** The provider took the payment request; its outcome comes later (the provider's webhook). */
+  | { readonly kind: "started"; readonly providerPaymentId: string }
+  /** The provider took the payment at once. */
+  | { readonly kind: "succeeded"; readonly payment: ProviderPayment }
+  /**
+   * It failed: kept on the invoice and told by `invoice.payment_failure`; `marksFailed` when the
+   * invoice's payment status becomes `failed` (a provider's refusal; not the lack of a provider).
+   */
+  | { readonly kind: "failed"; readonly failure: PaymentFailureRecord; readonly marksFailed: boolean }
+  /**
+   * Nothing to collect with (no customer at the provider, no payment method, an amount the
+   * provider takes not): as Lago, nothing happens and nothing is told.
+   */
+  | { readonly kind: "skipped" };
+
+export interface CollectionRequest {
+  readonly invoice: Invoice;
+  /** The invoice's customer as the catalog has it now; undefined if it is gone. */
+  readonly customer: Customer | undefined;
+  /** The same for every call of one collection (the provider's idempotency key). */
+  readonly key: string;
+  /** The organization's name: Lago's payment description is "<billing entity> - Invoice <number>". */
+  readonly organizationName: string;
+}
 
 export interface PaymentProvider {
-  /**
-   * Asks the provider to collect what is due on `invoice`. `attemptKey` is the same for every
-   * call of one attempt (a provider's idempotency key), so a repeated call never charges twice.
-   */
-  collect(invoice: Invoice, customer: Customer | undefined, attemptKey: string): Promise<CollectionOutcome>;
+  /** Asks the provider to collect what is due on the invoice; a repeated call never charges twice. */
+  collect(request: CollectionRequest): Promise<CollectionOutcome>;
 }
 
 /**
- * No provider: nothing can be collected. Lago sends `invoice.payment_failure` with
- * `error_details: { code: "customer_must_have_payment_provider" }` and no provider fields.
+ * Manual: nothing can be collected. At `retry_payment` Lago sends `invoice.payment_failure` with
+ * `error_details: { code: "customer_must_have_payment_provider" }` and no provider fields, and the
+ * payment status stays as it is; a finalization collects nothing for such a customer.
  */
-export const noPaymentProvider: PaymentProvider = {
+export const manualPaymentProvider: PaymentProvider = {
   async collect() {
     return {
       kind: "failed",
+      marksFailed: false,
       failure: {
         paymentProvider: null,
         paymentProviderCode: null,
@@ -41,7 +68,13 @@ export const noPaymentProvider: PaymentProvider = {
   },
 };
 
-/** The adapter of a customer's provider: `none` for every customer until providers are kept. */
-export function paymentProviderOf(_customer: Customer | undefined): PaymentProvider {
-  return noPaymentProvider;
+let stripe: PaymentProvider | undefined;
+
+/** The adapter of a customer's provider: Stripe for a Stripe customer, else manual. */
+export function paymentProviderOf(customer: Customer | undefined): PaymentProvider {
+  if (customer?.paymentProvider?.provider === "stripe") {
+    stripe ??= stripePaymentProvider();
+    return stripe;
+  }
+  return manualPaymentProvider;
 }

@@ -1,7 +1,6 @@
-import { stableUuid } from "#shared/platform/ids.js";
+import { collectionKey } from "#shared/domain/invoices/payment-collection.js";
 import { publishInvoiceEvents } from "../invoices/publish-invoice-events.js";
-import { InvoiceContendedError } from "../store/invoice-store.js";
-import { type PaymentProvider, paymentProviderOf } from "./payment-provider.js";
+import { type CollectionDeps, collectInvoicePayment } from "./collect-invoice-payment.js";
 import type { PaymentDeps } from "./record-payment.js";
 
 export type RetryPaymentOutcome =
@@ -12,9 +11,6 @@ export type RetryPaymentOutcome =
     }
   | { readonly kind: "not_found" };
 
-/** Attempts of recording a collection's end while payments keep moving the invoice's event sequence. */
-const MAX_END_ATTEMPTS = 8;
-
 /**
  * `POST /invoices/{id}/retry_payment` at `nowMs` (epoch ms of the request), as Lago's
  * `Invoices::Payments::RetryService`: a draft, a voided invoice or one already paid is 405
@@ -23,14 +19,14 @@ const MAX_END_ATTEMPTS = 8;
  * One collection at a time: the attempt is claimed on the invoice first, by a conditional write
  * (a lease of 15 minutes), so of concurrent retries one collects and the others answer 405
  * `payment_processor_is_currently_handling_payment`, as Lago does while a payment is being
- * processed. The collection's end releases the claim, and a failure (no provider) is kept on the
- * invoice with `invoice.payment_failure` owed in the same write, published once. A retry that dies
- * between the claim and its end leaves the claim to run out; nothing is owed twice.
+ * processed. A collection the provider answers later (its webhook) keeps the claim until then;
+ * any other end releases it, and a failure is kept on the invoice with `invoice.payment_failure`
+ * owed in the same write, published once. Each attempt has its own idempotency key at the
+ * provider. A retry that dies between the claim and its end leaves the claim to run out; nothing
+ * is owed twice.
  */
 export async function retryInvoicePayment(
-  deps: PaymentDeps & {
-    readonly provider?: (customer: Parameters<typeof paymentProviderOf>[0]) => PaymentProvider;
-  },
+  deps: PaymentDeps & Pick<CollectionDeps, "provider" | "collections">,
   organizationId: string,
   invoiceId: string,
   nowMs: number,
@@ -47,24 +43,14 @@ export async function retryInvoicePayment(
       return { kind: "refused", code: "invalid_status" };
     return { kind: "refused", code: "payment_processor_is_currently_handling_payment" };
   }
-  const customer = await deps.catalog.getCustomer(organizationId, stored.externalCustomerId);
-  const provider = (deps.provider ?? paymentProviderOf)(customer);
-  const outcome = await provider.collect(
-    stored,
-    customer?.id === stored.customerId ? customer : undefined,
-    stableUuid("invoice-payment-attempt", invoiceId, String(claim.attempt)),
+  const claimed = { ...stored, collectionLeaseUntil: claim.leaseUntil };
+  const owes = await collectInvoicePayment(
+    deps,
+    claimed,
+    claim,
+    collectionKey(invoiceId, { kind: "retry", attempt: claim.attempt }),
+    new Date(nowMs).toISOString(),
   );
-  const failure = outcome.kind === "failed" ? outcome.failure : null;
-  for (let attempt = 0; attempt < MAX_END_ATTEMPTS; attempt++) {
-    const read = attempt === 0 ? stored : await deps.invoices.get(organizationId, invoiceId);
-    if (!read) return { kind: "started" };
-    if (await deps.invoices.endCollection(read, claim.leaseUntil, failure)) {
-      if (failure) await publishInvoiceEvents(deps, organizationId, invoiceId);
-      return { kind: "started" };
-    }
-    // The lease was lost (it ran out and another retry took over): that one records its own end.
-    const again = await deps.invoices.get(organizationId, invoiceId);
-    if (again?.collectionLeaseUntil !== claim.leaseUntil) return { kind: "started" };
-  }
-  throw new InvoiceContendedError(invoiceId);
+  if (owes) await publishInvoiceEvents(deps, organizationId, invoiceId);
+  return { kind: "started" };
 }

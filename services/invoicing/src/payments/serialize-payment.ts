@@ -3,16 +3,17 @@ import { type Corrected, type LagoShape, lagoCurrency } from "#shared/serializer
 import type { ManualPayment } from "../store/payment-store.js";
 
 /**
- * Lago's payment object (`V1::PaymentSerializer`) of a manual payment: no provider, so Lago's nils
+ * Lago's payment object (`V1::PaymentSerializer`): a manual payment has no provider, so Lago's nils
  * where the client types a provider's code, type and customer; Lago's serializer sends no
  * `payment_method_id`.
  */
 type PaymentShape = Corrected<
   LagoShape<PaymentObject, "payment_method_id">,
   {
-    payment_provider_code: null;
-    payment_provider_type: null;
-    provider_customer_id: null;
+    payment_provider_code: string | null;
+    payment_provider_type: "stripe" | null;
+    provider_customer_id: string | null;
+    reference: string | null;
   }
 >;
 
@@ -32,13 +33,13 @@ export function serializePayment(payment: ManualPayment): PaymentShape {
     amount_currency: lagoCurrency(payment.currency),
     status: "succeeded",
     payment_status: "succeeded",
-    type: "manual",
-    reference: payment.reference,
-    payment_provider_code: null,
-    payment_provider_type: null,
+    type: payment.provider ? "provider" : "manual",
+    reference: payment.provider ? null : payment.reference,
+    payment_provider_code: payment.provider?.code ?? null,
+    payment_provider_type: payment.provider?.provider ?? null,
     external_payment_id: null,
-    provider_payment_id: null,
-    provider_customer_id: null,
+    provider_payment_id: payment.provider?.providerPaymentId ?? null,
+    provider_customer_id: payment.provider?.providerCustomerId ?? null,
     next_action: {},
     created_at: iso8601(new Date(payment.createdAt).toISOString()),
   };

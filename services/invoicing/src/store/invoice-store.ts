@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Invoice } from "#shared/domain/invoice.js";
+import { owesCollectionOnceFinalized } from "#shared/domain/invoices/payment-collection.js";
 import { awaitsOverdue, overdueFrom } from "#shared/domain/invoices/payment-overdue.js";
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { invoicingTable, resourceName } from "#shared/platform/resources.js";
@@ -80,6 +81,15 @@ export interface StoredInvoice extends Invoice {
   readonly paymentAttempts?: number;
   /** Why its last collection failed. */
   readonly lastPaymentFailure?: PaymentFailureRecord;
+  /**
+   * Its finalization owes the collection of its payment (Lago collects once it finalizes): written
+   * with the finalization, so a crash after it loses no collection; carried out by whoever handles
+   * the invoice next (`payments/collect-owed-payment.ts`), and the invoice waits in the drafts index
+   * until then.
+   */
+  readonly paymentCollectionOwed?: boolean;
+  /** The provider's payment (a Stripe PaymentIntent) of the collection holding the lease. */
+  readonly collectionPaymentId?: string;
   /** The documents bucket's key of its PDF, once rendered and stored (`POST /invoices/{id}/download`). */
   readonly fileKey?: string;
 }
@@ -95,6 +105,8 @@ const STORE_ATTRIBUTES = new Set<string>([
   "collectionLeaseUntil",
   "paymentAttempts",
   "lastPaymentFailure",
+  "paymentCollectionOwed",
+  "collectionPaymentId",
   "fileKey",
 ]);
 
@@ -319,6 +331,7 @@ export class InvoiceStore {
       gsi1sk: InvoiceStore.listSortKey(invoice),
       ...listIndexAttributes(invoice),
       pendingEvents,
+      ...(owesCollectionOnceFinalized(invoice) ? { paymentCollectionOwed: true } : {}),
       ...(invoice.status === "draft"
         ? { duePk: waitingShard("draft", invoice.id), dueAt: draftSortKey(invoice) }
         : // A one-off invoice is saved by an API call no one retries: it waits with the invoices
@@ -540,7 +553,8 @@ export class InvoiceStore {
       for (const [index, member] of members.entries()) {
         const invoice = finalized[index] as Invoice;
         const pendingEvents = this.owedAfter(member.read, "invoice.created");
-        member.resolve({ changed: true, invoice: { ...invoice, pendingEvents } });
+        const collection = owesCollectionOnceFinalized(invoice) ? { paymentCollectionOwed: true } : {};
+        member.resolve({ changed: true, invoice: { ...invoice, pendingEvents, ...collection } });
       }
       return;
     }
@@ -553,13 +567,14 @@ export class InvoiceStore {
     return {
       TableName: this.table,
       Key: this.key(read.organizationId, read.id),
-      UpdateExpression: `SET ${set.assignments.join(", ")} REMOVE readyToBeRefreshed ADD pendingEvents :created`,
+      UpdateExpression: `SET ${set.assignments.join(", ")}${owesCollectionOnceFinalized(finalized) ? ", paymentCollectionOwed = :collect" : ""} REMOVE readyToBeRefreshed ADD pendingEvents :created`,
       ConditionExpression: asRead.condition,
       ExpressionAttributeNames: { ...set.names, ...asRead.names },
       ExpressionAttributeValues: {
         ...set.values,
         ...asRead.values,
         ":created": new Set(["invoice.created"]),
+        ...(owesCollectionOnceFinalized(finalized) ? { ":collect": true } : {}),
       },
     };
   }
@@ -734,7 +749,7 @@ export class InvoiceStore {
             TableName: this.table,
             Key: this.key(organizationId, id),
             UpdateExpression: "SET duePk = :duePk, dueAt = :dueAt",
-            ConditionExpression: `attribute_not_exists(pendingEvents) AND #status = :status AND paymentStatus = :paymentStatus AND ${InvoiceStore.asRead("paymentOverdue", standing.paymentOverdue)}`,
+            ConditionExpression: `attribute_not_exists(pendingEvents) AND attribute_not_exists(paymentCollectionOwed) AND #status = :status AND paymentStatus = :paymentStatus AND ${InvoiceStore.asRead("paymentOverdue", standing.paymentOverdue)}`,
             ExpressionAttributeNames: { "#status": "status" },
             ExpressionAttributeValues: {
               ":duePk": resting.duePk,
@@ -753,7 +768,7 @@ export class InvoiceStore {
           Key: this.key(organizationId, id),
           UpdateExpression: "REMOVE duePk, dueAt",
           ConditionExpression:
-            "attribute_exists(duePk) AND #status <> :draft AND attribute_not_exists(pendingEvents)",
+            "attribute_exists(duePk) AND #status <> :draft AND attribute_not_exists(pendingEvents) AND attribute_not_exists(paymentCollectionOwed)",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ":draft": "draft" },
         }),

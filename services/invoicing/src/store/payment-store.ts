@@ -7,7 +7,20 @@ import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { queryAll } from "#shared/store/query.js";
 import type { InvoiceStore, RepeatableInvoiceEvent, StoredInvoice } from "./invoice-store.js";
 
-/** A manual payment of one invoice (`POST /payments`), in the invoice's currency. */
+/** A payment taken by a payment provider: which one, and its ids there. */
+export interface ProviderPaymentDetails {
+  readonly provider: "stripe";
+  /** The connection's code (`payment_provider_code`). */
+  readonly code: string;
+  readonly providerCustomerId: string;
+  /** The provider's payment (a Stripe PaymentIntent's id). */
+  readonly providerPaymentId: string;
+}
+
+/**
+ * A payment of one invoice, in the invoice's currency: manual (`POST /payments`), or taken by the
+ * customer's payment provider (`provider`; its reference is the provider's payment id).
+ */
 export interface ManualPayment {
   readonly id: string;
   readonly organizationId: string;
@@ -22,6 +35,7 @@ export interface ManualPayment {
   readonly createdAt: string;
   /** When it was recorded. */
   readonly recordedAt: string;
+  readonly provider?: ProviderPaymentDetails;
 }
 
 export type RecordOutcome =

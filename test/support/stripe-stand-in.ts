@@ -1,0 +1,207 @@
+/**
+ * A stand-in for the few Stripe API endpoints the Stripe adapter calls, served over local HTTP and
+ * driven by the real `stripe` SDK (pointed at it by `STRIPE_API_URL`): customers retrieve and
+ * their payment methods, PaymentIntents create honouring `Idempotency-Key` (the same key answers
+ * the first answer again, as Stripe does). Each Stripe customer says how its payments end:
+ * `succeed` at once, `process` (answered later by a webhook), or `decline` (a card error). Its
+ * webhooks are signed by the SDK's own `webhooks.generateTestHeaderString`.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+
+export type PaymentBehaviour = "succeed" | "process" | "decline";
+
+export interface StandInCustomer {
+  readonly defaultPaymentMethod: string | null;
+  readonly paymentMethods: readonly string[];
+  readonly behaviour: PaymentBehaviour;
+}
+
+/** A PaymentIntent creation as the stand-in received it. */
+export interface ReceivedIntent {
+  readonly idempotencyKey: string | undefined;
+  readonly params: Record<string, unknown>;
+  readonly intent: Record<string, unknown>;
+}
+
+/** Stripe's form encoding (`metadata[key]=v`, `list[0]=v`) back into objects and arrays. */
+export function parseForm(body: string): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    const path = name.split(/\[|\]\[|\]/).filter((part) => part !== "");
+    let node: Record<string, unknown> = root;
+    path.forEach((part, index) => {
+      if (index === path.length - 1) node[part] = value;
+      else {
+        node[part] ??= /^\d+$/.test(path[index + 1] as string) ? [] : {};
+        node = node[part] as Record<string, unknown>;
+      }
+    });
+  }
+  return root;
+}
+
+const readBody = (request: IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => {
+      body += chunk.toString("utf8");
+    });
+    request.on("end", () => resolve(body));
+    request.on("error", reject);
+  });
+
+const DECLINE = {
+  code: "card_declined",
+  decline_code: "generic_decline",
+  message: "Your card was declined.",
+};
+
+export interface StripeStandIn {
+  readonly url: string;
+  /** Every PaymentIntent created (one per idempotency key), in order. */
+  readonly intents: Record<string, unknown>[];
+  /** Every creation request received, replays included. */
+  readonly received: ReceivedIntent[];
+  addCustomer(id: string, customer: StandInCustomer): void;
+  /** A webhook of `type` for the PaymentIntent, as Stripe sends it: its body and signature header. */
+  webhook(
+    intentId: string,
+    type: "payment_intent.succeeded" | "payment_intent.payment_failed",
+    secret: string,
+  ): { payload: string; signature: string };
+  stop(): Promise<void>;
+}
+
+export async function startStripeStandIn(): Promise<StripeStandIn> {
+  const customers = new Map<string, StandInCustomer>();
+  const byKey = new Map<string, { status: number; body: unknown }>();
+  const intents: Record<string, unknown>[] = [];
+  const received: ReceivedIntent[] = [];
+  let sequence = 0;
+
+  const createIntent = (params: Record<string, unknown>): { status: number; body: unknown } => {
+    const customer = customers.get(String(params.customer));
+    if (!customer)
+      return {
+        status: 400,
+        body: {
+          error: { type: "invalid_request_error", code: "resource_missing", message: "No such customer" },
+        },
+      };
+    sequence += 1;
+    const intent: Record<string, unknown> = {
+      id: `pi_stand_in_${sequence}`,
+      object: "payment_intent",
+      amount: Number(params.amount),
+      amount_received: customer.behaviour === "succeed" ? Number(params.amount) : 0,
+      currency: params.currency,
+      customer: params.customer,
+      payment_method: params.payment_method,
+      description: params.description,
+      metadata: params.metadata ?? {},
+      status:
+        customer.behaviour === "succeed"
+          ? "succeeded"
+          : customer.behaviour === "process"
+            ? "processing"
+            : "requires_payment_method",
+      last_payment_error: customer.behaviour === "decline" ? { type: "card_error", ...DECLINE } : null,
+    };
+    intents.push(intent);
+    if (customer.behaviour === "decline")
+      return { status: 402, body: { error: { type: "card_error", ...DECLINE, payment_intent: intent } } };
+    return { status: 200, body: intent };
+  };
+
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const body = await readBody(request);
+      const url = new URL(request.url ?? "/", "http://stand-in");
+      const answer = (status: number, payload: unknown) => {
+        response.writeHead(status, { "content-type": "application/json", "request-id": `req_${sequence}` });
+        response.end(JSON.stringify(payload));
+      };
+      const customerPath = url.pathname.match(/^\/v1\/customers\/([^/]+)(\/payment_methods)?$/);
+      if (request.method === "GET" && customerPath) {
+        const id = decodeURIComponent(customerPath[1] as string);
+        const customer = customers.get(id);
+        if (!customer)
+          return answer(404, {
+            error: {
+              type: "invalid_request_error",
+              code: "resource_missing",
+              message: `No such customer: '${id}'`,
+            },
+          });
+        if (customerPath[2])
+          return answer(200, {
+            object: "list",
+            url: url.pathname,
+            has_more: false,
+            data: customer.paymentMethods.map((pm) => ({ id: pm, object: "payment_method", type: "card" })),
+          });
+        return answer(200, {
+          id,
+          object: "customer",
+          default_source: null,
+          invoice_settings: { default_payment_method: customer.defaultPaymentMethod },
+        });
+      }
+      if (request.method === "POST" && url.pathname === "/v1/payment_intents") {
+        const key = request.headers["idempotency-key"] as string | undefined;
+        const params = parseForm(body);
+        const replay = key ? byKey.get(key) : undefined;
+        const result = replay ?? createIntent(params);
+        if (key && !replay) byKey.set(key, result);
+        received.push({
+          idempotencyKey: key,
+          params,
+          intent: (result.body as { id?: string }).id
+            ? (result.body as Record<string, unknown>)
+            : ((result.body as { error: { payment_intent: Record<string, unknown> } }).error.payment_intent ??
+              {}),
+        });
+        return answer(result.status, result.body);
+      }
+      answer(404, {
+        error: { type: "invalid_request_error", message: `Unrecognized request URL (${url.pathname})` },
+      });
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    intents,
+    received,
+    addCustomer: (id, customer) => customers.set(id, customer),
+    webhook(intentId, type, secret) {
+      const intent = intents.find((candidate) => candidate.id === intentId);
+      if (!intent) throw new Error(`no PaymentIntent ${intentId}`);
+      const object =
+        type === "payment_intent.succeeded"
+          ? { ...intent, status: "succeeded", amount_received: intent.amount, last_payment_error: null }
+          : {
+              ...intent,
+              status: "requires_payment_method",
+              last_payment_error: { type: "card_error", ...DECLINE },
+            };
+      const payload = JSON.stringify({
+        id: `evt_${intentId}_${type}`,
+        object: "event",
+        api_version: "2025-01-01",
+        created: 1_780_000_000,
+        type,
+        livemode: false,
+        pending_webhooks: 1,
+        request: { id: null, idempotency_key: null },
+        data: { object },
+      });
+      return { payload, signature: Stripe.webhooks.generateTestHeaderString({ payload, secret }) };
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
