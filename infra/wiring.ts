@@ -72,6 +72,9 @@ export const DEFAULT_ROUTE = "$default";
 /** How often the billing clock runs; 15 minutes bills every IANA offset within 15 minutes. */
 export const BILLING_CLOCK_MINUTES = 15;
 
+/** `events.errors` is Lago's hourly report; a run covers the last closed hours not reported yet. */
+export const EVENTS_ERRORS_MINUTES = 60;
+
 /**
  * The webhooks service: every domain event reaches the dispatcher's queue by a bus rule, the
  * dispatcher makes one delivery per subscribed endpoint, and the deliverer makes the HTTP attempts.
@@ -180,6 +183,8 @@ export const functions: readonly FunctionSpec[] = [
     tables: [[billingTable, "readWrite"]],
     // Subscription changes are told to invoicing (a termination's final invoice is made at once).
     sendsTo: [billingJobsQueue],
+    // customer.* and subscription.* events, owed in the write of their change.
+    publishesDomainEvents: true,
   },
   {
     id: "catalog-clock",
@@ -190,6 +195,19 @@ export const functions: readonly FunctionSpec[] = [
     scheduled: { everyMinutes: BILLING_CLOCK_MINUTES },
     tables: [[billingTable, "readWrite"]],
     sendsTo: [billingJobsQueue],
+    // The events its transitions owe, and any a request's change left owed.
+    publishesDomainEvents: true,
+  },
+  {
+    id: "aggregate-event-errors",
+    description: "Hourly events.errors: each organization's events of the hour just closed that Lago reports",
+    entry: "services/aggregate/src/handlers/event-errors-clock.ts",
+    memoryMiB: 256,
+    timeoutSeconds: 120,
+    scheduled: { everyMinutes: EVENTS_ERRORS_MINUTES },
+    // Reads the hour's notes and error records; marks each organization's hour reported.
+    tables: [[eventsTable, "readWrite"]],
+    publishesDomainEvents: true,
   },
   {
     id: "invoicing-api",

@@ -6,8 +6,10 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { EventFlawKind } from "../domain/event-errors/events-errors-report.js";
 import type { UsageBucket } from "../domain/pre-aggregation/types.js";
 import type { UsageEvent } from "../domain/usage-event.js";
 import { documentClient } from "../platform/aws-clients.js";
@@ -87,6 +89,29 @@ export interface EventError {
   /** The event's properties as JSON, kept here when the event itself could not be stored. */
   readonly propertiesJson?: string;
 }
+
+/**
+ * An event stored and billed that Lago's hourly `events.errors` still names (its field missing or
+ * not numeric, a filter value its filter does not list), kept for that report.
+ */
+export interface EventFlaw {
+  readonly organizationId: string;
+  readonly transactionId: string;
+  readonly externalSubscriptionId: string;
+  readonly code: string;
+  readonly timestamp: string;
+  readonly receivedAt: string;
+  readonly flaw: EventFlawKind;
+}
+
+/** An organization with reportable errors in one UTC hour, and whether that hour was reported. */
+export interface ErrorHour {
+  readonly organizationId: string;
+  readonly reportedAt: string | null;
+}
+
+/** The items of organizations with reportable errors received in one UTC hour (`hourOf`). */
+const errorHourPk = (hourStartsAt: string) => joinKey("event_errors_hour", hourStartsAt);
 
 /**
  * An event as an item. Properties are kept as their JSON text, not as a DynamoDB map: a map cannot
@@ -303,6 +328,84 @@ export class EventStore {
           kind: "event_error",
           ...error,
         },
+      }),
+    );
+  }
+
+  /** Keeps an event billed with a flaw Lago's `events.errors` reports, keyed by when it was received. */
+  async recordFlaw(flaw: EventFlaw): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: joinKey(flaw.organizationId, "event_flaws"),
+          sk: joinKey(flaw.receivedAt, flaw.externalSubscriptionId, flaw.transactionId),
+          kind: "event_flaw",
+          ...flaw,
+        },
+      }),
+    );
+  }
+
+  /** Events billed with a flaw, received in `[from, to)`. */
+  async flaws(organizationId: string, from: string, to: string): Promise<EventFlaw[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+      ExpressionAttributeValues: { ":pk": joinKey(organizationId, "event_flaws"), ":from": from, ":to": to },
+    });
+    return items
+      .map((item) => withoutStorageAttributes<EventFlaw>(item))
+      .filter((flaw) => flaw.receivedAt < to);
+  }
+
+  /**
+   * Notes that an organization has reportable errors received in these UTC hours, before they are
+   * written: the `events.errors` job then reads only the organizations of each hour, never all of
+   * them. Keyed by the hour (the one item here whose key does not start with the organization: it
+   * holds only the organization's id), written once per delivery unit and hour; rewriting it never
+   * clears the hour's `reportedAt`.
+   */
+  async noteErrorHours(organizationId: string, hours: readonly string[]): Promise<void> {
+    await Promise.all(
+      [...new Set(hours)].map((hour) =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: errorHourPk(hour), sk: keyPart(organizationId) },
+            UpdateExpression: "SET kind = :kind, organizationId = :organizationId, hourStartsAt = :hour",
+            ExpressionAttributeValues: {
+              ":kind": "event_errors_hour",
+              ":organizationId": organizationId,
+              ":hour": hour,
+            },
+          }),
+        ),
+      ),
+    );
+  }
+
+  /** The organizations with reportable errors received in the UTC hour starting at `hourStartsAt`. */
+  async errorHour(hourStartsAt: string): Promise<ErrorHour[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": errorHourPk(hourStartsAt) },
+    });
+    return items.map((item) => ({
+      organizationId: String(item.organizationId),
+      reportedAt: typeof item.reportedAt === "string" ? item.reportedAt : null,
+    }));
+  }
+
+  /** The hour's report for the organization was published. */
+  async markErrorHourReported(hourStartsAt: string, organizationId: string, at: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: errorHourPk(hourStartsAt), sk: keyPart(organizationId) },
+        UpdateExpression: "SET reportedAt = :at",
+        ExpressionAttributeValues: { ":at": at },
       }),
     );
   }

@@ -3,6 +3,7 @@ import type { EventsMessage, MalformedEvent } from "#shared/contracts/events-mes
 import type { PayInAdvanceEvents } from "#shared/contracts/invoicing-messages.js";
 import type { BillableMetric } from "#shared/domain/catalog.js";
 import { planGroupKeys } from "#shared/domain/charge-fees.js";
+import { type EventFlawKind, eventFlaw, hourOf } from "#shared/domain/event-errors/events-errors-report.js";
 import {
   type AggregateTotals,
   bucketKey,
@@ -16,6 +17,7 @@ import type { UsageEvent } from "#shared/domain/usage-event.js";
 import { stringifyJson } from "#shared/platform/json/json-text.js";
 import type {
   EventError,
+  EventFlaw,
   EventPlacement,
   EventStore,
   NotAggregatedReason,
@@ -130,6 +132,19 @@ function errorOf(organizationId: string, event: UsageEvent, reason: NotAggregate
   };
 }
 
+/** The record of an event billed with a flaw, for `events.errors`. */
+function flawOf(organizationId: string, event: UsageEvent, flaw: EventFlawKind): EventFlaw {
+  return {
+    organizationId,
+    transactionId: event.transactionId,
+    externalSubscriptionId: event.externalSubscriptionId,
+    code: event.code,
+    timestamp: event.timestamp,
+    receivedAt: event.receivedAt,
+    flaw,
+  };
+}
+
 /**
  * DynamoDB refused the item itself (too large, an invalid value): retrying can never store it.
  * Throttling, timeouts and every other failure are transient, and fail the message for a retry.
@@ -223,6 +238,13 @@ export async function storeAndAggregate(
   const completedBefore = await deps.events.unitRecorded(organizationId, deliveryUnit);
 
   const rejected = owned.filter((event) => !event.placement.aggregated);
+  // Unknown codes are reported by the hourly `events.errors`: their hours are noted first.
+  await deps.events.noteErrorHours(
+    organizationId,
+    rejected
+      .filter((event) => !event.placement.aggregated && event.placement.reason === "metric_not_found")
+      .map((event) => hourOf(event.receivedAt)),
+  );
   await inBatches(rejected, concurrency, (event) =>
     deps.events.recordError(
       errorOf(
@@ -234,11 +256,14 @@ export async function storeAndAggregate(
   );
 
   const aggregates = new Map<string, Aggregate>();
+  const flawed: EventFlaw[] = [];
   for (const event of owned) {
     const { placement } = event;
     if (!placement.aggregated) continue;
     const metric = await deps.catalog.metric(organizationId, event.code);
     if (!metric) throw new Error(`billable metric ${event.code} disappeared while aggregating`);
+    const flaw = eventFlaw(metric, event);
+    if (flaw) flawed.push(flawOf(organizationId, event, flaw));
     const id = JSON.stringify([
       placement.subscriptionId,
       placement.periodStartsAt,
@@ -261,6 +286,13 @@ export async function storeAndAggregate(
     aggregate.events.push(event);
     aggregates.set(id, aggregate);
   }
+
+  // Billed all the same, as Lago bills them: the hourly `events.errors` names them.
+  await deps.events.noteErrorHours(
+    organizationId,
+    flawed.map((flaw) => hourOf(flaw.receivedAt)),
+  );
+  await inBatches(flawed, concurrency, (flaw) => deps.events.recordFlaw(flaw));
 
   const written = completedBefore
     ? []
