@@ -11,6 +11,7 @@ import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
+import { DocumentFiles, invoiceFileKey } from "../../services/invoicing/src/documents/document-files.js";
 import { handler as documentsRenderer } from "../../services/invoicing/src/handlers/documents-renderer.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
 import type { DocumentMessage } from "../../shared/src/contracts/document-messages.js";
@@ -19,7 +20,7 @@ import { OrganizationStore } from "../../shared/src/store/organization-store.js"
 import { invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import { deliverDocuments } from "../support/invoicing.js";
-import { invoicing, type Published, watchBus } from "../support/payments.js";
+import { clockRun, invoicing, type Published, watchBus } from "../support/payments.js";
 import { sqsEvent } from "../support/sqs-events.js";
 
 let aws: AwsHarness;
@@ -256,6 +257,27 @@ describe("invoice PDFs", () => {
     expect(pages).toBeGreaterThan(1);
     for (let index = 1; index <= 50; index++) expect(text).toContain(`Line ${index} `);
     expect(text).toContain(`Page ${pages} of ${pages}`);
+  });
+
+  it("publishes invoice.generated at the billing clock's next run after a renderer died after its record", async () => {
+    const { apiKey, organizationId } = await organization("Umbrella");
+    const invoice = await oneOff(apiKey, [{ add_on_code: "setup" }]);
+    await eventsOf(invoice.lago_id);
+    // What the renderer does up to its record, and no further (it dies before publishing).
+    const key = invoiceFileKey(organizationId, invoice.lago_id);
+    await new DocumentFiles().put(key, new Uint8Array([37, 80, 68, 70]), `${invoice.number}.pdf`);
+    expect(await new InvoiceStore().recordFile(organizationId, invoice.lago_id, key, AT)).toBe(true);
+    // A second record (a render that raced it) owes nothing more.
+    expect(await new InvoiceStore().recordFile(organizationId, invoice.lago_id, key, AT)).toBe(false);
+    expect((await eventsOf(invoice.lago_id)).map((event) => event.type)).toEqual(["invoice.one_off_created"]);
+
+    await clockRun("2026-03-10T12:15:00.000Z");
+    const events = await eventsOf(invoice.lago_id);
+    expect(events.map((event) => event.type)).toEqual(["invoice.one_off_created", "invoice.generated"]);
+    expect(events[1]?.detail).toMatchObject({ invoice: { file_url: expect.stringContaining(".pdf") } });
+    // Published and out of the owing partitions: the next run publishes nothing.
+    await clockRun("2026-03-10T12:30:00.000Z");
+    expect(await eventsOf(invoice.lago_id)).toHaveLength(2);
   });
 
   it("refuses drafts, voided and unknown invoices with Lago's 404, queueing nothing", async () => {
