@@ -3,7 +3,9 @@
  * counted SDK calls and DynamoDB capacity computed by AWS's rules from item sizes; the one timing
  * (ingest throughput) is the median of several rounds on one core. Nothing here is a test.
  */
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { StoreAndAggregateDeps } from "../services/aggregate/src/events/store-and-aggregate.js";
@@ -18,6 +20,7 @@ import { meterCalls, meterDynamo, newMeter, stubNetwork } from "./meter.js";
 import { payInAdvanceFigures } from "./pay-in-advance.js";
 import { pdfFigures } from "./pdfs.js";
 import { ASSUMED, PRICES } from "./prices.js";
+import { webhookFigures } from "./webhooks.js";
 
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
 // Stubbed clients still resolve a region and credentials before the stub answers.
@@ -284,10 +287,20 @@ if (process.argv[2] === "pdfs") {
 }
 
 // `npm run bench -- ingest` measures the ingest handler only (seconds, not minutes);
-// `npm run bench -- invoicing` the invoicing figures only; `-- pay-in-advance` the instant charges'.
+// `npm run bench -- invoicing` the invoicing figures only; `-- pay-in-advance` the instant charges';
+// `-- webhooks` webhook delivery's.
 const part = process.argv[2];
-const ingestFigures = part === "invoicing" || part === "pay-in-advance" ? undefined : await ingest();
-if (part === "pay-in-advance") {
+const ingestFigures =
+  part === "invoicing" || part === "pay-in-advance" || part === "webhooks" ? undefined : await ingest();
+if (part === "webhooks") {
+  // On an emulator of its own, so its clock run bills its invoices only.
+  const aws = await startAwsHarness();
+  try {
+    await webhookFigures(report);
+  } finally {
+    await aws.stop();
+  }
+} else if (part === "pay-in-advance") {
   const aws = await startAwsHarness();
   try {
     await payInAdvanceFigures(report);
@@ -312,4 +325,9 @@ if (part === "pay-in-advance") {
   } finally {
     await aws.stop();
   }
+  // Webhooks in a process of their own: handlers keep the tables they first used.
+  if (part === undefined)
+    execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "webhooks"], {
+      stdio: "inherit",
+    });
 }
