@@ -79,13 +79,13 @@ function refusal(url: string): string | undefined {
   return protocol === "http:" || protocol === "https:" ? undefined : `refused: ${protocol} is not http(s)`;
 }
 
-async function sign(deps: DeliverDeps, delivery: WebhookDelivery, endpoint: WebhookEndpoint) {
+async function sign(deps: DeliverDeps, delivery: WebhookDelivery, endpoint: WebhookEndpoint, body: string) {
   if (endpoint.signatureAlgo === "hmac") {
     const key = await deps.hmacKey(delivery.organizationId);
     if (key === undefined) return undefined;
-    return hmacSignature(delivery.body, key);
+    return hmacSignature(body, key);
   }
-  return jwtSignature(delivery.body, (await deps.signingKey()).privateKeyPem, deps.issuer);
+  return jwtSignature(body, (await deps.signingKey()).privateKeyPem, deps.issuer);
 }
 
 /** One attempt: the outcome, and whether a failure is final whatever attempts are left. */
@@ -103,7 +103,14 @@ async function attempt(
   const refused = refusal(endpoint.webhookUrl);
   if (refused)
     return { outcome: { kind: "no_answer", error: refused }, final: true, url: endpoint.webhookUrl };
-  const signature = await sign(deps, delivery, endpoint);
+  const body = await deps.deliveries.body(delivery.organizationId, delivery.uniqueKey);
+  if (body === undefined)
+    return {
+      outcome: { kind: "no_answer", error: "webhook body not found" },
+      final: true,
+      url: endpoint.webhookUrl,
+    };
+  const signature = await sign(deps, delivery, endpoint, body);
   if (signature === undefined)
     return {
       outcome: { kind: "no_answer", error: "organization not found" },
@@ -111,7 +118,7 @@ async function attempt(
       url: endpoint.webhookUrl,
     };
   const headers = webhookHeaders(signature, endpoint.signatureAlgo, delivery.uniqueKey);
-  const outcome = await deps.post(endpoint.webhookUrl, headers, delivery.body, deps.timeoutMs);
+  const outcome = await deps.post(endpoint.webhookUrl, headers, body, deps.timeoutMs);
   return { outcome, final: false, url: endpoint.webhookUrl };
 }
 

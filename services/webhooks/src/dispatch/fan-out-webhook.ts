@@ -21,8 +21,8 @@ const awaitsFirstAttempt = (delivery: WebhookDelivery) =>
   delivery.leaseToken === undefined;
 
 /**
- * One domain event to every endpoint of its organization subscribed to its type: one delivery per
- * endpoint, its id derived from (unique key, endpoint), written by a conditional put, so an event
+ * One domain event to every endpoint of its organization subscribed to its type: its body stored
+ * once (the first stored stays), and one delivery per endpoint, its id derived from (unique key, endpoint), written by a conditional put, so an event
  * delivered or published twice makes no second delivery. Each delivery is written pending before
  * its first attempt is queued; a delivery found still pending (the earlier run died before
  * queueing it) is queued again, and a second message for one attempt is dropped by the deliverer's
@@ -40,6 +40,7 @@ export async function fanOutWebhook(
   const endpoints = (await deps.endpoints(envelope.organization_id)).filter((endpoint) =>
     isSubscribed(endpoint, envelope.webhook_type),
   );
+  if (endpoints.length > 0) await deps.deliveries.saveBody(envelope.organization_id, key, body, now);
   let created = 0;
   const toQueue: WebhookDelivery[] = [];
   for (const endpoint of endpoints) {
@@ -51,7 +52,6 @@ export async function fanOutWebhook(
       webhookType: envelope.webhook_type,
       objectType: envelope.object_type,
       uniqueKey: key,
-      body,
       status: "pending",
       series: 0,
       nextAttempt: 1,

@@ -27,7 +27,11 @@ export interface DeliveryAttempt {
   readonly attemptedAt: string;
 }
 
-/** One domain event to one endpoint: what is sent (the body, exactly), and every attempt. */
+/**
+ * One domain event to one endpoint, and every attempt. What is sent is the event's body, stored
+ * once beside its deliveries (`saveBody`): one item of the body's size per event, whatever the
+ * number of endpoints, and delivery items small enough that each attempt's writes cost a unit.
+ */
 export interface WebhookDelivery {
   readonly id: string;
   readonly organizationId: string;
@@ -38,8 +42,6 @@ export interface WebhookDelivery {
   readonly objectType: string;
   /** `X-Lago-Unique-Key`: the event's, the same for every attempt and resend. */
   readonly uniqueKey: string;
-  /** Lago's webhook body, serialized once: what is signed and sent, byte for byte. */
-  readonly body: string;
   readonly status: DeliveryStatus;
   readonly series: number;
   /** The attempt of the series to make next (from 1). */
@@ -63,6 +65,11 @@ const key = (organizationId: string, id: string) => ({
   pk: `${organizationId}#webhook#${id}`,
   sk: "webhook",
 });
+const bodyKey = (organizationId: string, uniqueKey: string) => ({
+  pk: `${organizationId}#webhook_body#${uniqueKey}`,
+  sk: "body",
+});
+const expiresAt = (createdAt: string) => Math.floor(Date.parse(createdAt) / 1000) + RETENTION_SECONDS;
 
 function fromItem(item: Record<string, unknown>): WebhookDelivery {
   const { pk: _pk, sk: _sk, endpointPk: _e, createdSk: _c, [TTL_ATTRIBUTE]: _t, ...delivery } = item;
@@ -86,7 +93,7 @@ export class WebhookStore {
             ...key(delivery.organizationId, delivery.id),
             endpointPk: `${delivery.organizationId}#${delivery.endpointId}`,
             createdSk: `${delivery.createdAt}#${delivery.id}`,
-            [TTL_ATTRIBUTE]: Math.floor(Date.parse(delivery.createdAt) / 1000) + RETENTION_SECONDS,
+            [TTL_ATTRIBUTE]: expiresAt(delivery.createdAt),
             ...delivery,
           },
           ConditionExpression: "attribute_not_exists(pk)",
@@ -97,6 +104,35 @@ export class WebhookStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Stores an event's body (Lago's webhook body, serialized once: what is signed and sent, byte for
+   * byte) under its unique key; the first stored stays, so every attempt sends the same bytes.
+   */
+  async saveBody(organizationId: string, uniqueKey: string, body: string, createdAt: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...bodyKey(organizationId, uniqueKey), body, [TTL_ATTRIBUTE]: expiresAt(createdAt) },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async body(organizationId: string, uniqueKey: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: bodyKey(organizationId, uniqueKey),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? String(Item.body) : undefined;
   }
 
   async get(organizationId: string, id: string): Promise<WebhookDelivery | undefined> {
