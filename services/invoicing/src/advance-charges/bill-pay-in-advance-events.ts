@@ -11,6 +11,7 @@ import { type Context, contextOf } from "../billing/close-due-periods.js";
 import type { DomainEventPublisher } from "../billing/domain-events.js";
 import { serializeFeeObject } from "../fees/serialize-fee.js";
 import { invoiceEmbeds } from "../invoices/invoice-embeds.js";
+import { feeCreatedPayload } from "../invoices/invoice-event-bodies.js";
 import { numberingPlan } from "../invoices/number-invoice.js";
 import { publishInvoiceEvents } from "../invoices/publish-invoice-events.js";
 import type { InvoiceStore } from "../store/invoice-store.js";
@@ -264,7 +265,7 @@ async function finish(deps: AdvanceChargeDeps, context: Context, record: Advance
     await deps.publish(
       "fee.created",
       record.organizationId,
-      { object_type: "fee", fee },
+      feeCreatedPayload(record.organizationId, fee),
       stableUuid("fee-event", record.fee.id, "fee.created"),
     );
     await deps.advanceFees.markFeeCreatedPublished(record.organizationId, record.fee.id);

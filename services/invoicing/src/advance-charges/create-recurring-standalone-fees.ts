@@ -7,6 +7,7 @@ import { UsageStore } from "#shared/store/usage-store.js";
 import { periodChargeFees, type UsageSources } from "#shared/usage/period-charge-fees.js";
 import type { BillingDeps, Context } from "../billing/close-due-periods.js";
 import { invoiceEmbeds } from "../invoices/invoice-embeds.js";
+import { feeCreatedPayload } from "../invoices/invoice-event-bodies.js";
 import { advanceChargeFee, appliedTaxesOf } from "./advance-charge-fee.js";
 import { type AdvanceFeeRecord, AdvanceFeeStore } from "./advance-fee-store.js";
 import { serializeStandaloneFee, standaloneHolder } from "./serialize-advance-fee.js";
@@ -147,7 +148,7 @@ export async function createRecurringStandaloneFees(
     await deps.publish(
       "fee.created",
       organizationId,
-      { object_type: "fee", fee: serializeStandaloneFee(stored, view) },
+      feeCreatedPayload(organizationId, serializeStandaloneFee(stored, view)),
       stableUuid("fee-event", id, "fee.created"),
     );
     await advanceFees.markFeeCreatedPublished(organizationId, id);

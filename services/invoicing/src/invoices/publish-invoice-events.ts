@@ -1,4 +1,5 @@
 import type { LagoWebhookPayloads } from "lago-javascript-client";
+import type { WebhookBody } from "#shared/contracts/domain-events.js";
 import { stableUuid } from "#shared/platform/ids.js";
 import type { Corrected, LagoShape } from "#shared/serializers/lago-shape.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
@@ -13,6 +14,7 @@ import {
   type StoredInvoice,
 } from "../store/invoice-store.js";
 import { type EmbedSources, invoiceEmbeds } from "./invoice-embeds.js";
+import { type InvoiceShape, invoiceEventPayload } from "./invoice-event-bodies.js";
 import { serializeInvoice } from "./serialize.js";
 
 export interface EventPublication extends Omit<OwedCollectionDeps, "catalog" | "invoices"> {
@@ -43,12 +45,22 @@ type PaymentFailureShape = Corrected<
  * What an owed event carries: the invoice (as Lago's webhooks), or for `invoice.payment_failure`
  * Lago's payment provider error of the invoice (`V1::PaymentProviders::InvoicePaymentErrorSerializer`).
  */
-function payloadOf(owed: OwedEvent, invoice: StoredInvoice, shown: unknown): Record<string, unknown> {
-  if (publishedName(owed) === "subscription.advance_fee_unused") return unusedAdvanceFeePayload(invoice);
-  if (publishedName(owed) !== "invoice.payment_failure") return { object_type: "invoice", invoice: shown };
+function payloadOf(
+  owed: OwedEvent,
+  invoice: StoredInvoice,
+  shown: InvoiceShape | undefined,
+): Record<string, unknown> {
+  const name = publishedName(owed);
+  if (name === "subscription.advance_fee_unused") return unusedAdvanceFeePayload(invoice);
+  if (name !== "invoice.payment_failure") {
+    if (!shown) throw new Error(`invoice ${invoice.id} owes ${name} but was not serialized`);
+    return invoiceEventPayload(name, invoice.organizationId, shown);
+  }
   const failure = invoice.lastPaymentFailure;
-  return {
+  const body = {
+    webhook_type: name,
     object_type: "payment_provider_invoice_payment_error",
+    organization_id: invoice.organizationId,
     payment_provider_invoice_payment_error: {
       lago_invoice_id: invoice.id,
       lago_customer_id: invoice.customerId,
@@ -59,6 +71,13 @@ function payloadOf(owed: OwedEvent, invoice: StoredInvoice, shown: unknown): Rec
       provider_error: failure?.providerError ?? null,
       error_details: failure?.errorDetails ?? null,
     } satisfies PaymentFailureShape,
+  } satisfies Corrected<
+    WebhookBody<"invoice.payment_failure">,
+    { payment_provider_invoice_payment_error: PaymentFailureShape }
+  >;
+  return {
+    object_type: body.object_type,
+    payment_provider_invoice_payment_error: body.payment_provider_invoice_payment_error,
   };
 }
 
