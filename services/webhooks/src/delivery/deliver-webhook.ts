@@ -12,7 +12,7 @@ import type {
   WebhookDelivery,
   WebhookStore,
 } from "../store/webhook-store.js";
-import { type AttemptMessage, type DeliveryQueue, firstAttempt } from "./delivery-message.js";
+import type { AttemptMessage, DeliveryQueue } from "./delivery-message.js";
 import type { PostOutcome, WebhookPoster } from "./post-webhook.js";
 import { hmacSignature, jwtSignature, webhookHeaders } from "./sign-webhook.js";
 
@@ -174,23 +174,4 @@ export async function deliverWebhook(deps: DeliverDeps, message: AttemptMessage)
       : "failed";
   const updated = await deps.deliveries.recordAttempt(claimed, token, recorded, status, url);
   await followUp(deps, updated);
-}
-
-/**
- * Starts a new series of a failed delivery (same body, same unique key) and queues its first
- * attempt. A delivery already resent but whose first attempt may not have been queued (the
- * resend died in between) is queued again; undefined when it is neither failed nor so.
- */
-export async function resendWebhook(
-  deps: Pick<DeliverDeps, "deliveries" | "enqueue">,
-  delivery: WebhookDelivery,
-  now: string,
-): Promise<WebhookDelivery | undefined> {
-  let resent: WebhookDelivery | undefined = delivery;
-  if (delivery.status === "failed") resent = await deps.deliveries.resend(delivery, now);
-  else if (!(delivery.status === "pending" && delivery.attempts.every((a) => a.series < delivery.series)))
-    return undefined;
-  if (!resent || resent.leaseToken) return undefined;
-  await deps.enqueue([{ message: firstAttempt(resent), delaySeconds: 0 }]);
-  return resent;
 }

@@ -1,6 +1,7 @@
 import { createQueueConsumer } from "#shared/platform/sqs/queue-consumer.js";
-import { deliverWebhook, resendWebhook } from "../delivery/deliver-webhook.js";
+import { deliverWebhook } from "../delivery/deliver-webhook.js";
 import { deliveryMessage } from "../delivery/delivery-message.js";
+import { resendWebhook } from "../delivery/resend-webhook.js";
 import { deliverDeps } from "./webhook-deps.js";
 
 /**

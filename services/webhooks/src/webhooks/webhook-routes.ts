@@ -5,8 +5,7 @@ import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok, text } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
-import type { DeliverDeps } from "../delivery/deliver-webhook.js";
-import { resendWebhook } from "../delivery/deliver-webhook.js";
+import { type ResendDeps, resendWebhook } from "../delivery/resend-webhook.js";
 import type { SigningKeyStore } from "../store/signing-key-store.js";
 import type { WebhookStore } from "../store/webhook-store.js";
 import { serializeWebhook } from "./serialize.js";
@@ -48,10 +47,7 @@ export async function listEndpointWebhooks(
  * `is_succeeded`); one still being tried is refused too (405 `is_retrying`), where Lago would queue
  * a second send of it.
  */
-export async function retryWebhook(
-  request: ApiRequest,
-  deps: Pick<DeliverDeps, "deliveries" | "enqueue">,
-): Promise<HttpResponse> {
+export async function retryWebhook(request: ApiRequest, deps: ResendDeps): Promise<HttpResponse> {
   const delivery = await deps.deliveries.get(request.organization.id, request.params.lago_id ?? "");
   if (!delivery) throw notFound("webhook");
   if (delivery.status === "succeeded") throw methodNotAllowed("is_succeeded");
