@@ -138,13 +138,7 @@ export async function collectInvoicePayment(
       await collections.endQuietly(organizationId, id, claim.leaseUntil);
       return false;
     case "started":
-      await collections.hold(
-        organizationId,
-        id,
-        claim.leaseUntil,
-        outcome.providerPaymentId,
-        Date.parse(now),
-      );
+      await collections.hold(organizationId, id, claim.leaseUntil, outcome.providerPaymentId);
       return false;
     case "succeeded":
       return recordProviderPayment(deps, stored, outcome.payment, now);

@@ -17,8 +17,12 @@ import type {
   StoredInvoice,
 } from "./invoice-store.js";
 
-/** A collection whose provider answers later (a bank debit takes days) holds its claim this long. */
-export const HELD_COLLECTION_MS = 30 * 24 * 60 * 60_000;
+/**
+ * A collection whose provider answers later (a bank debit takes days) holds its claim until the
+ * provider's webhook, as Lago keeps an invoice out of payment processing while its payment is
+ * processing: whatever clock a later retry reads, its claim finds it held.
+ */
+export const HELD_UNTIL_ANSWERED = Number.MAX_SAFE_INTEGER;
 
 /** Which collection a write ends: the one holding `leaseUntil`, or the one waiting for `paymentId`. */
 export type CollectionHolder =
@@ -110,15 +114,9 @@ export class CollectionStore {
 
   /**
    * The provider took the collection holding `lease` and answers later: its claim is held until
-   * its webhook (at most `HELD_COLLECTION_MS`), waiting for `paymentId`, so another retry starts none.
+   * its webhook (`HELD_UNTIL_ANSWERED`), waiting for `paymentId`, so another retry starts none.
    */
-  hold(
-    organizationId: string,
-    id: string,
-    lease: number,
-    paymentId: string,
-    nowMs: number,
-  ): Promise<boolean> {
+  hold(organizationId: string, id: string, lease: number, paymentId: string): Promise<boolean> {
     return this.send({
       Key: invoiceItemKey(organizationId, id),
       UpdateExpression:
@@ -126,7 +124,7 @@ export class CollectionStore {
       ConditionExpression: "collectionLeaseUntil = :mine",
       ExpressionAttributeValues: {
         ":mine": lease,
-        ":held": nowMs + HELD_COLLECTION_MS,
+        ":held": HELD_UNTIL_ANSWERED,
         ":payment": paymentId,
       },
     });
