@@ -328,6 +328,45 @@ describe("subscription events", () => {
   });
 });
 
+describe("subscriptions a deletion ends", () => {
+  it("a plan's deletion terminates each of its subscriptions with its event; a plan without any owes none", async () => {
+    const org = await newOrganization("Deletion Events", "2026-05-01T09:00:00.000Z");
+    await plan(org, "doomed", "2026-05-01T09:00:00.000Z");
+    await plan(org, "unused", "2026-05-01T09:00:00.000Z");
+    for (const externalId of ["sub_x", "sub_y"])
+      await call(org, "POST /api/v1/subscriptions", "2026-05-01T09:00:00.000Z", {
+        body: {
+          subscription: {
+            external_customer_id: "cus_x",
+            plan_code: "doomed",
+            external_id: externalId,
+            subscription_at: "2026-05-01T00:00:00Z",
+          },
+        },
+      });
+    await takeOf(org.organization.id);
+
+    await call(org, "DELETE /api/v1/plans/{code}", "2026-05-02T09:00:00.000Z", {
+      params: { code: "unused" },
+    });
+    expect(await takeOf(org.organization.id)).toEqual([]);
+    await call(org, "DELETE /api/v1/plans/{code}", "2026-05-02T09:00:00.000Z", {
+      params: { code: "doomed" },
+    });
+    const ended = await takeOf(org.organization.id);
+    expect(typesOf(ended)).toEqual(["subscription.terminated", "subscription.terminated"]);
+    expect(
+      ended.map((event) => (event.detail.subscription as { external_id: string }).external_id).sort(),
+    ).toEqual(["sub_x", "sub_y"]);
+    expect(ended[0]?.detail.subscription).toMatchObject({
+      status: "terminated",
+      terminated_at: "2026-05-02T09:00:00.000Z",
+      plan: { code: "doomed" },
+      customer: { external_id: "cus_x" },
+    });
+  });
+});
+
 describe("an event owed is never lost", () => {
   /** The catalog's use cases with a bus that takes nothing: the function died before publishing. */
   const deadBeforePublishing = (attempted: string[]): CatalogDeps => ({

@@ -116,7 +116,8 @@ export async function endSubscriptionsWith(
     cache.set(key, known);
     return known;
   };
-  const organization = await deps.organizations.get(endings[0]?.ended.organizationId ?? "");
+  const first = endings[0];
+  const organization = first ? await deps.organizations.get(first.ended.organizationId) : undefined;
   const told = await Promise.all(
     endings.map(async (ending) => {
       const { ended } = ending;
