@@ -371,7 +371,8 @@ export class BillingStack extends Stack {
     acknowledgeSchedulerDeadLetterQueue(deadLetterQueue);
     new scheduler.Schedule(this, `Schedule${name}`, {
       description: `Runs ${spec.id} every ${everyMinutes} minutes with the scheduled time as "now"`,
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(everyMinutes)),
+      // In minutes, as the wiring says it (CDK's rate() writes 60 minutes as "rate(1 hour)").
+      schedule: scheduler.ScheduleExpression.expression(`rate(${everyMinutes} minutes)`),
       timeWindow: scheduler.TimeWindow.off(),
       target: new LambdaInvoke(this.requireFunction(spec.id), {
         input: scheduler.ScheduleTargetInput.fromObject({ now: scheduler.ContextAttribute.scheduledTime }),
