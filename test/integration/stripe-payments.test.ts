@@ -4,6 +4,7 @@
  * signed webhooks settling or failing the invoice, and crashes on the way.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localStripeAccount } from "../../infra/local/provision.js";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
@@ -261,6 +262,14 @@ describe("Stripe's webhook route", () => {
     // Signed, but for an invoice of another organization's path.
     const other = await seedCatalog({ name: "Stripe Other", subscriptionAt: "2026-05-01T00:00:00Z" });
     expect(await deliver(other.organizationId, genuine.payload, genuine.signature)).toBe(200);
+    // Signed, for an invoice no one has, and an event type Lago does not read for invoices.
+    const unknown = JSON.parse(genuine.payload) as { data: { object: { metadata: Record<string, string> } } };
+    unknown.data.object.metadata.lago_invoice_id = "00000000-0000-4000-8000-000000000000";
+    const unknownPayload = JSON.stringify(unknown);
+    const sign = (payload: string) => Stripe.webhooks.generateTestHeaderString({ payload, secret: secret() });
+    expect(await deliver(organizationId, unknownPayload, sign(unknownPayload))).toBe(200);
+    const otherType = JSON.stringify({ ...JSON.parse(genuine.payload), type: "charge.refunded" });
+    expect(await deliver(organizationId, otherType, sign(otherType))).toBe(200);
     expect(await read(organizationId, invoice.id)).toMatchObject({ paymentStatus: "pending" });
     expect(await new PaymentStore().list(organizationId)).toHaveLength(0);
     expect(await typesOf(invoice.id)).toEqual(["invoice.created"]);
