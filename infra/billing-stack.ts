@@ -104,20 +104,23 @@ export class BillingStack extends Stack {
     }
     for (const rule of resources.busRules) {
       // Every event whose source starts with the prefix, whichever service published it.
-      new events.Rule(this, `Rule${pascal(rule.id)}`, {
+      const busRule = new events.Rule(this, `Rule${pascal(rule.id)}`, {
         eventBus: this.eventBus,
         description: `Domain events with a source starting ${rule.sourcePrefix} to queue ${rule.queue.id}`,
         eventPattern: { source: events.Match.prefix(rule.sourcePrefix) },
         targets: [new targets.SqsQueue(this.requireQueue(rule.queue.id).queue)],
       });
+      // The bus by its name (GetAtt), not its Ref: moto's CloudFormation fails a rule whose bus is a Ref.
+      (busRule.node.defaultChild as events.CfnRule).eventBusName = this.eventBusName();
     }
 
     for (const spec of functions) this.functions.set(spec.id, this.createFunction(spec));
 
     this.api = this.createApi(props);
-    // jwt webhook signatures name the API as their issuer (Lago's LAGO_API_URL).
+    // jwt webhook signatures name the API as their issuer (Lago's LAGO_API_URL). Not in moto: it
+    // skips the HTTP API, and a reference to it fails the deploy (the issuer is then the default).
     for (const spec of functions) {
-      if (spec.signsWebhooks)
+      if (spec.signsWebhooks && !props.emulator)
         this.requireFunction(spec.id).addEnvironment("LAGO_API_URL", `${this.api.apiEndpoint}/api/v1`);
     }
     for (const spec of functions) {

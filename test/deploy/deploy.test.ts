@@ -305,6 +305,8 @@ describe("deployed into moto with the CDK CLI", () => {
       for (const queue of spec.sendsTo ?? []) expected[queue.envVar] = output(`${pascal(queue.id)}QueueUrl`);
       if (spec.publishesDomainEvents) expected[resources.eventBus.envVar] = output("EventBusName");
       if (spec.documents) expected[resources.documentsBucket.envVar] = output("DocumentsBucketName");
+      for (const queue of spec.deadLettersTo ?? [])
+        expected[queue.deadLetterEnvVar as string] = output(`${pascal(queue.id)}DeadLetterQueueUrl`);
       expect(variables).toEqual(expected);
 
       // moto's CloudFormation drops Architectures; the template it deployed must carry arm64.
