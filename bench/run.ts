@@ -294,7 +294,7 @@ const ingestFigures =
   part === "invoicing" || part === "pay-in-advance" || part === "webhooks" ? undefined : await ingest();
 if (part === "webhooks") {
   // On an emulator of its own, so its clock run bills its invoices only.
-  const aws = await startAwsHarness();
+  const aws = await startAwsHarness({ webhooks: true });
   try {
     await webhookFigures(report);
   } finally {

@@ -49,7 +49,7 @@ beforeAll(async () => {
   process.env.WEBHOOK_BACKOFF_SCALE = "0";
   process.env.LAGO_WEBHOOK_ATTEMPTS = "4";
   process.env.LAGO_API_URL = "https://billing.test/api/v1";
-  aws = await startAwsHarness();
+  aws = await startAwsHarness({ webhooks: true });
   receiver = await startWebhookReceiver();
 });
 afterAll(async () => {

@@ -13,13 +13,19 @@ export interface AwsHarness {
   stop(): Promise<void>;
 }
 
-export async function startAwsHarness(): Promise<AwsHarness> {
+/**
+ * `webhooks`: provision the bus rule taking every domain event to the webhook events queue. Off by
+ * default: a test that never drains that queue would fill it, and moto slows down as a queue fills.
+ */
+export async function startAwsHarness(options: { readonly webhooks?: boolean } = {}): Promise<AwsHarness> {
   const moto = await startMotoServer();
   process.env.AWS_ENDPOINT_URL = moto.endpoint;
   process.env.AWS_REGION = "us-east-1";
   process.env.AWS_ACCESS_KEY_ID = "test";
   process.env.AWS_SECRET_ACCESS_KEY = "test";
-  const provisioned = await provisionResources(`t-${randomUUID().slice(0, 8)}`);
+  const provisioned = await provisionResources(`t-${randomUUID().slice(0, 8)}`, {
+    busRules: options.webhooks ?? false,
+  });
   Object.assign(process.env, provisioned.environment);
   resetAwsClients();
   return {
