@@ -4,7 +4,7 @@
  * the local runtime cannot drift. Nothing here names a particular function or table.
  */
 import { fileURLToPath } from "node:url";
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
   HttpApi,
@@ -84,9 +84,11 @@ export class BillingStack extends Stack {
   readonly alarmTopic: sns.Topic;
   /** Secrets the functions read (the Stripe account's keys), set by the operator after deploying. */
   readonly secrets = new Map<string, secretsmanager.Secret>();
+  private readonly emulator: boolean;
 
   constructor(scope: Construct, id: string, props: BillingStackProps = {}) {
     super(scope, id, props);
+    this.emulator = props.emulator ?? false;
 
     this.alarmTopic = this.createAlarmTopic();
     for (const spec of resources.tables) this.tables.set(spec.id, this.createTable(spec));
@@ -98,6 +100,9 @@ export class BillingStack extends Stack {
     for (const spec of resources.secrets) {
       const secret = new secretsmanager.Secret(this, `Secret${pascal(spec.id)}`, {
         description: spec.description,
+        // moto's CloudFormation skips secrets, so a reference to one resolves to nothing there: in
+        // the emulator the functions find it by a name known in advance instead.
+        ...(this.emulator ? { secretName: this.emulatorSecretName(spec.id) } : {}),
       });
       acknowledgeManualRotation(secret);
       this.secrets.set(spec.id, secret);
@@ -282,6 +287,24 @@ export class BillingStack extends Stack {
       const secret = this.secrets.get(secretSpec.id);
       if (!secret) throw new Error(`Secret ${secretSpec.id} is not created`);
       // Read once per container and kept in memory only; never passed as a value in the environment.
+      if (this.emulator) {
+        const name = this.emulatorSecretName(secretSpec.id);
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            resources: [
+              this.formatArn({
+                service: "secretsmanager",
+                resource: "secret",
+                resourceName: `${name}-*`,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ],
+          }),
+        );
+        fn.addEnvironment(secretSpec.envVar, name);
+        continue;
+      }
       secret.grantRead(fn);
       // Its ARN: Secrets Manager finds a secret by it, and it names no other.
       fn.addEnvironment(secretSpec.envVar, secret.secretArn);
@@ -439,6 +462,11 @@ export class BillingStack extends Stack {
     });
     alarm.addAlarmAction(new SnsAction(this.alarmTopic));
     alarm.addOkAction(new SnsAction(this.alarmTopic));
+  }
+
+  /** The name a secret has in the emulator, where functions cannot reference it. */
+  private emulatorSecretName(id: string): string {
+    return `${this.stackName}-${id}`;
   }
 
   private createOutputs(emulator: boolean): void {

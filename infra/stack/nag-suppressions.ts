@@ -106,6 +106,17 @@ const WILDCARD_RULES: readonly WildcardRule[] = [
       "versioned bucket; Abort* and List* serve multipart uploads of PDFs), limited to the documents bucket.",
   },
   {
+    finding:
+      /^Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:[A-Za-z0-9-]+-\*$/,
+    statement: (actions) =>
+      actions.every(
+        (action) => action === "secretsmanager:GetSecretValue" || action === "secretsmanager:DescribeSecret",
+      ),
+    reason:
+      "Only in the emulator stack (moto's CloudFormation skips secrets, so none can be referenced): the secret " +
+      "is found by its name, and Secrets Manager appends six random characters to a secret's ARN, hence '-*'.",
+  },
+  {
     finding: /^Resource::<Fn[A-Za-z0-9]+\.Arn>:\*$/,
     statement: (actions) => actions.every((action) => action === "lambda:InvokeFunction"),
     reason:

@@ -307,6 +307,8 @@ describe("deployed into moto with the CDK CLI", () => {
       if (spec.documents) expected[resources.documentsBucket.envVar] = output("DocumentsBucketName");
       for (const queue of spec.deadLettersTo ?? [])
         expected[queue.deadLetterEnvVar as string] = output(`${pascal(queue.id)}DeadLetterQueueUrl`);
+      // In the emulator a secret is named in advance (moto's CloudFormation skips secrets).
+      for (const secret of spec.secrets ?? []) expected[secret.envVar] = `${STACK}-${secret.id}`;
       expect(variables).toEqual(expected);
 
       // moto's CloudFormation drops Architectures; the template it deployed must carry arm64.
