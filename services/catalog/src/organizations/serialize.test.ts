@@ -42,6 +42,7 @@ describe("organization serializer", () => {
       billing_configuration: { invoice_grace_period: 3, invoice_footer: null, document_locale: "en" },
       events_store: "clickhouse",
       country: null,
+      hmac_key: organization.hmacKey,
     });
     expect(shown.taxes.map((tax) => tax.code)).toEqual(["vat"]);
   });

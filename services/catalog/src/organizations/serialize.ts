@@ -48,5 +48,9 @@ export function serializeOrganization(
     // Events are taken asynchronously and a repeated transaction id is ignored, as in Lago's
     // ClickHouse store, not refused as its Postgres store does.
     events_store: "clickhouse",
-  } satisfies OrganizationShape;
+    // Our addition: the secret of `hmac` webhook signatures, which Lago shows on the current
+    // organization of its UI's developer settings. Whoever holds the API key may read it, as
+    // verifying webhooks needs it and no other route of the REST API gives it.
+    hmac_key: organization.hmacKey,
+  } satisfies OrganizationShape & { readonly hmac_key: string };
 }
