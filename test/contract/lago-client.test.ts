@@ -155,7 +155,11 @@ describe("one billing cycle through lago-javascript-client", () => {
     const tick = await control("/_local/tick", { now: new Date(Date.parse(periodEnd) + 1000).toISOString() });
     expect(tick.body).toMatchObject({
       drained: true,
-      jobs: [{ function: "catalog-clock" }, { function: "invoicing-clock" }],
+      jobs: [
+        { function: "catalog-clock" },
+        { function: "aggregate-event-errors" },
+        { function: "invoicing-clock" },
+      ],
     });
     const invoices = await lago.invoices.findAllInvoices({ external_customer_id: "acme" });
     expect(invoices.data.invoices).toHaveLength(1);
