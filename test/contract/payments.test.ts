@@ -7,14 +7,13 @@ import type { InvoiceObject, PaymentObject } from "lago-javascript-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalRuntime } from "../../infra/local/runtime.js";
 import {
-  control,
-  daysFrom,
   type Lago,
   lagoError,
   notFoundError,
   startContractRuntime,
   validationError,
 } from "../support/lago.js";
+import { billFiveSeats, createSeatsPlan } from "../support/seats-billing.js";
 
 let runtime: LocalRuntime;
 let lago: Lago;
@@ -22,45 +21,14 @@ let stranger: Lago;
 
 beforeAll(async () => {
   ({ runtime, lago, stranger } = await startContractRuntime());
-  await lago.billableMetrics.createBillableMetric({
-    billable_metric: { name: "Seats", code: "seats", aggregation_type: "sum_agg", field_name: "count" },
-  });
-  const seats = (await lago.billableMetrics.findBillableMetric("seats")).data.billable_metric;
-  // Usage only: the amounts do not depend on the day the suite starts.
-  await lago.plans.createPlan({
-    plan: {
-      name: "Seats",
-      code: "seats",
-      interval: "monthly",
-      amount_cents: 0,
-      amount_currency: "EUR",
-      pay_in_advance: false,
-      charges: [{ billable_metric_id: seats.lago_id, charge_model: "standard", properties: { amount: "2" } }],
-    } as never,
-  });
+  await createSeatsPlan(lago);
 });
 afterAll(() => runtime?.stop());
 
 /** A customer billed for 5 seats (10.00 EUR) at its period's close, finalized at once. */
 async function finalizedInvoice(id: string): Promise<InvoiceObject> {
   await lago.customers.createCustomer({ customer: { external_id: id, name: id, currency: "EUR" } as never });
-  const subscription = (
-    await lago.subscriptions.createSubscription({
-      subscription: { external_customer_id: id, plan_code: "seats", external_id: `${id}-sub` },
-    })
-  ).data.subscription;
-  await lago.events.createEvent({
-    event: {
-      transaction_id: `${id}-1`,
-      external_subscription_id: `${id}-sub`,
-      code: "seats",
-      properties: { count: 5 },
-    },
-  });
-  await control(runtime, "/_local/drain");
-  const closesAt = new Date(Date.parse(subscription.current_billing_period_ending_at as string) + 1000);
-  await control(runtime, "/_local/tick", { now: daysFrom(closesAt.toISOString(), 1 / 24) });
-  const { invoices } = (await lago.invoices.findAllInvoices({ external_customer_id: id })).data;
+  const invoices = await billFiveSeats(runtime, lago, id);
   expect(invoices).toHaveLength(1);
   const invoice = invoices[0] as InvoiceObject;
   expect(invoice).toMatchObject({ status: "finalized", total_amount_cents: 1000, payment_status: "pending" });

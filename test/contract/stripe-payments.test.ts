@@ -8,14 +8,8 @@ import type { InvoiceObject } from "lago-javascript-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localStripeAccount } from "../../infra/local/provision.js";
 import type { LocalRuntime } from "../../infra/local/runtime.js";
-import {
-  control,
-  daysFrom,
-  type Lago,
-  lagoError,
-  startContractRuntime,
-  validationError,
-} from "../support/lago.js";
+import { type Lago, lagoError, startContractRuntime, validationError } from "../support/lago.js";
+import { billFiveSeats, createSeatsPlan } from "../support/seats-billing.js";
 import { type StripeStandIn, startStripeStandIn } from "../support/stripe-stand-in.js";
 
 let runtime: LocalRuntime;
@@ -27,21 +21,7 @@ beforeAll(async () => {
   // Read by the runtime's handlers when they first use the Stripe account.
   process.env.STRIPE_API_URL = stripe.url;
   ({ runtime, lago } = await startContractRuntime());
-  await lago.billableMetrics.createBillableMetric({
-    billable_metric: { name: "Seats", code: "seats", aggregation_type: "sum_agg", field_name: "count" },
-  });
-  const seats = (await lago.billableMetrics.findBillableMetric("seats")).data.billable_metric;
-  await lago.plans.createPlan({
-    plan: {
-      name: "Seats",
-      code: "seats",
-      interval: "monthly",
-      amount_cents: 0,
-      amount_currency: "EUR",
-      pay_in_advance: false,
-      charges: [{ billable_metric_id: seats.lago_id, charge_model: "standard", properties: { amount: "2" } }],
-    } as never,
-  });
+  await createSeatsPlan(lago);
 });
 afterAll(async () => {
   await runtime?.stop();
@@ -83,27 +63,7 @@ describe("a Stripe customer through Lago's client", () => {
       ),
     ).toEqual(validationError({ payment_provider: ["value_is_invalid"] }));
 
-    const subscription = (
-      await lago.subscriptions.createSubscription({
-        subscription: {
-          external_customer_id: "stripe-payer",
-          plan_code: "seats",
-          external_id: "stripe-payer-sub",
-        },
-      })
-    ).data.subscription;
-    await lago.events.createEvent({
-      event: {
-        transaction_id: "stripe-payer-1",
-        external_subscription_id: "stripe-payer-sub",
-        code: "seats",
-        properties: { count: 5 },
-      },
-    });
-    await control(runtime, "/_local/drain");
-    const closesAt = new Date(Date.parse(subscription.current_billing_period_ending_at as string) + 1000);
-    await control(runtime, "/_local/tick", { now: daysFrom(closesAt.toISOString(), 1 / 24) });
-    const { invoices } = (await lago.invoices.findAllInvoices({ external_customer_id: "stripe-payer" })).data;
+    const invoices = await billFiveSeats(runtime, lago, "stripe-payer");
     const invoice = invoices[0] as InvoiceObject;
     expect(invoice).toMatchObject({
       status: "finalized",
