@@ -8,8 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { extractText, getDocumentProxy } from "unpdf";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
+import { describe, expect, it } from "vitest";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
 import { DocumentFiles, invoiceFileKey } from "../../services/invoicing/src/documents/document-files.js";
 import { handler as documentsRenderer } from "../../services/invoicing/src/handlers/documents-renderer.js";
@@ -17,36 +16,14 @@ import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.j
 import type { DocumentMessage } from "../../shared/src/contracts/document-messages.js";
 import { draftInvoice } from "../../shared/src/domain/invoices/test-invoice.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
-import { invoke, testContext } from "../support/api-events.js";
-import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
+import { testContext } from "../support/api-events.js";
 import { deliverDocuments } from "../support/invoicing.js";
-import { clockRun, invoicing, type Published, watchBus } from "../support/payments.js";
+import { catalogAt, clockRun, invoicing, paymentsHarness } from "../support/payments.js";
 import { sqsEvent } from "../support/sqs-events.js";
 
-let aws: AwsHarness;
-let bus: Awaited<ReturnType<typeof watchBus>>;
-const published: Published[] = [];
 const AT = "2026-03-10T12:00:00.000Z";
-
-beforeAll(async () => {
-  aws = await startAwsHarness();
-  bus = await watchBus();
-});
-afterAll(async () => {
-  bus.stop();
-  await aws.stop();
-});
-
-async function eventsOf(invoiceId: string): Promise<Published[]> {
-  published.push(...(await bus.take()));
-  return published.filter((event) => event.invoiceId === invoiceId);
-}
-
-async function catalog(apiKey: string, routeKey: string, body: unknown) {
-  const answer = await invoke(catalogApi, routeKey, { apiKey, body, at: AT });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return answer.body;
-}
+const { eventsOf } = paymentsHarness();
+const catalog = catalogAt(AT);
 
 /** Messages waiting in the documents queue. */
 async function documentsWaiting(): Promise<number> {

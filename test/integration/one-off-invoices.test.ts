@@ -4,42 +4,18 @@
  * by `invoice_type=one_off`, and `invoice.one_off_created` published once; bad input is a 4xx
  * that stores nothing; another organization's customer or add-on is a 404.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
+import { describe, expect, it } from "vitest";
 import { createOrganization } from "../../services/catalog/src/organizations/create-organization.js";
 import { createOneOffInvoice } from "../../services/invoicing/src/invoices/create-one-off-invoice.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
-import { invoke } from "../support/api-events.js";
-import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import { billingDeps } from "../support/invoicing.js";
-import { clockRun, invoicing, type Published, watchBus } from "../support/payments.js";
+import { catalogAt, clockRun, invoicing, paymentsHarness } from "../support/payments.js";
 import { scanTables } from "../support/stored-state.js";
 
-let aws: AwsHarness;
-let bus: Awaited<ReturnType<typeof watchBus>>;
-const published: Published[] = [];
 const AT = "2026-03-10T23:30:00.000Z";
-
-beforeAll(async () => {
-  aws = await startAwsHarness();
-  bus = await watchBus();
-});
-afterAll(async () => {
-  bus.stop();
-  await aws.stop();
-});
-
-async function eventsOf(invoiceId: string): Promise<Published[]> {
-  published.push(...(await bus.take()));
-  return published.filter((event) => event.invoiceId === invoiceId);
-}
-
-async function catalog(apiKey: string, routeKey: string, body: unknown) {
-  const answer = await invoke(catalogApi, routeKey, { apiKey, body, at: AT });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return answer.body;
-}
+const { eventsOf } = paymentsHarness();
+const catalog = catalogAt(AT);
 
 /** An organization with a 20% tax, a 500.00 EUR setup fee taxed by it, and an untaxed training. */
 async function organization(name: string) {

@@ -1,5 +1,6 @@
 /** Payments as the integration tests drive them: the API as deployed, the clock, the bus watched. */
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { handler as invoicingApi } from "../../services/invoicing/src/handlers/api.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import { PaymentStore } from "../../services/invoicing/src/store/payment-store.js";
@@ -84,4 +85,13 @@ export function paymentsHarness() {
   };
   const typesOf = async (invoiceId: string) => (await eventsOf(invoiceId)).map((event) => event.type);
   return { eventsOf, typesOf };
+}
+
+/** A call of the catalog's API handler at `at` that must answer 200; its body. */
+export function catalogAt(at: string) {
+  return async (apiKey: string, routeKey: string, body: unknown) => {
+    const answer = await invoke(catalogApi, routeKey, { apiKey, body, at });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body;
+  };
 }
