@@ -4,6 +4,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { resourceName, TTL_ATTRIBUTE, webhooksTable } from "#shared/platform/resources.js";
@@ -154,32 +155,21 @@ export class WebhookStore {
     now: number,
     leaseUntil: number,
   ): Promise<WebhookDelivery | undefined> {
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key(delivery.organizationId, delivery.id),
-          UpdateExpression: "SET leaseToken = :token, leaseUntil = :until",
-          ConditionExpression:
-            "#status IN (:pending, :retrying) AND series = :series AND nextAttempt = :attempt AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":token": token,
-            ":until": leaseUntil,
-            ":pending": "pending",
-            ":retrying": "retrying",
-            ":series": series,
-            ":attempt": attempt,
-            ":now": now,
-          },
-          ReturnValues: "ALL_NEW",
-        }),
-      );
-      return Attributes ? fromItem(Attributes) : undefined;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    return this.updateIfStill(delivery, {
+      UpdateExpression: "SET leaseToken = :token, leaseUntil = :until",
+      ConditionExpression:
+        "#status IN (:pending, :retrying) AND series = :series AND nextAttempt = :attempt AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":token": token,
+        ":until": leaseUntil,
+        ":pending": "pending",
+        ":retrying": "retrying",
+        ":series": series,
+        ":attempt": attempt,
+        ":now": now,
+      },
+    });
   }
 
   /** Records a claimed attempt's outcome and releases the lease; fails if the lease was lost. */
@@ -231,24 +221,37 @@ export class WebhookStore {
    * still the failed series `series`; undefined when it is not (someone resent it first).
    */
   async resend(delivery: WebhookDelivery, now: string): Promise<WebhookDelivery | undefined> {
+    return this.updateIfStill(delivery, {
+      UpdateExpression:
+        "SET #status = :pending, series = :next, nextAttempt = :first, deadLettered = :no, updatedAt = :now",
+      ConditionExpression: "#status = :failed AND series = :series",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":pending": "pending",
+        ":failed": "failed",
+        ":series": delivery.series,
+        ":next": delivery.series + 1,
+        ":first": 1,
+        ":no": false,
+        ":now": now,
+      },
+    });
+  }
+
+  /** A conditional update of one delivery: the item as it now is, or undefined if the condition failed. */
+  private async updateIfStill(
+    delivery: Pick<WebhookDelivery, "organizationId" | "id">,
+    update: Pick<
+      UpdateCommandInput,
+      "UpdateExpression" | "ConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues"
+    >,
+  ): Promise<WebhookDelivery | undefined> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key(delivery.organizationId, delivery.id),
-          UpdateExpression:
-            "SET #status = :pending, series = :next, nextAttempt = :first, deadLettered = :no, updatedAt = :now",
-          ConditionExpression: "#status = :failed AND series = :series",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":pending": "pending",
-            ":failed": "failed",
-            ":series": delivery.series,
-            ":next": delivery.series + 1,
-            ":first": 1,
-            ":no": false,
-            ":now": now,
-          },
+          ...update,
           ReturnValues: "ALL_NEW",
         }),
       );
