@@ -111,6 +111,9 @@ export interface ErrorHour {
 }
 
 /** The items of organizations with reportable errors received in one UTC hour (`hourOf`). */
+/** The per-organization lists of events the `events.errors` report reads. */
+type ReceivedList = "event_errors" | "event_flaws";
+
 const errorHourPk = (hourStartsAt: string) => joinKey("event_errors_hour", hourStartsAt);
 
 /**
@@ -318,45 +321,57 @@ export class EventStore {
   }
 
   /** Keeps an event that could not be aggregated, keyed by when it was received. */
-  async recordError(error: EventError): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: joinKey(error.organizationId, "event_errors"),
-          sk: joinKey(error.receivedAt, error.externalSubscriptionId, error.transactionId),
-          kind: "event_error",
-          ...error,
-        },
-      }),
-    );
+  recordError(error: EventError): Promise<void> {
+    return this.keepReceived("event_errors", "event_error", error);
   }
 
   /** Keeps an event billed with a flaw Lago's `events.errors` reports, keyed by when it was received. */
-  async recordFlaw(flaw: EventFlaw): Promise<void> {
+  recordFlaw(flaw: EventFlaw): Promise<void> {
+    return this.keepReceived("event_flaws", "event_flaw", flaw);
+  }
+
+  /** Events billed with a flaw, received in `[from, to)`. */
+  flaws(organizationId: string, from: string, to: string): Promise<EventFlaw[]> {
+    return this.receivedIn<EventFlaw>(organizationId, "event_flaws", from, to);
+  }
+
+  /** Events that could not be aggregated, received in `[from, to)`: what `events.errors` reports. */
+  errors(organizationId: string, from: string, to: string): Promise<EventError[]> {
+    return this.receivedIn<EventError>(organizationId, "event_errors", from, to);
+  }
+
+  /** One event's error or flaw record, in its organization's partition of that list. */
+  private async keepReceived(
+    list: ReceivedList,
+    kind: string,
+    record: EventError | EventFlaw,
+  ): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
         Item: {
-          pk: joinKey(flaw.organizationId, "event_flaws"),
-          sk: joinKey(flaw.receivedAt, flaw.externalSubscriptionId, flaw.transactionId),
-          kind: "event_flaw",
-          ...flaw,
+          pk: joinKey(record.organizationId, list),
+          sk: joinKey(record.receivedAt, record.externalSubscriptionId, record.transactionId),
+          kind,
+          ...record,
         },
       }),
     );
   }
 
-  /** Events billed with a flaw, received in `[from, to)`. */
-  async flaws(organizationId: string, from: string, to: string): Promise<EventFlaw[]> {
+  /** A list's records received in `[from, to)` (the sort key starts with `receivedAt`). */
+  private async receivedIn<T extends { readonly receivedAt: string }>(
+    organizationId: string,
+    list: ReceivedList,
+    from: string,
+    to: string,
+  ): Promise<T[]> {
     const items = await queryAll(this.client, {
       TableName: this.table,
       KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-      ExpressionAttributeValues: { ":pk": joinKey(organizationId, "event_flaws"), ":from": from, ":to": to },
+      ExpressionAttributeValues: { ":pk": joinKey(organizationId, list), ":from": from, ":to": to },
     });
-    return items
-      .map((item) => withoutStorageAttributes<EventFlaw>(item))
-      .filter((flaw) => flaw.receivedAt < to);
+    return items.map((item) => withoutStorageAttributes<T>(item)).filter((record) => record.receivedAt < to);
   }
 
   /**
@@ -408,17 +423,5 @@ export class EventStore {
         ExpressionAttributeValues: { ":at": at },
       }),
     );
-  }
-
-  /** Events that could not be aggregated, received in `[from, to)`: what `events.errors` reports. */
-  async errors(organizationId: string, from: string, to: string): Promise<EventError[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.table,
-      KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-      ExpressionAttributeValues: { ":pk": joinKey(organizationId, "event_errors"), ":from": from, ":to": to },
-    });
-    return items
-      .map((item) => withoutStorageAttributes<EventError>(item))
-      .filter((error) => error.receivedAt < to);
   }
 }

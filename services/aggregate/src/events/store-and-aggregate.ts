@@ -119,8 +119,8 @@ export type DeliveryUnitEvents = Pick<EventsMessage, "unitId" | "organizationId"
   readonly malformed?: readonly MalformedEvent[];
 };
 
-/** The error record of an event that is not billed, for `events.errors`. */
-function errorOf(organizationId: string, event: UsageEvent, reason: NotAggregatedReason): EventError {
+/** What `events.errors` keeps of any event it reports. */
+function reportedEvent(organizationId: string, event: UsageEvent) {
   return {
     organizationId,
     transactionId: event.transactionId,
@@ -128,22 +128,20 @@ function errorOf(organizationId: string, event: UsageEvent, reason: NotAggregate
     code: event.code,
     timestamp: event.timestamp,
     receivedAt: event.receivedAt,
-    reason,
   };
 }
 
+/** The error record of an event that is not billed, for `events.errors`. */
+const errorOf = (organizationId: string, event: UsageEvent, reason: NotAggregatedReason): EventError => ({
+  ...reportedEvent(organizationId, event),
+  reason,
+});
+
 /** The record of an event billed with a flaw, for `events.errors`. */
-function flawOf(organizationId: string, event: UsageEvent, flaw: EventFlawKind): EventFlaw {
-  return {
-    organizationId,
-    transactionId: event.transactionId,
-    externalSubscriptionId: event.externalSubscriptionId,
-    code: event.code,
-    timestamp: event.timestamp,
-    receivedAt: event.receivedAt,
-    flaw,
-  };
-}
+const flawOf = (organizationId: string, event: UsageEvent, flaw: EventFlawKind): EventFlaw => ({
+  ...reportedEvent(organizationId, event),
+  flaw,
+});
 
 /**
  * DynamoDB refused the item itself (too large, an invalid value): retrying can never store it.
