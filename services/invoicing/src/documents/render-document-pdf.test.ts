@@ -1,3 +1,4 @@
+import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
 import { extractText, getDocumentProxy } from "unpdf";
 import { describe, expect, it } from "vitest";
 import type { DocumentRow, RenderableDocument } from "./document-model.js";
@@ -36,6 +37,33 @@ async function textOf(bytes: Uint8Array) {
   return { pages: pages.totalPages, text: pages.text.map((page) => page.replace(/\s+/g, " ")) };
 }
 
+/** The base names of the fonts the PDF embeds (pdf-lib suffixes each with a number). */
+async function fontsOf(bytes: Uint8Array): Promise<string[]> {
+  const pdf = await PDFDocument.load(bytes);
+  const names: string[] = [];
+  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || object.get(PDFName.of("Type")) !== PDFName.of("Font")) continue;
+    if (object.get(PDFName.of("Subtype")) === PDFName.of("Type0")) continue; // its descendant names it too
+    names.push(String(object.get(PDFName.of("BaseFont"))).replace(/^\/(.*)-\d+$/, "$1"));
+  }
+  return names.sort();
+}
+
+/** A customer and fees in each script the fonts cover beyond Latin. */
+const international = (): RenderableDocument => ({
+  ...document([
+    { cells: ["Услуги хранения данных", "2", "€1.50", "20%", "€3.00"], details: ["Налоги 20%: €0.60"] },
+    { cells: ["Υπηρεσίες νέφους", "1", "€2.00", "20%", "€2.00"], details: [] },
+    { cells: ["クラウド利用料", "3", "¥100", "10%", "¥300"], details: ["東京都渋谷区"] },
+    { cells: ["云存储服务", "1", "€4.00", "20%", "€4.00"], details: [] },
+    { cells: ["클라우드 사용료", "5", "₩1,000", "10%", "₩5,000"], details: [] },
+  ]),
+  recipient: {
+    heading: "Иван Петров",
+    lines: ["Σοφία Παπαδοπούλου", "株式会社テスト", "北京公司", "주식회사 서울"],
+  },
+});
+
 describe("a document as a PDF", () => {
   it("prints its parties, fields, rows and summary, as text a reader can extract", async () => {
     const { pages, text } = await textOf(await renderDocumentPdf(document([row(1), row(2)])));
@@ -57,9 +85,9 @@ describe("a document as a PDF", () => {
       "Page 1 of 1",
     ])
       expect(page).toContain(expected);
-    // Beyond Latin-1: base letters where they exist (Ł → L, ź → z, ő → o), "?" elsewhere; Latin-1 kept.
-    expect(page).toContain("Lódz Gozmozdony Ltd");
-    expect(page).toContain("??????");
+    // Latin Extended and Cyrillic are the base font's own: printed as written.
+    expect(page).toContain("Łódź Gőzmozdony Ltd");
+    expect(page).toContain("Москва");
     expect(page).toContain("Zürich");
   });
 
@@ -81,5 +109,60 @@ describe("a document as a PDF", () => {
     const once = await renderDocumentPdf(document([row(1)]));
     const twice = await renderDocumentPdf(document([row(1)]));
     expect(Buffer.from(once).equals(Buffer.from(twice))).toBe(true);
+  });
+
+  it("prints Cyrillic, Greek, Japanese, Chinese and Korean names as written, in the fonts that have them", async () => {
+    const bytes = await renderDocumentPdf(international());
+    const { text } = await textOf(bytes);
+    const [page] = text;
+    for (const expected of [
+      "Иван Петров",
+      "Σοφία Παπαδοπούλου",
+      "株式会社テスト",
+      "北京公司",
+      "주식회사 서울",
+      "Услуги хранения данных",
+      "Налоги 20%: €0.60",
+      "Υπηρεσίες νέφους",
+      "クラウド利用料",
+      "東京都渋谷区",
+      "云存储服务",
+      "클라우드 사용료",
+      "¥300",
+      "₩5,000",
+      "Total due",
+      "€36.00",
+    ])
+      expect(page).toContain(expected);
+    expect(await fontsOf(bytes)).toEqual([
+      "NotoSans-Bold",
+      "NotoSans-Regular",
+      "NotoSansKR-Regular",
+      "NotoSansSC-Regular",
+    ]);
+  });
+
+  it("embeds no CJK font for a document without CJK text, only subsets of the base fonts", async () => {
+    const latin = await renderDocumentPdf(document([row(1), row(2)]));
+    expect(await fontsOf(latin)).toEqual(["NotoSans-Bold", "NotoSans-Regular"]);
+    // Subsets: the two base font files alone are over 1.2 MB.
+    expect(latin.length).toBeLessThan(60_000);
+    const chinese = await renderDocumentPdf({
+      ...document([row(1)]),
+      recipient: { heading: "北京公司", lines: [] },
+    });
+    expect(await fontsOf(chinese)).toEqual(["NotoSans-Bold", "NotoSans-Regular", "NotoSansSC-Regular"]);
+    // Four ideographs of a 10 MB font.
+    expect(chinese.length - latin.length).toBeLessThan(30_000);
+  });
+
+  it('prints what no font has (emoji, scripts beyond the fonts) as its decomposition or "?"', async () => {
+    const { text } = await textOf(
+      await renderDocumentPdf({
+        ...document([row(1)]),
+        recipient: { heading: "Café 🚀 𝐀𝐁 שלום", lines: [] },
+      }),
+    );
+    expect(text[0]).toContain("Café ? AB ????");
   });
 });

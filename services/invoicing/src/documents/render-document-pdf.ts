@@ -4,13 +4,17 @@
  * (rows flow onto further pages, each repeating the table's header) and the summary, "Page n of
  * N" at the foot of each page.
  *
- * The text is set in PDF's standard Helvetica, which every reader has and nothing needs to be
- * bundled for; it encodes WinAnsi (Latin-1 and a few more: €, –, •). Any other character is
- * printed as its base letter when it has one (ő → o, ł → l) and as "?" otherwise (Cyrillic,
- * CJK), so a name beyond Latin-1 never fails a render.
+ * The text is set in Noto Sans (Latin with its extensions, Cyrillic, Greek), regular and bold, and
+ * each character it lacks in the first fallback font that has it: Noto Sans SC (Chinese, Japanese
+ * kana and kanji), then Noto Sans KR (Korean hangul), in regular only (a bold CJK run prints in
+ * the regular weight). A fallback font is read and embedded only when the document's text needs
+ * it, so a Latin document carries none. Every font is embedded as a subset (only the glyphs
+ * used), with its Unicode map, so the text extracts back as it was written.
  */
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from "pdf-lib";
+import { PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
+import { documentFont, documentFontkit, type LoadedFont } from "./document-fonts.js";
 import type { DocumentColumn, DocumentRow, RenderableDocument } from "./document-model.js";
+import type { FontName } from "./font-files.js";
 
 const PAGE = { width: 595.28, height: 841.89 } as const;
 const MARGIN = 48;
@@ -21,58 +25,115 @@ const LINE = { body: 12, detail: 10 } as const;
 const GREY = rgb(0.4, 0.4, 0.4);
 const RULE = rgb(0.8, 0.8, 0.8);
 
-/** Letters with no WinAnsi form that decomposition does not reduce to one. */
-const BASE_LETTERS: Readonly<Record<string, string>> = {
-  ł: "l",
-  Ł: "L",
-  đ: "d",
-  Đ: "D",
-  ı: "i",
-  ħ: "h",
-  Ħ: "H",
-};
+/** The fonts tried, in order, for a character the base fonts lack. */
+const FALLBACKS: readonly FontName[] = ["cjk", "hangul"];
 
-/** Text as `font` can encode it: each character kept, reduced to its base letter, or "?". */
-function printable(text: string, supported: ReadonlySet<number>): string {
-  let out = "";
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    if (supported.has(code)) out += char;
-    else if (/\s/u.test(char)) out += " ";
-    else {
-      const base = BASE_LETTERS[char] ?? char.normalize("NFKD").replace(/\p{M}/gu, "");
-      out += [...base].every((part) => supported.has(part.codePointAt(0) ?? 0)) && base !== "" ? base : "?";
+/**
+ * A character that no embedded font has (emoji, and scripts beyond the fonts: Arabic, Hebrew,
+ * Thai, Devanagari, …) is printed as its compatibility decomposition when the base font has all of
+ * it (𝐀 → A, ﬀ → ff) and as "?" otherwise, so such a name never fails a render nor prints an empty
+ * box; whitespace of any kind prints as a space.
+ */
+function printable(char: string, covers: (codePoint: number) => boolean): string {
+  if (/\s/u.test(char)) return " ";
+  const base = char.normalize("NFKD").replace(/\p{M}/gu, "");
+  return base !== "" && [...base].every((part) => covers(part.codePointAt(0) ?? 0)) ? base : "?";
+}
+
+/** A stretch of text set in one font. */
+interface Run {
+  text: string;
+  readonly font: PDFFont;
+}
+
+/** The document's fonts: the base pair, and the fallbacks its text needs, in order. */
+class Fonts {
+  constructor(
+    readonly regular: PDFFont,
+    readonly bold: PDFFont,
+    private readonly base: LoadedFont,
+    private readonly fallbacks: ReadonlyArray<{ readonly font: PDFFont; readonly loaded: LoadedFont }>,
+  ) {}
+
+  /** `text` cut into runs, each in the first font that has its characters. */
+  runs(text: string, bold = false): Run[] {
+    const primary = bold ? this.bold : this.regular;
+    const runs: Run[] = [];
+    for (const char of text.normalize("NFC")) {
+      const codePoint = char.codePointAt(0) ?? 0;
+      const last = runs.at(-1);
+      let font = primary;
+      let shown = char;
+      if (/\s/u.test(char)) {
+        // A space stays in the fallback run it follows (they all have one), so "北京 公司" is one run.
+        shown = " ";
+        if (last) font = last.font;
+      } else if (!this.base.covers(codePoint)) {
+        const fallback = this.fallbacks.find((candidate) => candidate.loaded.covers(codePoint));
+        if (fallback) font = fallback.font;
+        else shown = printable(char, this.base.covers);
+      }
+      if (last && last.font === font) last.text += shown;
+      else runs.push({ text: shown, font });
     }
+    return runs;
   }
-  return out;
+
+  width(text: string, size: number, bold = false): number {
+    return this.runs(text, bold).reduce((sum, run) => sum + run.font.widthOfTextAtSize(run.text, size), 0);
+  }
 }
 
-interface Fonts {
-  readonly regular: PDFFont;
-  readonly bold: PDFFont;
-  readonly supported: ReadonlySet<number>;
+/**
+ * Embeds the base fonts, and each fallback font that has a character of `texts` the ones before it
+ * lack; a fallback is read (once per container) only when the base fonts lack something.
+ */
+async function embedFonts(pdf: PDFDocument, texts: Iterable<string>): Promise<Fonts> {
+  pdf.registerFontkit(documentFontkit);
+  const base = documentFont("regular");
+  const regular = await pdf.embedFont(base.bytes, { subset: true });
+  const bold = await pdf.embedFont(documentFont("bold").bytes, { subset: true });
+  let missing = new Set<number>();
+  for (const text of texts)
+    for (const char of text) {
+      const codePoint = char.codePointAt(0) ?? 0;
+      if (!/\s/u.test(char) && !base.covers(codePoint)) missing.add(codePoint);
+    }
+  const fallbacks: Array<{ font: PDFFont; loaded: LoadedFont }> = [];
+  for (const name of FALLBACKS) {
+    if (missing.size === 0) break;
+    const loaded = documentFont(name);
+    const rest = new Set([...missing].filter((codePoint) => !loaded.covers(codePoint)));
+    if (rest.size === missing.size) continue;
+    fallbacks.push({ font: await pdf.embedFont(loaded.bytes, { subset: true }), loaded });
+    missing = rest;
+  }
+  return new Fonts(regular, bold, base, fallbacks);
 }
 
-/** Cuts `text` into lines no wider than `width` at `size`, at spaces where it can. */
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+/**
+ * Cuts `text` into lines no wider than `width` as `measure` measures them, at spaces where it can
+ * and between characters otherwise (CJK text has no spaces).
+ */
+function wrap(text: string, measure: (text: string) => number, width: number): string[] {
   const lines: string[] = [];
   let current = "";
   for (const word of text.split(" ")) {
     const candidate = current === "" ? word : `${current} ${word}`;
-    if (font.widthOfTextAtSize(candidate, size) <= width) {
+    if (measure(candidate) <= width) {
       current = candidate;
       continue;
     }
     if (current !== "") lines.push(current);
-    // A word wider than the line is cut where it overflows.
-    let rest = word;
-    while (font.widthOfTextAtSize(rest, size) > width && rest.length > 1) {
+    // A word wider than the line is cut where it overflows, between code points.
+    let rest = [...word];
+    while (rest.length > 1 && measure(rest.join("")) > width) {
       let cut = rest.length - 1;
-      while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--;
-      lines.push(rest.slice(0, cut));
+      while (cut > 1 && measure(rest.slice(0, cut).join("")) > width) cut--;
+      lines.push(rest.slice(0, cut).join(""));
       rest = rest.slice(cut);
     }
-    current = rest;
+    current = rest.join("");
   }
   if (current !== "" || lines.length === 0) lines.push(current);
   return lines;
@@ -110,20 +171,26 @@ class PageWriter {
   }
 
   text(text: string, x: number, options: { size: number; bold?: boolean; color?: typeof GREY; y?: number }) {
-    this.page.drawText(printable(text, this.fonts.supported), {
-      x,
-      y: options.y ?? this.y,
-      size: options.size,
-      font: options.bold ? this.fonts.bold : this.fonts.regular,
-      ...(options.color ? { color: options.color } : {}),
-    });
+    let left = x;
+    for (const run of this.fonts.runs(text, options.bold)) {
+      this.page.drawText(run.text, {
+        x: left,
+        y: options.y ?? this.y,
+        size: options.size,
+        font: run.font,
+        ...(options.color ? { color: options.color } : {}),
+      });
+      left += run.font.widthOfTextAtSize(run.text, options.size);
+    }
   }
 
   /** `text` right-aligned on `right`. */
-  textRight(text: string, right: number, options: { size: number; bold?: boolean; y?: number }) {
-    const shown = printable(text, this.fonts.supported);
-    const font = options.bold ? this.fonts.bold : this.fonts.regular;
-    this.text(shown, right - font.widthOfTextAtSize(shown, options.size), options);
+  textRight(
+    text: string,
+    right: number,
+    options: { size: number; bold?: boolean; color?: typeof GREY; y?: number },
+  ) {
+    this.text(text, right - this.fonts.width(text, options.size, options.bold), options);
   }
 
   rule(): void {
@@ -165,9 +232,9 @@ function drawRow(writer: PageWriter, fonts: Fonts, document: RenderableDocument,
   const edges = columnEdges(document.columns);
   const first = edges[0] as { left: number; right: number };
   const nameWidth = first.right - first.left - CELL_PADDING;
-  const nameLines = wrap(printable(row.cells[0] ?? "", fonts.supported), fonts.regular, SIZE.body, nameWidth);
+  const nameLines = wrap(row.cells[0] ?? "", (text) => fonts.width(text, SIZE.body), nameWidth);
   const detailLines = row.details.flatMap((detail) =>
-    wrap(printable(detail, fonts.supported), fonts.regular, SIZE.detail, nameWidth),
+    wrap(detail, (text) => fonts.width(text, SIZE.detail), nameWidth),
   );
   const height = nameLines.length * LINE.body + detailLines.length * LINE.detail + 6;
   writer.ensure(height);
@@ -215,6 +282,18 @@ function drawParties(writer: PageWriter, document: RenderableDocument): void {
   writer.y = lowest - LINE.body * 1.5;
 }
 
+/** Every text the document prints but the fixed labels (which the base fonts have). */
+function* documentTexts(document: RenderableDocument): Generator<string> {
+  yield document.title;
+  yield document.reference;
+  for (const party of [document.issuer, document.recipient]) yield* [party.heading, ...party.lines];
+  for (const field of document.fields) yield* [field.label, field.value];
+  yield* document.notes;
+  for (const column of document.columns) yield column.label;
+  for (const row of document.rows) yield* [...row.cells, ...row.details];
+  for (const line of document.summary) yield* [line.label, line.value];
+}
+
 /** The document as PDF bytes. The same document always prints the same bytes (its dates are its own). */
 export async function renderDocumentPdf(document: RenderableDocument): Promise<Uint8Array> {
   const pdf = await PDFDocument.create({ updateMetadata: false });
@@ -225,12 +304,7 @@ export async function renderDocumentPdf(document: RenderableDocument): Promise<U
   pdf.setCreator("serverless-billing");
   pdf.setCreationDate(issuedAt);
   pdf.setModificationDate(issuedAt);
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const fonts: Fonts = {
-    regular,
-    bold: await pdf.embedFont(StandardFonts.HelveticaBold),
-    supported: new Set(regular.getCharacterSet()),
-  };
+  const fonts = await embedFonts(pdf, documentTexts(document));
   const writer = new PageWriter(pdf, fonts);
   const continued = (next: PageWriter) => {
     next.text(`${document.title} ${document.reference} (continued)`, MARGIN, { size: SIZE.body, bold: true });
@@ -253,7 +327,7 @@ export async function renderDocumentPdf(document: RenderableDocument): Promise<U
   }
   if (document.notes.length > 0) writer.y -= LINE.body / 2;
   for (const note of document.notes) {
-    for (const line of wrap(printable(note, fonts.supported), regular, SIZE.body, CONTENT_WIDTH)) {
+    for (const line of wrap(note, (text) => fonts.width(text, SIZE.body), CONTENT_WIDTH)) {
       writer.ensure(LINE.body);
       writer.text(line, MARGIN, { size: SIZE.body });
       writer.y -= LINE.body;
@@ -281,14 +355,8 @@ export async function renderDocumentPdf(document: RenderableDocument): Promise<U
   const total = writer.pages.length;
   for (const [index, page] of writer.pages.entries()) {
     const label = `${document.title} ${document.reference} - Page ${index + 1} of ${total}`;
-    const shown = printable(label, fonts.supported);
-    page.drawText(shown, {
-      x: PAGE.width - MARGIN - regular.widthOfTextAtSize(shown, SIZE.footer),
-      y: MARGIN - 12,
-      size: SIZE.footer,
-      font: regular,
-      color: GREY,
-    });
+    writer.page = page;
+    writer.textRight(label, PAGE.width - MARGIN, { size: SIZE.footer, color: GREY, y: MARGIN - 12 });
   }
   return pdf.save({ useObjectStreams: true });
 }
