@@ -20,7 +20,7 @@ import { handler as dispatcher } from "../../services/webhooks/src/handlers/disp
 import { deliverDeps } from "../../services/webhooks/src/handlers/webhook-deps.js";
 import { WebhookStore } from "../../services/webhooks/src/store/webhook-store.js";
 import { DOMAIN_EVENT_SOURCES } from "../../shared/src/contracts/domain-events.js";
-import { eventBridgeClient } from "../../shared/src/platform/aws-clients.js";
+import { documentClient, eventBridgeClient } from "../../shared/src/platform/aws-clients.js";
 import { domainEventPublisher } from "../../shared/src/platform/domain-event-publisher.js";
 import { CatalogStore } from "../../shared/src/store/catalog-store.js";
 import { OrganizationStore } from "../../shared/src/store/organization-store.js";
@@ -362,6 +362,39 @@ describe("webhook delivery", () => {
     expect(receiver.received("/twice/a")).toHaveLength(1);
     expect(receiver.received("/twice/b")).toHaveLength(1);
     for (const endpointId of [a, b]) expect(await deliveriesOf(org.apiKey, endpointId)).toHaveLength(1);
+  });
+
+  it("reads an organization's endpoints once per dispatcher batch, and afresh for the next batch", async () => {
+    const org = await organization("Batched");
+    await endpoint(org.apiKey, "/batched/first");
+    for (let i = 0; i < 3; i++)
+      await publish(org.organizationId, "invoice.created", `batched-${randomUUID()}`);
+    let endpointReads = 0;
+    // Counts the catalog queries for this organization's webhook endpoints, as DynamoDB gets them.
+    documentClient().middlewareStack.add(
+      (next) => async (args) => {
+        const input = JSON.stringify(args.input);
+        if (input.includes("webhook_endpoint") && input.includes(org.organizationId)) endpointReads++;
+        return next(args);
+      },
+      { step: "initialize", name: "countEndpointReads" },
+    );
+    try {
+      // The three bus events reach the dispatcher as one batch.
+      expect(await deliverWebhookEvents()).toBe(3);
+      expect(endpointReads).toBe(1);
+      // An endpoint added after that batch gets the next batch's event.
+      await endpoint(org.apiKey, "/batched/second");
+      endpointReads = 0;
+      await publish(org.organizationId, "invoice.created", `batched-${randomUUID()}`);
+      expect(await deliverWebhookEvents()).toBe(1);
+      expect(endpointReads).toBe(1);
+    } finally {
+      documentClient().middlewareStack.remove("countEndpointReads");
+    }
+    await deliverWebhooks();
+    expect(receiver.received("/batched/first")).toHaveLength(4);
+    expect(receiver.received("/batched/second")).toHaveLength(1);
   });
 
   it("loses no delivery when the dispatcher dies between the delivery and its message", async () => {
