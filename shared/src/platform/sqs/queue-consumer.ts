@@ -50,7 +50,7 @@ export function createQueueConsumer<Schema extends z.ZodType, Batch = undefined>
       // A processor holds one batch's results: one per invocation, so concurrent batches never mix.
       return processPartialResponse(
         event,
-        (record) => handleRecord(record, batch),
+        (record: SQSRecord) => handleRecord(record, batch),
         new BatchProcessor(EventType.SQS),
         {
           context,
