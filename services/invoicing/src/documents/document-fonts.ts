@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import fontkit, { type Font, type GlyphRun } from "@pdf-lib/fontkit";
 import type { PDFDocument } from "pdf-lib";
+import { withEvenGlyphRecords } from "./even-glyph-records.js";
 import { BUNDLED_FONTS_FOLDER, FONT_FILES, type FontFile, type FontName } from "./font-files.js";
 
 export interface LoadedFont {
@@ -56,7 +57,7 @@ function locate(font: FontFile): string {
 export function documentFont(name: FontName): LoadedFont {
   const known = loaded.get(name);
   if (known) return known;
-  const bytes = new Uint8Array(readFileSync(locate(FONT_FILES[name])));
+  const bytes = withEvenGlyphRecords(new Uint8Array(readFileSync(locate(FONT_FILES[name]))));
   const parsed = unshaped(fontkit.create(bytes));
   parsedByBytes.set(bytes, parsed);
   const font: LoadedFont = { name, bytes, covers: (codePoint) => parsed.hasGlyphForCodePoint(codePoint) };

@@ -1,4 +1,5 @@
-import { PDFDict, PDFDocument, PDFName } from "pdf-lib";
+import fontkit from "@pdf-lib/fontkit";
+import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFRawStream } from "pdf-lib";
 import { extractText, getDocumentProxy } from "unpdf";
 import { describe, expect, it } from "vitest";
 import type { DocumentRow, RenderableDocument } from "./document-model.js";
@@ -47,6 +48,18 @@ async function fontsOf(bytes: Uint8Array): Promise<string[]> {
     names.push(String(object.get(PDFName.of("BaseFont"))).replace(/^\/(.*)-\d+$/, "$1"));
   }
   return names.sort();
+}
+
+/** Each font program the PDF embeds (its subsets), parsed. */
+async function embeddedFonts(bytes: Uint8Array) {
+  const pdf = await PDFDocument.load(bytes);
+  const fonts = [];
+  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || !(object.get(PDFName.of("FontFile2")) instanceof Object)) continue;
+    const program = pdf.context.lookup(object.get(PDFName.of("FontFile2")));
+    if (program instanceof PDFRawStream) fonts.push(fontkit.create(decodePDFRawStream(program).decode()));
+  }
+  return fonts;
 }
 
 /** A customer and fees in each script the fonts cover beyond Latin. */
@@ -140,6 +153,19 @@ describe("a document as a PDF", () => {
       "NotoSansKR-Regular",
       "NotoSansSC-Regular",
     ]);
+  });
+
+  it("embeds subsets whose every glyph has its outline (a broken subset prints blank glyphs that still extract)", async () => {
+    const fonts = await embeddedFonts(await renderDocumentPdf(international()));
+    expect(fonts).toHaveLength(4);
+    for (const font of fonts) {
+      expect(font.numGlyphs).toBeGreaterThan(5);
+      // Glyph 0 is .notdef; a space has no outline and is the only glyph without one.
+      const blank = Array.from({ length: font.numGlyphs - 1 }, (_, index) => font.getGlyph(index + 1)).filter(
+        (glyph) => glyph.path.toSVG() === "",
+      );
+      expect(blank.length).toBeLessThanOrEqual(1);
+    }
   });
 
   it("embeds no CJK font for a document without CJK text, only subsets of the base fonts", async () => {
