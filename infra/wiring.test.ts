@@ -46,4 +46,18 @@ describe("who owns what, as the wiring grants it", () => {
       "invoicing-worker",
     ]);
   });
+
+  it("has the catalog create Stripe customers off the request path, from its own queue", () => {
+    const senders = functions
+      .filter((fn) => fn.sendsTo?.some((queue) => queue.id === "provider-customers"))
+      .map((fn) => fn.id)
+      .sort();
+    expect(senders).toEqual(["catalog-api", "catalog-clock"]);
+    const consumers = functions.filter((fn) => fn.consumes?.queue.id === "provider-customers");
+    expect(consumers.map((fn) => [fn.id, serviceOf(fn.entry)])).toEqual([
+      ["catalog-provider-customers", "catalog"],
+    ]);
+    expect(consumers[0]?.secrets?.map((secret) => secret.id)).toEqual(["stripe"]);
+    expect(consumers[0]?.publishesDomainEvents).toBe(true);
+  });
 });

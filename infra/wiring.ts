@@ -7,6 +7,7 @@
 import { aggregateRoutes } from "../services/aggregate/src/routes.js";
 import { catalogRoutes } from "../services/catalog/src/routes.js";
 import { ingestRoutes } from "../services/ingest/src/routes.js";
+import { BUNDLED_FONTS_FOLDER, FONT_FILES } from "../services/invoicing/src/documents/font-files.js";
 import { invoicingRoutes, stripeWebhookRoutes } from "../services/invoicing/src/routes.js";
 import { webhooksRoutes } from "../services/webhooks/src/routes.js";
 import {
@@ -19,6 +20,7 @@ import {
   eventsQueue,
   eventsTable,
   invoicingTable,
+  providerCustomersQueue,
   type QueueSpec,
   type SecretSpec,
   stripeSecret,
@@ -64,6 +66,8 @@ export interface FunctionSpec {
   readonly signsWebhooks?: boolean;
   /** Secrets it reads (granted read, named to it in their `envVar`). */
   readonly secrets?: readonly SecretSpec[];
+  /** Package files copied into its bundle (`target`, from the bundle's root), read at run time. */
+  readonly bundledFiles?: ReadonlyArray<{ readonly packagePath: string; readonly target: string }>;
 }
 
 /** `$default` catches every request no route matches, so unknown paths get Lago's 404 body. */
@@ -181,8 +185,9 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 10,
     routes: [...catalogRoutes, DEFAULT_ROUTE],
     tables: [[billingTable, "readWrite"]],
-    // Subscription changes are told to invoicing (a termination's final invoice is made at once).
-    sendsTo: [billingJobsQueue],
+    // Subscription changes are told to invoicing (a termination's final invoice is made at once);
+    // a customer synced with Stripe with no id there is asked for at Stripe.
+    sendsTo: [billingJobsQueue, providerCustomersQueue],
     // customer.* and subscription.* events, owed in the write of their change.
     publishesDomainEvents: true,
   },
@@ -194,9 +199,28 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 300,
     scheduled: { everyMinutes: BILLING_CLOCK_MINUTES },
     tables: [[billingTable, "readWrite"]],
-    sendsTo: [billingJobsQueue],
+    // Notices to invoicing, and the provider customers a request's change left owed.
+    sendsTo: [billingJobsQueue, providerCustomersQueue],
     // The events its transitions owe, and any a request's change left owed.
     publishesDomainEvents: true,
+  },
+  {
+    id: "catalog-provider-customers",
+    description:
+      "Creates Stripe customers for customers synced with Stripe, records their ids, owes customer.payment_provider_*",
+    entry: "services/catalog/src/handlers/provider-customers.ts",
+    memoryMiB: 512,
+    // Stripe's SDK: 8 s per attempt, 3 attempts at most, per message of a batch.
+    timeoutSeconds: 30,
+    consumes: {
+      queue: providerCustomersQueue,
+      batchSize: 5,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 5,
+    },
+    tables: [[billingTable, "readWrite"]],
+    publishesDomainEvents: true,
+    secrets: [stripeSecret],
   },
   {
     id: "aggregate-event-errors",
@@ -312,6 +336,11 @@ export const functions: readonly FunctionSpec[] = [
     documents: "readWrite",
     // Publishing an invoice's events carries out the collection its finalization owes.
     secrets: [stripeSecret],
+    // The fonts documents are set in; no other function carries them.
+    bundledFiles: Object.values(FONT_FILES).map((font) => ({
+      packagePath: font.packagePath,
+      target: `${BUNDLED_FONTS_FOLDER}/${font.file}`,
+    })),
   },
   ...webhookFunctions,
 ];
@@ -326,6 +355,7 @@ export const resources = {
     documentsQueue,
     webhookEventsQueue,
     webhookDeliveriesQueue,
+    providerCustomersQueue,
   ],
   eventBus,
   documentsBucket,

@@ -330,6 +330,7 @@ describe("multi-item changes, all or nothing", () => {
         organizations: new OrganizationStore(),
         notifyInvoicing: async () => {},
         publish: async () => {},
+        requestProviderCustomers: async () => {},
       },
       stateAfterInterference: () => state,
     };

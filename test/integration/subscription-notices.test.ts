@@ -43,6 +43,7 @@ const catalogDeps = (notify: "sends" | "is lost"): CatalogDeps => ({
     );
   },
   publish: catalogEventPublisher(),
+  requestProviderCustomers: async () => {},
 });
 
 async function bill(now: string, organizationId: string): Promise<void> {

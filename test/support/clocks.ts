@@ -2,6 +2,7 @@
 import type { CatalogDeps } from "../../services/catalog/src/catalog-deps.js";
 import { catalogEventPublisher } from "../../services/catalog/src/events/catalog-publisher.js";
 import { runCatalogClock } from "../../services/catalog/src/lifecycle/run-catalog-clock.js";
+import { enqueueProviderCustomers } from "../../services/catalog/src/provider-customers/provider-customers-queue.js";
 import { handler as clock } from "../../services/invoicing/src/handlers/clock.js";
 import type { SubscriptionChanged } from "../../shared/src/contracts/invoicing-messages.js";
 import { sqsClient } from "../../shared/src/platform/aws-clients.js";
@@ -24,6 +25,7 @@ export const catalogClockDeps = (): CatalogDeps => ({
     );
   },
   publish: catalogEventPublisher(),
+  requestProviderCustomers: enqueueProviderCustomers,
 });
 
 /**

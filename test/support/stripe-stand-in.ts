@@ -1,8 +1,9 @@
 /**
  * A stand-in for the few Stripe API endpoints the Stripe adapter calls, served over local HTTP and
- * driven by the real `stripe` SDK (pointed at it by `STRIPE_API_URL`): customers retrieve and
- * their payment methods, PaymentIntents create honouring `Idempotency-Key` (the same key answers
- * the first answer again, as Stripe does). Each Stripe customer says how its payments end:
+ * driven by the real `stripe` SDK (pointed at it by `STRIPE_API_URL`): customers create, retrieve
+ * and their payment methods, PaymentIntents create, both creations honouring `Idempotency-Key` (the
+ * same key answers the first answer again, as Stripe does). A created customer has no payment
+ * method until a test gives it one (`addCustomer` again). Each Stripe customer says how its payments end:
  * `succeed` at once, `process` (answered later by a webhook), or `decline` (a card error). Its
  * webhooks are signed by the SDK's own `webhooks.generateTestHeaderString`.
  */
@@ -58,8 +59,27 @@ const DECLINE = {
   message: "Your card was declined.",
 };
 
+/** A customer creation as the stand-in received it, and the customer it answered (none: refused). */
+export interface ReceivedCustomerCreation {
+  readonly idempotencyKey: string | undefined;
+  readonly params: Record<string, unknown>;
+  readonly customerId: string | undefined;
+}
+
+/** What a refused customer creation answers: its HTTP status and Stripe's error object. */
+export interface CreationRefusal {
+  readonly status: number;
+  readonly error: { readonly type: string; readonly code?: string; readonly message: string };
+}
+
 export interface StripeStandIn {
   readonly url: string;
+  /** Every customer created (one per idempotency key), in order: its id and what it was created with. */
+  readonly createdCustomers: Array<{ readonly id: string; readonly params: Record<string, unknown> }>;
+  /** Every customer creation request received, replays included. */
+  readonly customerCreations: ReceivedCustomerCreation[];
+  /** Creations `when` matches are refused with `refusal` (never remembered under their key, as Stripe). */
+  refuseCustomerCreation(when: (params: Record<string, unknown>) => boolean, refusal: CreationRefusal): void;
   /** Every PaymentIntent created (one per idempotency key), in order. */
   readonly intents: Record<string, unknown>[];
   /** Every creation request received, replays included. */
@@ -79,7 +99,40 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const byKey = new Map<string, { status: number; body: unknown }>();
   const intents: Record<string, unknown>[] = [];
   const received: ReceivedIntent[] = [];
+  const createdCustomers: StripeStandIn["createdCustomers"] = [];
+  const customerCreations: ReceivedCustomerCreation[] = [];
+  const customersByKey = new Map<string, Record<string, unknown>>();
+  const refusals: Array<{ when: (params: Record<string, unknown>) => boolean; refusal: CreationRefusal }> =
+    [];
   let sequence = 0;
+
+  const createCustomer = (key: string | undefined, params: Record<string, unknown>) => {
+    const refused = refusals.find((candidate) => candidate.when(params));
+    if (refused) {
+      customerCreations.push({ idempotencyKey: key, params, customerId: undefined });
+      return { status: refused.refusal.status, body: { error: refused.refusal.error } };
+    }
+    const replay = key ? customersByKey.get(key) : undefined;
+    const customer = replay ?? {
+      id: `cus_created_${createdCustomers.length + 1}`,
+      object: "customer",
+      name: params.name ?? null,
+      email: params.email ?? null,
+      phone: params.phone ?? null,
+      address: params.address ?? null,
+      metadata: params.metadata ?? {},
+      default_source: null,
+      invoice_settings: { default_payment_method: null },
+    };
+    if (!replay) {
+      const id = String(customer.id);
+      createdCustomers.push({ id, params });
+      customers.set(id, { defaultPaymentMethod: null, paymentMethods: [], behaviour: "succeed" });
+      if (key) customersByKey.set(key, customer);
+    }
+    customerCreations.push({ idempotencyKey: key, params, customerId: String(customer.id) });
+    return { status: 200, body: customer };
+  };
 
   const createIntent = (params: Record<string, unknown>): { status: number; body: unknown } => {
     const customer = customers.get(String(params.customer));
@@ -149,6 +202,13 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
           invoice_settings: { default_payment_method: customer.defaultPaymentMethod },
         });
       }
+      if (request.method === "POST" && url.pathname === "/v1/customers") {
+        const created = createCustomer(
+          request.headers["idempotency-key"] as string | undefined,
+          parseForm(body),
+        );
+        return answer(created.status, created.body);
+      }
       if (request.method === "POST" && url.pathname === "/v1/payment_intents") {
         const key = request.headers["idempotency-key"] as string | undefined;
         const params = parseForm(body);
@@ -177,6 +237,9 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     url: `http://127.0.0.1:${port}`,
     intents,
     received,
+    createdCustomers,
+    customerCreations,
+    refuseCustomerCreation: (when, refusal) => refusals.push({ when, refusal }),
     addCustomer: (id, customer) => customers.set(id, customer),
     webhook(intentId, type, secret) {
       const intent = intents.find((candidate) => candidate.id === intentId);

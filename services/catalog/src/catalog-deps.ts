@@ -1,7 +1,7 @@
 import type { SubscriptionChanged } from "#shared/contracts/invoicing-messages.js";
 import type { Subscription } from "#shared/domain/catalog.js";
 import type { DomainEventPublisher } from "#shared/platform/domain-event-publisher.js";
-import type { CatalogStore } from "#shared/store/catalog-store.js";
+import type { CatalogStore, OwedProviderCustomer } from "#shared/store/catalog-store.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 
 /** What the catalog's use cases work with. */
@@ -20,6 +20,12 @@ export interface CatalogDeps {
    * catalog clock publishes whatever is still owed.
    */
   readonly publish: DomainEventPublisher;
+  /**
+   * Asks for customers to be created at their payment provider (the provider-customers queue).
+   * Only the fast path too: each is owed in the write of the customer's change until sent, and the
+   * catalog clock sends whatever is still owed.
+   */
+  readonly requestProviderCustomers: (owed: readonly OwedProviderCustomer[]) => Promise<void>;
 }
 
 /** The notice of a subscription's change, for invoicing. */

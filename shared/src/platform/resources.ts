@@ -221,6 +221,19 @@ export const webhookDeliveriesQueue = {
   retentionDays: 14,
 } as const satisfies QueueSpec;
 
+/**
+ * The catalog's customers to create at their payment provider (Stripe, for a customer synced with
+ * it and with no provider customer id yet), each created off the request path by the catalog's
+ * provider-customers function.
+ */
+export const providerCustomersQueue = {
+  id: "provider-customers",
+  envVar: "PROVIDER_CUSTOMERS_QUEUE_URL",
+  visibilityTimeoutSeconds: 180,
+  maxReceiveCount: 5,
+  retentionDays: 14,
+} as const satisfies QueueSpec;
+
 export const queues = [
   eventsQueue,
   billingJobsQueue,
@@ -228,6 +241,7 @@ export const queues = [
   documentsQueue,
   webhookEventsQueue,
   webhookDeliveriesQueue,
+  providerCustomersQueue,
 ] as const;
 
 export const eventBus = { id: "domain-events", envVar: "EVENT_BUS_NAME" } as const;
@@ -242,7 +256,7 @@ export interface SecretSpec {
 
 /**
  * The deployment's Stripe account (one per deployment): JSON `{ "secret_key", "webhook_secret" }`,
- * read by the functions that collect payments or take Stripe's webhooks.
+ * read by the functions that collect payments, take Stripe's webhooks or create Stripe customers.
  */
 export const stripeSecret = {
   id: "stripe",

@@ -40,7 +40,8 @@ type Kind =
   | "child_plan"
   | "deleted_customer"
   | "subscription_history"
-  | "owed_event";
+  | "owed_event"
+  | "owed_provider_customer";
 
 const sortKey = (kind: Kind, ...naturalKey: string[]) => joinKey(kind, ...naturalKey);
 export class AlreadyExistsError extends Error {
@@ -55,6 +56,17 @@ export class ConcurrentChangeError extends Error {
   constructor(readonly kind: string) {
     super(`${kind} changed concurrently`);
     this.name = "ConcurrentChangeError";
+  }
+}
+
+/**
+ * The customer is no longer one to record a provider customer id on: deleted, given an id, or its
+ * provider changed since it was read.
+ */
+export class ProviderCustomerTakenError extends Error {
+  constructor() {
+    super("the customer no longer waits for a provider customer");
+    this.name = "ProviderCustomerTakenError";
   }
 }
 
@@ -172,10 +184,24 @@ export interface OwedCatalogEvent {
   readonly owedAt: string;
 }
 
-/** What the catalog clock finds due: subscriptions to settle and events still owed. */
+/**
+ * A customer the catalog owes a customer at its payment provider (Stripe): written in the write
+ * that leaves the customer synced with no provider customer id, due in the catalog's due index
+ * until its message is on the provider-customers queue.
+ */
+export interface OwedProviderCustomer {
+  readonly organizationId: string;
+  readonly externalCustomerId: string;
+  /** The customer's Lago id. */
+  readonly customerId: string;
+  readonly owedAt: string;
+}
+
+/** What the catalog clock finds due: subscriptions to settle, events and provider customers still owed. */
 export interface DueCatalogItems {
   readonly subscriptions: Array<{ organizationId: string; externalId: string; id: string; dueAt: string }>;
   readonly owedEvents: Array<{ organizationId: string; uniqueKey: string }>;
+  readonly providerCustomers: OwedProviderCustomer[];
 }
 
 export class CatalogStore {
@@ -730,12 +756,22 @@ export class CatalogStore {
       ExpressionAttributeValues: { ":shard": shard, ":now": now },
     });
     const owedPrefix = `${sortKey("owed_event")}#`;
+    const providerCustomerPrefix = `${sortKey("owed_provider_customer")}#`;
     const subscriptions: DueCatalogItems["subscriptions"] = [];
     const owedEvents: DueCatalogItems["owedEvents"] = [];
+    const providerCustomers: DueCatalogItems["providerCustomers"] = [];
     for (const item of items) {
       const sk = String(item.sk);
       if (sk.startsWith(owedPrefix)) {
         owedEvents.push({ organizationId: String(item.pk), uniqueKey: sk.slice(owedPrefix.length) });
+      } else if (sk.startsWith(providerCustomerPrefix)) {
+        // The index projects the customer's ids as `externalId` and `id`.
+        providerCustomers.push({
+          organizationId: String(item.pk),
+          externalCustomerId: String(item.externalId),
+          customerId: String(item.id),
+          owedAt: String(item.dueAt),
+        });
       } else {
         subscriptions.push({
           organizationId: String(item.organizationId),
@@ -745,7 +781,7 @@ export class CatalogStore {
         });
       }
     }
-    return { subscriptions, owedEvents };
+    return { subscriptions, owedEvents, providerCustomers };
   }
 
   // Events the catalog owes, by unique key: written with their change, due until published.
@@ -771,6 +807,65 @@ export class CatalogStore {
         Key: this.key(event.organizationId, "owed_event", event.uniqueKey),
       }),
     );
+  }
+
+  // Provider customers the catalog owes, by customer id: written with the customer's change, due
+  // until their message is sent.
+  /**
+   * A provider customer owed to a customer, part of the write that leaves it synced with no
+   * provider customer id (owed again by a later write: the same item, due again).
+   */
+  providerCustomerOwedInsertion(owed: OwedProviderCustomer): CatalogWrite {
+    return this.put(
+      {
+        ...this.key(owed.organizationId, "owed_provider_customer", owed.customerId),
+        kind: "owed_provider_customer",
+        organizationId: owed.organizationId,
+        // Named as the due index projects them.
+        externalId: owed.externalCustomerId,
+        id: owed.customerId,
+        duePk: dueShard(owed.customerId),
+        dueAt: owed.owedAt,
+      },
+      () => new ConcurrentChangeError("owed_provider_customer"),
+    );
+  }
+  /** Its message is on the queue: no longer owed (removing one already removed is no change). */
+  async providerCustomerSent(
+    owed: Pick<OwedProviderCustomer, "organizationId" | "customerId">,
+  ): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: this.key(owed.organizationId, "owed_provider_customer", owed.customerId),
+      }),
+    );
+  }
+  /**
+   * Records the provider customer id Stripe gave `customer`, only while its provider is still a
+   * synced Stripe customer with no id (not changed or given one meanwhile); a failed condition is
+   * `ProviderCustomerTakenError`. Its `updatedAt` stays: the customer's own data did not change.
+   */
+  providerCustomerRecording(customer: Customer, providerCustomerId: string): CatalogWrite {
+    return {
+      action: {
+        Update: {
+          TableName: this.table,
+          Key: this.key(customer.organizationId, "customer", customer.externalId),
+          UpdateExpression: "SET paymentProvider.providerCustomerId = :providerCustomerId",
+          ConditionExpression:
+            "id = :id AND paymentProvider.provider = :stripe AND paymentProvider.syncWithProvider = :synced AND (attribute_not_exists(paymentProvider.providerCustomerId) OR paymentProvider.providerCustomerId = :none)",
+          ExpressionAttributeValues: {
+            ":providerCustomerId": providerCustomerId,
+            ":id": customer.id,
+            ":stripe": "stripe",
+            ":synced": true,
+            ":none": null,
+          },
+        },
+      },
+      onConditionFailure: () => new ProviderCustomerTakenError(),
+    };
   }
 
   /**

@@ -6,12 +6,14 @@ import {
   type Organization,
 } from "#shared/domain/catalog.js";
 import { paymentProviderAfter } from "#shared/domain/payments/customer-payment-provider.js";
+import { needsProviderCustomer } from "#shared/domain/payments/provider-customer.js";
 import { invalid, notFound } from "#shared/platform/http/errors.js";
 import type { CustomerOrganization } from "#shared/serializers/customer.js";
-import type { CatalogStore, CatalogWrite } from "#shared/store/catalog-store.js";
+import type { CatalogStore, CatalogWrite, OwedProviderCustomer } from "#shared/store/catalog-store.js";
 import type { CatalogDeps } from "../catalog-deps.js";
 import { customerEvent } from "../events/catalog-events.js";
 import { publishAfterChange } from "../events/publish-owed-events.js";
+import { sendAfterChange } from "../provider-customers/send-owed-provider-customers.js";
 import { applyLegalDetails, patch } from "../shared-schemas.js";
 import { requireTaxes } from "../taxes/require-taxes.js";
 import type { CustomerInput } from "./customer-input.js";
@@ -135,10 +137,12 @@ export async function customerUpsert(
 /**
  * Creates a customer, or updates the one with this external_id, all or nothing, with the event it
  * owes in the same write: `customer.created`, or `customer.updated` for every upsert of an existing
- * one (as Lago sends it, changed or not).
+ * one (as Lago sends it, changed or not). A customer it leaves synced with Stripe and with no
+ * provider customer id also owes, in that write, its creation at Stripe: asked once written, made
+ * off the request path (`provider-customers/create-provider-customer.ts`).
  */
 export async function upsertCustomer(
-  deps: Pick<CatalogDeps, "catalog" | "publish">,
+  deps: Pick<CatalogDeps, "catalog" | "publish" | "requestProviderCustomers">,
   organization: CustomerOrganization & Pick<Organization, "id">,
   input: Partial<CustomerInput> & { external_id: string },
   now: string,
@@ -147,7 +151,22 @@ export async function upsertCustomer(
   const owed = [
     customerEvent(created ? "customer.created" : "customer.updated", customer, organization, now),
   ];
-  await deps.catalog.write([...writes, ...owed.map((event) => deps.catalog.owedEventInsertion(event))]);
+  const providerCustomers: OwedProviderCustomer[] = needsProviderCustomer(customer)
+    ? [
+        {
+          organizationId: customer.organizationId,
+          externalCustomerId: customer.externalId,
+          customerId: customer.id,
+          owedAt: now,
+        },
+      ]
+    : [];
+  await deps.catalog.write([
+    ...writes,
+    ...owed.map((event) => deps.catalog.owedEventInsertion(event)),
+    ...providerCustomers.map((entry) => deps.catalog.providerCustomerOwedInsertion(entry)),
+  ]);
   await publishAfterChange(deps, owed);
+  await sendAfterChange(deps, providerCustomers);
   return customer;
 }

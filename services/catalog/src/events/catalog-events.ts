@@ -18,7 +18,7 @@ import type { CatalogDeps } from "../catalog-deps.js";
 import { serializeSubscriptionExtended } from "../subscriptions/serialize.js";
 import { namesTaxes } from "../subscriptions/subscription-view.js";
 
-export type CustomerEventType = "customer.created" | "customer.updated";
+export type CustomerEventType = "customer.created" | "customer.updated" | "customer.payment_provider_created";
 
 export type SubscriptionEventType =
   | "subscription.started"
@@ -41,26 +41,62 @@ export function customerEvent(
   now: string,
 ): OwedCatalogEvent {
   const object = serializeCustomer(customer, organization);
-  const body =
-    type === "customer.created"
-      ? ({
-          webhook_type: type,
-          object_type: "customer",
-          organization_id: customer.organizationId,
-          customer: object,
-        } satisfies CustomerBody<"customer.created">)
-      : ({
-          webhook_type: type,
-          object_type: "customer",
-          organization_id: customer.organizationId,
-          customer: object,
-        } satisfies CustomerBody<"customer.updated">);
-  return owed(
-    body,
-    // Created once; each update is an event of its own, at its instant.
-    type === "customer.created" ? stableUuid(type, customer.id) : stableUuid(type, customer.id, now),
-    now,
-  );
+  const envelope = { object_type: "customer", organization_id: customer.organizationId } as const;
+  const body = (() => {
+    switch (type) {
+      case "customer.created":
+        return { webhook_type: type, ...envelope, customer: object } satisfies CustomerBody<typeof type>;
+      case "customer.updated":
+        return { webhook_type: type, ...envelope, customer: object } satisfies CustomerBody<typeof type>;
+      case "customer.payment_provider_created":
+        return { webhook_type: type, ...envelope, customer: object } satisfies CustomerBody<typeof type>;
+    }
+  })();
+  const uniqueKey = (() => {
+    switch (type) {
+      // Created once; each update is an event of its own, at its instant.
+      case "customer.created":
+        return stableUuid(type, customer.id);
+      case "customer.updated":
+        return stableUuid(type, customer.id, now);
+      // Once per customer made at the provider.
+      case "customer.payment_provider_created":
+        return stableUuid(type, customer.id, customer.paymentProvider?.providerCustomerId ?? "");
+    }
+  })();
+  return owed(body, uniqueKey, now);
+}
+
+/** What a payment provider answered when it refused to create a customer (Lago's `provider_error`). */
+export interface ProviderError {
+  readonly message: string;
+  readonly error_code: string | null;
+}
+
+/**
+ * Lago's body of `customer.payment_provider_error`: the customer its provider refused to create
+ * (`V1::PaymentProviders::CustomerErrorSerializer`) and the provider's message and code. One event
+ * per version of the customer: the same refusal told again carries the same `unique_key`.
+ */
+export function providerCustomerErrorEvent(
+  customer: Customer & { paymentProvider: NonNullable<Customer["paymentProvider"]> },
+  error: ProviderError,
+  now: string,
+): OwedCatalogEvent {
+  const type = "customer.payment_provider_error";
+  const body = {
+    webhook_type: type,
+    object_type: "payment_provider_customer_error",
+    organization_id: customer.organizationId,
+    payment_provider_customer_error: {
+      lago_customer_id: customer.id,
+      external_customer_id: customer.externalId,
+      payment_provider: customer.paymentProvider.provider,
+      payment_provider_code: customer.paymentProvider.code,
+      provider_error: { message: error.message, error_code: error.error_code },
+    },
+  } satisfies WebhookBody<typeof type>;
+  return owed(body, stableUuid(type, customer.id, customer.updatedAt), now);
 }
 
 /** What a subscription's event shows beside it; read from the catalog when not given. */

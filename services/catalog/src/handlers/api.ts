@@ -13,6 +13,7 @@ import * as customers from "../customers/customer-routes.js";
 import { catalogEventPublisher } from "../events/catalog-publisher.js";
 import * as organizations from "../organizations/organization-routes.js";
 import * as plans from "../plans/plan-routes.js";
+import { enqueueProviderCustomers } from "../provider-customers/provider-customers-queue.js";
 import type { CatalogRoute } from "../routes.js";
 import * as subscriptions from "../subscriptions/subscription-routes.js";
 import * as taxes from "../taxes/tax-routes.js";
@@ -33,6 +34,7 @@ function deps(): CatalogDeps {
       );
     },
     publish: catalogEventPublisher(),
+    requestProviderCustomers: enqueueProviderCustomers,
   };
   return built;
 }

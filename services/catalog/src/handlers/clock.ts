@@ -12,6 +12,7 @@ import { OrganizationStore } from "#shared/store/organization-store.js";
 import type { CatalogDeps } from "../catalog-deps.js";
 import { catalogEventPublisher } from "../events/catalog-publisher.js";
 import { type CatalogClockRun, runCatalogClock } from "../lifecycle/run-catalog-clock.js";
+import { enqueueProviderCustomers } from "../provider-customers/provider-customers-queue.js";
 
 const logger = createLogger("catalog-clock");
 
@@ -37,6 +38,7 @@ export const handler = middy<unknown, CatalogClockRun, Error, Context>()
         );
       },
       publish: catalogEventPublisher(),
+      requestProviderCustomers: enqueueProviderCustomers,
     };
     const run = await runCatalogClock(deps, now);
     logger.info("catalog clock ran", { ...run });

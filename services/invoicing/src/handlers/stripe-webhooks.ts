@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import type { HttpResponse } from "#shared/platform/http/responses.js";
 import { text } from "#shared/platform/http/responses.js";
 import { createLogger } from "#shared/platform/logger.js";
-import { stripeAccount } from "../payments/providers/stripe-account.js";
+import { stripeAccount } from "#shared/platform/stripe-account.js";
 import type { PaymentDeps } from "../payments/record-payment.js";
 import { stripeWebhookRoute } from "../payments/stripe-webhook-route.js";
 import { PaymentStore } from "../store/payment-store.js";

@@ -1,8 +1,8 @@
 import type Stripe from "stripe";
 import { MAX_ID_LENGTH } from "#shared/platform/http/limits.js";
 import { type HttpResponse, json, text } from "#shared/platform/http/responses.js";
+import type { StripeAccount } from "#shared/platform/stripe-account.js";
 import { applyStripeEvent } from "./apply-stripe-event.js";
-import type { StripeAccount } from "./providers/stripe-account.js";
 import type { PaymentDeps } from "./record-payment.js";
 
 /** What the webhook's request carries: the organization of its path, its raw body and signature. */

@@ -10,9 +10,9 @@ import Stripe from "stripe";
 import { totalDueAmountCents } from "#shared/domain/invoices/manual-payment.js";
 import type { CustomerPaymentProvider } from "#shared/domain/payments/customer-payment-provider.js";
 import { fromStripeAmount, toStripeAmount } from "#shared/domain/payments/stripe-amount.js";
+import { type StripeAccount, stripeAccount } from "#shared/platform/stripe-account.js";
 import type { PaymentFailureRecord } from "../../store/invoice-store.js";
 import type { CollectionOutcome, CollectionRequest, PaymentProvider } from "../payment-provider.js";
-import { type StripeAccount, stripeAccount } from "./stripe-account.js";
 
 /** Lago's redirect after an authentication when the connection has none of its own. */
 const SUCCESS_REDIRECT_URL = "https://stripe.com/";
