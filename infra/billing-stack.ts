@@ -3,6 +3,8 @@
  * schedule, table, queue, bus and bucket below comes from iterating the wiring, so the stack and
  * the local runtime cannot drift. Nothing here names a particular function or table.
  */
+import { createRequire } from "node:module";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
@@ -23,7 +25,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { type ICommandHooks, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
@@ -60,6 +62,24 @@ export interface BillingStackProps extends StackProps {
 }
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * Bundling hooks that copy package files (the documents renderer's fonts) next to the bundle, so
+ * the function reads them from its own folder at run time, and only that function carries them.
+ */
+function copyIntoBundle(files: NonNullable<FunctionSpec["bundledFiles"]>): ICommandHooks {
+  const resolve = createRequire(import.meta.url).resolve;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      files.flatMap(({ packagePath, target }) => {
+        const source = relative(REPO_ROOT, resolve(packagePath));
+        const folder = target.includes("/") ? target.slice(0, target.lastIndexOf("/")) : ".";
+        return [`mkdir -p "${outputDir}/${folder}"`, `cp "${inputDir}/${source}" "${outputDir}/${target}"`];
+      }),
+  };
+}
 
 /** A source queue whose oldest message is older than this is not keeping up. */
 const QUEUE_AGE_ALARM_SECONDS = 300;
@@ -108,12 +128,22 @@ export class BillingStack extends Stack {
       this.secrets.set(spec.id, secret);
     }
     for (const rule of resources.busRules) {
+      const { queue, deadLetterQueue } = this.requireQueue(rule.queue.id);
       // Every event whose source starts with the prefix, whichever service published it.
       const busRule = new events.Rule(this, `Rule${pascal(rule.id)}`, {
         eventBus: this.eventBus,
         description: `Domain events with a source starting ${rule.sourcePrefix} to queue ${rule.queue.id}`,
         eventPattern: { source: events.Match.prefix(rule.sourcePrefix) },
-        targets: [new targets.SqsQueue(this.requireQueue(rule.queue.id).queue)],
+        targets: [
+          new targets.SqsQueue(queue, {
+            // An event EventBridge cannot put in the queue (a policy or throttling) is retried for a
+            // day, then kept in the queue's dead-letter queue, with its alarm, for a redrive to
+            // resend: never dropped unseen.
+            deadLetterQueue,
+            retryAttempts: 185,
+            maxEventAge: Duration.hours(24),
+          }),
+        ],
       });
       // The bus by its name (GetAtt), not its Ref: moto's CloudFormation fails a rule whose bus is a Ref.
       (busRule.node.defaultChild as events.CfnRule).eventBusName = this.eventBusName();
@@ -253,6 +283,7 @@ export class BillingStack extends Stack {
         externalModules: [],
         forceDockerBundling: false,
         tsconfig: `${REPO_ROOT}tsconfig.json`,
+        ...(spec.bundledFiles ? { commandHooks: copyIntoBundle(spec.bundledFiles) } : {}),
       },
     });
     acknowledgeRuntimePin(fn);

@@ -4,12 +4,14 @@
  * test that bundles: then cfn-lint checks the template and every bundle is loaded by Node the way
  * the Lambda runtime loads it, so a handler whose imports do not bundle or load fails here.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { functions } from "../../infra/wiring.js";
+import { BUNDLED_FONTS_FOLDER, FONT_FILES } from "../../services/invoicing/src/documents/font-files.js";
 import { run, runCdk, tail } from "../support/cdk-app.js";
 
 interface FunctionJson {
@@ -104,5 +106,22 @@ describe("cdk synth", () => {
       expect(load.code, `${variables.POWERTOOLS_SERVICE_NAME}: ${tail(load)}`).toBe(0);
       expect(lambda.Properties?.Handler).toBe("index.handler");
     }
+  });
+
+  it("ships the documents' fonts in the documents renderer's bundle, and in no other", () => {
+    const lambdas = Object.values(resources).filter((r) => r.Type === "AWS::Lambda::Function");
+    const folderOf = (lambda: FunctionJson) => join(outDir, String(lambda.Metadata?.["aws:asset:path"]));
+    const renderer = lambdas.filter(
+      (lambda) => lambda.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === "documents-renderer",
+    );
+    expect(renderer).toHaveLength(1);
+    for (const font of Object.values(FONT_FILES)) {
+      const shipped = join(folderOf(renderer[0] as FunctionJson), BUNDLED_FONTS_FOLDER, font.file);
+      expect(statSync(shipped).size).toBe(
+        statSync(createRequire(import.meta.url).resolve(font.packagePath)).size,
+      );
+    }
+    for (const lambda of lambdas.filter((other) => other !== renderer[0]))
+      expect(existsSync(join(folderOf(lambda), BUNDLED_FONTS_FOLDER))).toBe(false);
   });
 });
