@@ -1,7 +1,10 @@
 /**
- * Invoice PDFs' figure for `npm run bench`: the CPU time of rendering a 50-fee invoice (the
+ * Invoice PDFs' figures for `npm run bench`: the CPU time of rendering a 50-fee invoice (the
  * document model and the PDF, as the documents renderer makes it, storage aside), the median of
- * 21 renders after two to warm up. A CPU measurement (process.cpuUsage), never asserted anywhere.
+ * 21 renders after two to warm up, for a Latin invoice and for one whose customer and fees are
+ * named in Cyrillic, Greek, Japanese, Chinese and Korean (which embeds the CJK fallback fonts too);
+ * each one's first render in the process, which reads its fonts; and each PDF's size. CPU
+ * measurements (process.cpuUsage), never asserted anywhere.
  */
 import { PDFDocument } from "pdf-lib";
 import { type Customer, EMPTY_LEGAL_DETAILS, type Organization } from "#shared/domain/catalog.js";
@@ -83,8 +86,28 @@ function fee(index: number): InvoiceFee {
   };
 }
 
-function invoice(): Invoice {
-  const fees = Array.from({ length: FEES }, (_, index) => fee(index + 1));
+/** Fee names in each script the fonts cover beyond Latin, in turn. */
+const INTERNATIONAL_NAMES = [
+  "Хранение данных",
+  "Υπηρεσίες νέφους",
+  "クラウド利用料",
+  "云存储服务",
+  "클라우드 사용료",
+];
+
+const internationalCustomer: Customer = {
+  ...customer,
+  name: "株式会社テスト",
+  addressLine1: "東京都渋谷区道玄坂 1-2-3",
+  city: "東京",
+  country: "JP",
+};
+
+function invoice(names?: readonly string[]): Invoice {
+  const fees = Array.from({ length: FEES }, (_, index) => {
+    const item = fee(index + 1);
+    return names ? { ...item, itemName: `${names[index % names.length]} ${index + 1}` } : item;
+  });
   const amount = fees.reduce((sum, item) => sum + item.amountCents, 0);
   const taxes = fees.reduce((sum, item) => sum + item.taxesAmountCents, 0);
   return {
@@ -135,9 +158,11 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   return (used.user + used.system) / 1000;
 };
 
-export async function pdfFigures(report: Report): Promise<void> {
-  const sources = { invoice: invoice(), organization, customer };
-  for (let warm = 0; warm < 2; warm++) await renderDocumentPdf(invoiceDocument(sources));
+async function figures(report: Report, suffix: string, sources: Parameters<typeof invoiceDocument>[0]) {
+  const first = process.cpuUsage();
+  await renderDocumentPdf(invoiceDocument(sources));
+  report(`pdf_first_render_ms${suffix}`, cpuMs(first), "ms");
+  await renderDocumentPdf(invoiceDocument(sources));
   const times: number[] = [];
   let bytes: Uint8Array = new Uint8Array();
   for (let round = 0; round < ROUNDS; round++) {
@@ -147,7 +172,16 @@ export async function pdfFigures(report: Report): Promise<void> {
   }
   const pages = (await PDFDocument.load(bytes)).getPageCount();
   const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
-  report("pdf_render_ms_median", median, "ms");
-  report("pdf_render_pages_50_fees", pages, "pages");
-  report("pdf_bytes_50_fees", bytes.length, "bytes");
+  report(`pdf_render_ms_median${suffix}`, median, "ms");
+  report(`pdf_render_pages_50_fees${suffix}`, pages, "pages");
+  report(`pdf_bytes_50_fees${suffix}`, bytes.length, "bytes");
+}
+
+export async function pdfFigures(report: Report): Promise<void> {
+  await figures(report, "", { invoice: invoice(), organization, customer });
+  await figures(report, "_cjk", {
+    invoice: invoice(INTERNATIONAL_NAMES),
+    organization,
+    customer: internationalCustomer,
+  });
 }
