@@ -290,8 +290,19 @@ describe("queues and consumers", () => {
       template.hasResourceProperties("AWS::Events::Rule", {
         EventBusName: { "Fn::GetAtt": [logicalId(stack.eventBus), "Name"] },
         EventPattern: { source: [{ prefix: rule.sourcePrefix }] },
-        Targets: [Match.objectLike({ Arn: arnOf(queueOf(rule.queue.id).queue) })],
+        Targets: [
+          Match.objectLike({
+            Arn: arnOf(queueOf(rule.queue.id).queue),
+            DeadLetterConfig: { Arn: arnOf(queueOf(rule.queue.id).deadLetterQueue) },
+            RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+          }),
+        ],
       });
+      // The dead-letter queue takes what EventBridge could not deliver, from this rule only.
+      const deadLetterPolicies = resourcesOfType("AWS::SQS::QueuePolicy").filter(([, policy]) =>
+        isDeepStrictEqual(policy.Properties?.Queues, [ref(queueOf(rule.queue.id).deadLetterQueue)]),
+      );
+      expect(JSON.stringify(deadLetterPolicies)).toContain("events.amazonaws.com");
       // EventBridge may send to the queue, and only from a rule (the condition names its ARN).
       const statements = resourcesOfType("AWS::SQS::QueuePolicy")
         .filter(([, policy]) =>
