@@ -236,6 +236,30 @@ describe("invoice PDFs", () => {
     expect(text).toContain(`Page ${pages} of ${pages}`);
   });
 
+  it("prints a customer and fees named beyond Latin as written, through the renderer as deployed", async () => {
+    const { apiKey } = await organization("Soylent");
+    // The same customer, renamed (Lago's upsert by external_id).
+    await catalog(apiKey, "POST /api/v1/customers", {
+      customer: { external_id: "cus_pdf", name: "株式会社テスト Иван Петров", currency: "EUR" },
+    });
+    const invoice = await oneOff(apiKey, [
+      { add_on_code: "support", description: "Σοφία: 云存储服务" },
+      { add_on_code: "setup", description: "주식회사 서울" },
+    ]);
+    await download(apiKey, invoice.lago_id);
+    await deliverDocuments();
+    const shown = (await download(apiKey, invoice.lago_id)).body.invoice as ShownInvoice;
+    const { text } = await openPdf(shown.file_url as string);
+    for (const expected of [
+      "株式会社テスト Иван Петров",
+      "Σοφία: 云存储服务",
+      "주식회사 서울",
+      "€99.00",
+      "€500.00",
+    ])
+      expect(text).toContain(expected);
+  });
+
   it("publishes invoice.generated at the billing clock's next run after a renderer died after its record", async () => {
     const { apiKey, organizationId } = await organization("Umbrella");
     const invoice = await oneOff(apiKey, [{ add_on_code: "setup" }]);
