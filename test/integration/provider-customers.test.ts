@@ -145,6 +145,20 @@ const creationsFor = (lagoId: string) =>
     (creation) => (creation.params.metadata as Record<string, string>).lago_customer_id === lagoId,
   );
 
+class Crash extends Error {}
+/** A catalog whose function dies at its write (after Stripe answered), as a timed-out Lambda. */
+class DyingStore extends CatalogStore {
+  override async write(writes: readonly CatalogWrite[]): Promise<void> {
+    if (writes.length > 0) throw new Crash("Lambda timed out");
+  }
+}
+const dyingDeps = () => ({
+  catalog: new DyingStore(),
+  organizations: new OrganizationStore(),
+  publish: catalogEventPublisher(),
+  stripe: stripeAccount,
+});
+
 describe("a customer synced with Stripe and no provider customer id", () => {
   it("gets one Stripe customer with Lago's payload, its id recorded and told once", async () => {
     const { apiKey, organizationId } = await newOrganization("Sync Created");
@@ -212,19 +226,7 @@ describe("a customer synced with Stripe and no provider customer id", () => {
     const queued = await takeQueued();
     const message = providerCustomerMessage.parse(JSON.parse(queued[0]?.Body as string));
 
-    class Crash extends Error {}
-    class DyingStore extends CatalogStore {
-      override async write(writes: readonly CatalogWrite[]): Promise<void> {
-        if (writes.length > 0) throw new Crash("Lambda timed out");
-      }
-    }
-    const dying = {
-      catalog: new DyingStore(),
-      organizations: new OrganizationStore(),
-      publish: catalogEventPublisher(),
-      stripe: stripeAccount,
-    };
-    await expect(createProviderCustomer(dying, message, message.requestedAt)).rejects.toThrow(Crash);
+    await expect(createProviderCustomer(dyingDeps(), message, message.requestedAt)).rejects.toThrow(Crash);
     expect(createdFor(customer.lago_id)).toHaveLength(1);
     expect((await shownCustomer(apiKey, "crash")).billing_configuration.provider_customer_id).toBeNull();
 
@@ -237,6 +239,30 @@ describe("a customer synced with Stripe and no provider customer id", () => {
     const created = createdFor(customer.lago_id);
     expect(created).toHaveLength(1);
     expect((await shownCustomer(apiKey, "crash")).billing_configuration.provider_customer_id).toBe(
+      created[0]?.id,
+    );
+    expect(await eventsOf(organizationId, "customer.payment_provider_created")).toHaveLength(1);
+  });
+
+  it("whose function died after Stripe answered, then changed, finds its Stripe customer on redelivery", async () => {
+    const { apiKey, organizationId } = await newOrganization("Sync Crash Changed");
+    const customer = await syncedCustomer(apiKey, "changed");
+    const [queued] = await takeQueued();
+    const message = providerCustomerMessage.parse(JSON.parse(queued?.Body as string));
+    await expect(createProviderCustomer(dyingDeps(), message, message.requestedAt)).rejects.toThrow(Crash);
+    // Renamed before the message comes back: Stripe refuses the key's replay with other parameters.
+    await syncedCustomer(apiKey, "changed", { name: "Ada King" });
+    const again = await takeQueued();
+    expect(again).toHaveLength(1);
+    expect(await consume([queued as Message, ...again])).toEqual([]);
+    // The first made it; each later one (the two messages, handled at once) met the idempotency error.
+    const [first, ...later] = creationsFor(customer.lago_id);
+    expect(first?.customerId).toBe(createdFor(customer.lago_id)[0]?.id);
+    expect(later.length).toBeGreaterThanOrEqual(1);
+    expect(later.map((creation) => creation.customerId)).toEqual(later.map(() => undefined));
+    const created = createdFor(customer.lago_id);
+    expect(created).toHaveLength(1);
+    expect((await shownCustomer(apiKey, "changed")).billing_configuration.provider_customer_id).toBe(
       created[0]?.id,
     );
     expect(await eventsOf(organizationId, "customer.payment_provider_created")).toHaveLength(1);

@@ -2,7 +2,8 @@
  * A stand-in for the few Stripe API endpoints the Stripe adapter calls, served over local HTTP and
  * driven by the real `stripe` SDK (pointed at it by `STRIPE_API_URL`): customers create, retrieve
  * and their payment methods, PaymentIntents create, both creations honouring `Idempotency-Key` (the
- * same key answers the first answer again, as Stripe does). A created customer has no payment
+ * same key answers the first answer again, as Stripe does, and other parameters under it are
+ * Stripe's idempotency error), customers list by email. A created customer has no payment
  * method until a test gives it one (`addCustomer` again). Each Stripe customer says how its payments end:
  * `succeed` at once, `process` (answered later by a webhook), or `decline` (a card error). Its
  * webhooks are signed by the SDK's own `webhooks.generateTestHeaderString`.
@@ -101,7 +102,10 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const received: ReceivedIntent[] = [];
   const createdCustomers: StripeStandIn["createdCustomers"] = [];
   const customerCreations: ReceivedCustomerCreation[] = [];
-  const customersByKey = new Map<string, Record<string, unknown>>();
+  const customersByKey = new Map<
+    string,
+    { params: Record<string, unknown>; customer: Record<string, unknown> }
+  >();
   const refusals: Array<{ when: (params: Record<string, unknown>) => boolean; refusal: CreationRefusal }> =
     [];
   let sequence = 0;
@@ -113,7 +117,20 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       return { status: refused.refusal.status, body: { error: refused.refusal.error } };
     }
     const replay = key ? customersByKey.get(key) : undefined;
-    const customer = replay ?? {
+    // Stripe answers a key's first answer only to the same parameters.
+    if (replay && JSON.stringify(replay.params) !== JSON.stringify(params)) {
+      customerCreations.push({ idempotencyKey: key, params, customerId: undefined });
+      return {
+        status: 400,
+        body: {
+          error: {
+            type: "idempotency_error",
+            message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+          },
+        },
+      };
+    }
+    const customer = replay?.customer ?? {
       id: `cus_created_${createdCustomers.length + 1}`,
       object: "customer",
       name: params.name ?? null,
@@ -128,7 +145,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       const id = String(customer.id);
       createdCustomers.push({ id, params });
       customers.set(id, { defaultPaymentMethod: null, paymentMethods: [], behaviour: "succeed" });
-      if (key) customersByKey.set(key, customer);
+      if (key) customersByKey.set(key, { params, customer });
     }
     customerCreations.push({ idempotencyKey: key, params, customerId: String(customer.id) });
     return { status: 200, body: customer };
@@ -176,6 +193,22 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         response.writeHead(status, { "content-type": "application/json", "request-id": `req_${sequence}` });
         response.end(JSON.stringify(payload));
       };
+      if (request.method === "GET" && url.pathname === "/v1/customers") {
+        // Stripe's list, filtered by `email` as Stripe filters it (exact, case-sensitive).
+        const email = url.searchParams.get("email");
+        const listed = createdCustomers.filter((created) => email === null || created.params.email === email);
+        return answer(200, {
+          object: "list",
+          url: url.pathname,
+          has_more: false,
+          data: listed.map((created) => ({
+            id: created.id,
+            object: "customer",
+            email: created.params.email ?? null,
+            metadata: created.params.metadata ?? {},
+          })),
+        });
+      }
       const customerPath = url.pathname.match(/^\/v1\/customers\/([^/]+)(\/payment_methods)?$/);
       if (request.method === "GET" && customerPath) {
         const id = decodeURIComponent(customerPath[1] as string);

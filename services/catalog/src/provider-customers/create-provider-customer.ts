@@ -51,6 +51,22 @@ function createParams(params: StripeCustomerParams): Stripe.CustomerCreateParams
 }
 
 /**
+ * The Stripe customer made for `customer` by an earlier attempt whose parameters differ (the customer
+ * changed since: Stripe then refuses the key's replay with an idempotency error), found as Lago finds
+ * it, by the customer's email, and told apart by Lago's metadata naming this customer.
+ */
+async function madeEarlier(
+  client: Stripe,
+  customer: Customer,
+  params: Stripe.CustomerCreateParams,
+): Promise<string | undefined> {
+  if (!params.email) return undefined;
+  const listed = await client.customers.list({ email: params.email, limit: 100 });
+  const mine = listed.data.filter((candidate) => candidate.metadata?.lago_customer_id === customer.id);
+  return mine.length === 1 ? mine[0]?.id : undefined;
+}
+
+/**
  * Stripe's refusals of the request itself (Lago's `InvalidRequestError`, `PermissionError`,
  * `AuthenticationError`): told as `customer.payment_provider_error`, never retried. Anything else
  * (the network, rate limits, Stripe's own errors, an idempotency conflict) is thrown, so the
@@ -77,18 +93,27 @@ export async function createProviderCustomer(
   const organization = await deps.organizations.get(message.organizationId);
   if (!organization) return { kind: "not_needed" };
   const { client } = await deps.stripe();
-  let created: Stripe.Customer;
+  const params = createParams(stripeCustomerParams(customer));
+  let created: Pick<Stripe.Customer, "id">;
   try {
-    created = await client.customers.create(createParams(stripeCustomerParams(customer)), {
-      idempotencyKey: providerCustomerKey(customer.id),
-    });
+    created = await client.customers.create(params, { idempotencyKey: providerCustomerKey(customer.id) });
   } catch (error) {
-    const refused = refusal(error);
-    if (!refused) throw error;
-    const event = providerCustomerErrorEvent(customer, refused, now);
-    await deps.catalog.write([deps.catalog.customerCheck(customer), deps.catalog.owedEventInsertion(event)]);
-    await publishAfterChange(deps, [event]);
-    return { kind: "refused", code: refused.error_code };
+    if (error instanceof Stripe.errors.StripeIdempotencyError) {
+      // Made by an attempt that died before recording it; none found: retried, then dead-lettered.
+      const earlier = await madeEarlier(client, customer, params);
+      if (!earlier) throw error;
+      created = { id: earlier };
+    } else {
+      const refused = refusal(error);
+      if (!refused) throw error;
+      const event = providerCustomerErrorEvent(customer, refused, now);
+      await deps.catalog.write([
+        deps.catalog.customerCheck(customer),
+        deps.catalog.owedEventInsertion(event),
+      ]);
+      await publishAfterChange(deps, [event]);
+      return { kind: "refused", code: refused.error_code };
+    }
   }
   const recorded: Customer = {
     ...customer,
