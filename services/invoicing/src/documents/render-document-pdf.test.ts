@@ -183,12 +183,13 @@ describe("a document as a PDF", () => {
   });
 
   it('prints what no font has (emoji, scripts beyond the fonts) as its decomposition or "?"', async () => {
-    const { text } = await textOf(
-      await renderDocumentPdf({
-        ...document([row(1)]),
-        recipient: { heading: "Café 🚀 𝐀𝐁 שלום", lines: [] },
-      }),
-    );
+    const bytes = await renderDocumentPdf({
+      ...document([row(1)]),
+      recipient: { heading: "Café 🚀 𝐀𝐁 שלום", lines: [] },
+    });
+    const { text } = await textOf(bytes);
     expect(text[0]).toContain("Café ? AB ????");
+    // The fallbacks have none of these either: none is embedded.
+    expect(await fontsOf(bytes)).toEqual(["NotoSans-Bold", "NotoSans-Regular"]);
   });
 });

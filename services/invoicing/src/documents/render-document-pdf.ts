@@ -86,7 +86,8 @@ class Fonts {
 
 /**
  * Embeds the base fonts, and each fallback font that has a character of `texts` the ones before it
- * lack; a fallback is read (once per container) only when the base fonts lack something.
+ * lack; the fallbacks are read (once per container) only when the base fonts lack something, and
+ * one that has none of it is not embedded (an emoji alone embeds no CJK font).
  */
 async function embedFonts(pdf: PDFDocument, texts: Iterable<string>): Promise<Fonts> {
   pdf.registerFontkit(documentFontkit);
@@ -95,7 +96,7 @@ async function embedFonts(pdf: PDFDocument, texts: Iterable<string>): Promise<Fo
   const bold = await pdf.embedFont(documentFont("bold").bytes, { subset: true });
   let missing = new Set<number>();
   for (const text of texts)
-    for (const char of text) {
+    for (const char of text.normalize("NFC")) {
       const codePoint = char.codePointAt(0) ?? 0;
       if (!/\s/u.test(char) && !base.covers(codePoint)) missing.add(codePoint);
     }
