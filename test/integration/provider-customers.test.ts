@@ -341,6 +341,17 @@ describe("a customer synced with Stripe and no provider customer id", () => {
       },
     });
     expect(await eventsOf(organizationId, "customer.payment_provider_created")).toHaveLength(0);
+
+    // As Lago: an update that does not send sync_with_provider again asks for nothing; one that does asks again.
+    const renamed = await invoke(catalogApi, "POST /api/v1/customers", {
+      apiKey,
+      at,
+      body: { customer: { external_id: "refused", name: "Ada King" } },
+    });
+    expect(renamed.status).toBe(200);
+    expect(await takeQueued()).toHaveLength(0);
+    await syncedCustomer(apiKey, "refused");
+    expect(await takeQueued()).toHaveLength(1);
   });
 
   it("meeting Stripe's own error (a 5xx) is left to SQS's redelivery, and created when Stripe is back", async () => {

@@ -6,7 +6,7 @@ import {
   type Organization,
 } from "#shared/domain/catalog.js";
 import { paymentProviderAfter } from "#shared/domain/payments/customer-payment-provider.js";
-import { needsProviderCustomer } from "#shared/domain/payments/provider-customer.js";
+import { asksForProviderCustomer } from "#shared/domain/payments/provider-customer.js";
 import { invalid, notFound } from "#shared/platform/http/errors.js";
 import type { CustomerOrganization } from "#shared/serializers/customer.js";
 import type { CatalogStore, CatalogWrite, OwedProviderCustomer } from "#shared/store/catalog-store.js";
@@ -137,9 +137,10 @@ export async function customerUpsert(
 /**
  * Creates a customer, or updates the one with this external_id, all or nothing, with the event it
  * owes in the same write: `customer.created`, or `customer.updated` for every upsert of an existing
- * one (as Lago sends it, changed or not). A customer it leaves synced with Stripe and with no
- * provider customer id also owes, in that write, its creation at Stripe: asked once written, made
- * off the request path (`provider-customers/create-provider-customer.ts`).
+ * one (as Lago sends it, changed or not). A request sending `sync_with_provider: true` that leaves
+ * the customer a Stripe customer with no provider customer id also owes, in that write, its
+ * creation at Stripe: asked once written, made off the request path
+ * (`provider-customers/create-provider-customer.ts`).
  */
 export async function upsertCustomer(
   deps: Pick<CatalogDeps, "catalog" | "publish" | "requestProviderCustomers">,
@@ -151,7 +152,10 @@ export async function upsertCustomer(
   const owed = [
     customerEvent(created ? "customer.created" : "customer.updated", customer, organization, now),
   ];
-  const providerCustomers: OwedProviderCustomer[] = needsProviderCustomer(customer)
+  const providerCustomers: OwedProviderCustomer[] = asksForProviderCustomer(
+    customer,
+    input.billing_configuration,
+  )
     ? [
         {
           organizationId: customer.organizationId,

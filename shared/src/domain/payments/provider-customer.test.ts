@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { type Customer, EMPTY_LEGAL_DETAILS } from "../catalog.js";
 import type { CustomerPaymentProvider } from "./customer-payment-provider.js";
-import { needsProviderCustomer, providerCustomerKey, stripeCustomerParams } from "./provider-customer.js";
+import {
+  asksForProviderCustomer,
+  needsProviderCustomer,
+  providerCustomerKey,
+  stripeCustomerParams,
+} from "./provider-customer.js";
 
 const synced: CustomerPaymentProvider = {
   provider: "stripe",
@@ -49,6 +54,26 @@ describe("a customer's Stripe customer", () => {
     expect(needsProviderCustomer({ paymentProvider: null })).toBe(false);
     expect(needsProviderCustomer({})).toBe(false);
     expect(needsProviderCustomer(undefined)).toBe(false);
+  });
+
+  it("is asked for by a write that sends sync_with_provider: true, as Lago's create and update", () => {
+    const waiting = { paymentProvider: synced };
+    expect(asksForProviderCustomer(waiting, { payment_provider: "stripe", sync_with_provider: true })).toBe(
+      true,
+    );
+    expect(asksForProviderCustomer(waiting, { sync_with_provider: true })).toBe(true);
+    // An update that does not send it again (a new name) asks for nothing.
+    expect(asksForProviderCustomer(waiting, undefined)).toBe(false);
+    expect(asksForProviderCustomer(waiting, { payment_provider: "stripe" })).toBe(false);
+    expect(asksForProviderCustomer(waiting, { sync_with_provider: false })).toBe(false);
+    // Sent with an id, or leaving none to create: nothing either.
+    expect(
+      asksForProviderCustomer(
+        { paymentProvider: { ...synced, providerCustomerId: "cus_1" } },
+        { sync_with_provider: true, provider_customer_id: "cus_1" },
+      ),
+    ).toBe(false);
+    expect(asksForProviderCustomer({ paymentProvider: null }, { sync_with_provider: true })).toBe(false);
   });
 
   it("is created under one key per Lago customer", () => {

@@ -4,6 +4,7 @@
  * one is owed, the idempotency key of its creation, and what Stripe is asked to store. Pure: no I/O.
  */
 import type { Customer } from "../catalog.js";
+import type { PaymentProviderInput } from "./customer-payment-provider.js";
 
 /**
  * A Stripe customer is owed to a customer whose provider is Stripe, synced with the provider, and
@@ -18,6 +19,19 @@ export function needsProviderCustomer(
   return Boolean(
     provider && provider.provider === "stripe" && provider.syncWithProvider && !provider.providerCustomerId,
   );
+}
+
+/**
+ * Whether a customer write asks for the customer's Stripe customer: as Lago's create and update
+ * services, only a request that sends `sync_with_provider: true` does, and only for a customer left
+ * a synced Stripe customer with no id there. A later update that does not send it again (the
+ * customer's name, say) asks for nothing, even if an earlier creation was refused.
+ */
+export function asksForProviderCustomer(
+  customer: Pick<Customer, "paymentProvider">,
+  sent: PaymentProviderInput | undefined,
+): boolean {
+  return sent?.sync_with_provider === true && needsProviderCustomer(customer);
 }
 
 /**
