@@ -18,7 +18,7 @@ import {
 import type { StripeAccount } from "#shared/platform/stripe-account.js";
 import { ProviderCustomerTakenError } from "#shared/store/catalog-store.js";
 import type { CatalogDeps } from "../catalog-deps.js";
-import { customerEvent, providerCustomerErrorEvent } from "../events/catalog-events.js";
+import { customerEvent, type ProviderError, providerCustomerErrorEvent } from "../events/catalog-events.js";
 import { publishAfterChange } from "../events/publish-owed-events.js";
 
 export interface ProviderCustomerDeps extends Pick<CatalogDeps, "catalog" | "organizations" | "publish"> {
@@ -69,10 +69,10 @@ async function madeEarlier(
 /**
  * Stripe's refusals of the request itself (Lago's `InvalidRequestError`, `PermissionError`,
  * `AuthenticationError`): told as `customer.payment_provider_error`, never retried. Anything else
- * (the network, rate limits, Stripe's own errors, an idempotency conflict) is thrown, so the
- * message is delivered again, then dead-lettered.
+ * (the network, rate limits, Stripe's own errors, an idempotency conflict whose earlier customer is
+ * not found) is thrown, so the message is delivered again, then dead-lettered.
  */
-function refusal(error: unknown): { message: string; error_code: string | null } | undefined {
+function refusal(error: unknown): ProviderError | undefined {
   if (
     error instanceof Stripe.errors.StripeInvalidRequestError ||
     error instanceof Stripe.errors.StripePermissionError ||
@@ -106,6 +106,7 @@ export async function createProviderCustomer(
     } else {
       const refused = refusal(error);
       if (!refused) throw error;
+      // Told once per version of the customer (still the one read), and the message is done.
       const event = providerCustomerErrorEvent(customer, refused, now);
       await deps.catalog.write([
         deps.catalog.customerCheck(customer),
