@@ -8,15 +8,13 @@
 import type { WebhookBody } from "#shared/contracts/domain-events.js";
 import type { Customer, Organization, Plan, Subscription } from "#shared/domain/catalog.js";
 import { applicableTimezone } from "#shared/domain/catalog.js";
-import { subscriptionPeriodAt } from "#shared/domain/subscription-periods.js";
-import { trialEndedAt } from "#shared/domain/subscriptions/lifecycle.js";
 import { stableUuid } from "#shared/platform/ids.js";
 import { type CustomerShape, serializeCustomer } from "#shared/serializers/customer.js";
 import type { Corrected } from "#shared/serializers/lago-shape.js";
 import type { OwedCatalogEvent } from "#shared/store/catalog-store.js";
 import type { CatalogDeps } from "../catalog-deps.js";
-import { serializeSubscriptionExtended } from "../subscriptions/serialize.js";
-import { namesTaxes } from "../subscriptions/subscription-view.js";
+import type { serializeSubscriptionExtended } from "../subscriptions/serialize.js";
+import { subscriptionViewAt, taxesShownWith } from "../subscriptions/subscription-view.js";
 
 export type CustomerEventType = "customer.created" | "customer.updated" | "customer.payment_provider_created";
 
@@ -126,20 +124,17 @@ export async function subscriptionEvent(
   ]);
   if (!plan || !customer || !organization)
     throw new Error(`subscription ${subscription.id} lost its plan, customer or organization`);
-  const taxes = namesTaxes(plan) ? await deps.catalog.listTaxes(subscription.organizationId) : [];
+  const taxes = await taxesShownWith(deps, plan);
   const timezone = applicableTimezone(customer, organization);
   // Usage thresholds come only with Lago's `usage_threshold` include, never in these webhooks.
-  const { applicable_usage_thresholds: _thresholds, ...extended } = serializeSubscriptionExtended(
-    {
-      subscription,
-      organization,
-      trialEndedAt: trialEndedAt(subscription, plan),
-      currentPeriod:
-        subscription.status === "active" ? subscriptionPeriodAt(subscription, plan, timezone, now) : null,
-    },
+  const { applicable_usage_thresholds: _thresholds, ...extended } = subscriptionViewAt({
+    subscription,
     plan,
+    organization,
+    timezone,
     taxes,
-  );
+    now,
+  });
   const object = { ...extended, customer: serializeCustomer(customer, organization) };
   const envelope = { object_type: "subscription", organization_id: subscription.organizationId } as const;
   const body = (() => {

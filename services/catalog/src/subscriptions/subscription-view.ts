@@ -38,10 +38,20 @@ export const namesTaxes = (plan: Plan) =>
   (plan.minimumCommitment?.taxCodes.length ?? 0) > 0 ||
   plan.charges.some((charge) => charge.taxCodes.length > 0);
 
-/** A subscription as the API shows it at `now`, with its plan. */
-export async function presentSubscription(deps: CatalogDeps, subscription: Subscription, now: string) {
-  const { plan, organization, timezone } = await contextOf(deps, subscription);
-  const taxes = namesTaxes(plan) ? await deps.catalog.listTaxes(subscription.organizationId) : [];
+/** The organization's taxes when the plan names one (to show them), else none read. */
+export const taxesShownWith = (deps: CatalogDeps, plan: Plan) =>
+  namesTaxes(plan) ? deps.catalog.listTaxes(plan.organizationId) : Promise.resolve([]);
+
+/** A subscription as the API shows it at `now`, with its plan, from what it was read with. */
+export function subscriptionViewAt(view: {
+  readonly subscription: Subscription;
+  readonly plan: Plan;
+  readonly organization: Organization;
+  readonly timezone: string;
+  readonly taxes: Awaited<ReturnType<typeof taxesShownWith>>;
+  readonly now: string;
+}) {
+  const { subscription, plan, organization, timezone, taxes, now } = view;
   return serializeSubscriptionExtended(
     {
       subscription,
@@ -53,4 +63,11 @@ export async function presentSubscription(deps: CatalogDeps, subscription: Subsc
     plan,
     taxes,
   );
+}
+
+/** A subscription as the API shows it at `now`, with its plan. */
+export async function presentSubscription(deps: CatalogDeps, subscription: Subscription, now: string) {
+  const { plan, organization, timezone } = await contextOf(deps, subscription);
+  const taxes = await taxesShownWith(deps, plan);
+  return subscriptionViewAt({ subscription, plan, organization, timezone, taxes, now });
 }
