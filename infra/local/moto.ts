@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
 
 export interface RunningEmulator {
   readonly endpoint: string;
@@ -44,8 +45,15 @@ export function motoInstalled(command = motoCommand()): boolean {
   return probe.error === undefined && probe.status === 0;
 }
 
+/**
+ * `moto_server` behind a wrapper serializing its DynamoDB operations (`moto-server`): moto checks a
+ * condition and writes without a lock, so concurrent conditional writes could both pass where
+ * DynamoDB lets one through.
+ */
+const ATOMIC_MOTO = fileURLToPath(new URL("./moto-server", import.meta.url));
+
 function motoCommand(): string {
-  return process.env.MOTO_SERVER_COMMAND ?? "moto_server";
+  return process.env.MOTO_SERVER_COMMAND ?? ATOMIC_MOTO;
 }
 
 async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
