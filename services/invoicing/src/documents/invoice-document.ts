@@ -4,11 +4,10 @@
  * timezone with the zone named, one row per fee (name, units, unit amount, taxes, amount) and the
  * amounts down to the total due, each in the currency's format. Pure.
  */
-import type { Customer, LegalDetails, Organization } from "#shared/domain/catalog.js";
+import type { Customer, Organization } from "#shared/domain/catalog.js";
 import type { Invoice, InvoiceFee } from "#shared/domain/invoice.js";
 import { totalDueAmountCents } from "#shared/domain/invoices/void.js";
 import {
-  type DocumentParty,
   type DocumentRow,
   type DocumentSummaryLine,
   formatAmount,
@@ -20,42 +19,10 @@ import {
   formatUnitAmount,
   type RenderableDocument,
 } from "./document-model.js";
-
-/** Legal details and address as printed under a party's name, empty ones left out. */
-function detailLines(details: LegalDetails): string[] {
-  const cityLine = [details.zipcode, details.city].filter(Boolean).join(" ");
-  return [
-    details.legalName,
-    details.legalNumber ? `Legal number: ${details.legalNumber}` : null,
-    details.taxIdentificationNumber ? `Tax ID: ${details.taxIdentificationNumber}` : null,
-    details.addressLine1,
-    details.addressLine2,
-    cityLine || null,
-    details.state,
-    details.country,
-    details.email,
-  ].filter((line): line is string => typeof line === "string" && line.trim() !== "");
-}
-
-function issuerOf(organization: Organization): DocumentParty {
-  return { heading: organization.name, lines: detailLines(organization) };
-}
-
-/** The customer's name as Lago prints it: its name, else its first and last names, else its external id. */
-function customerName(customer: Customer): string {
-  const person = [customer.firstname, customer.lastname].filter(Boolean).join(" ");
-  return customer.name || person || customer.externalId;
-}
-
-function recipientOf(invoice: Invoice, customer: Customer | undefined): DocumentParty {
-  if (!customer) return { heading: invoice.externalCustomerId, lines: [] };
-  const person = [customer.firstname, customer.lastname].filter(Boolean).join(" ");
-  const contact = customer.name && person ? [person] : [];
-  return { heading: customerName(customer), lines: [...contact, ...detailLines(customer)] };
-}
+import { issuerOf, recipientOf } from "./document-parties.js";
 
 /** A fee's name as its invoice shows it: its display name, its filter's, its pricing group's values. */
-function feeName(fee: InvoiceFee): string {
+export function feeName(fee: InvoiceFee): string {
   const name = fee.invoiceDisplayName || fee.itemName;
   const groups = Object.values(fee.groupedBy ?? {}).filter((value): value is string => value !== null);
   return [name, fee.filterInvoiceDisplayName, ...groups].filter(Boolean).join(" • ");
