@@ -6,7 +6,9 @@
  * Stripe's idempotency error), customers list by email. A created customer has no payment
  * method until a test gives it one (`addCustomer` again). Each Stripe customer says how its payments end:
  * `succeed` at once, `process` (answered later by a webhook), or `decline` (a card error). Its
- * webhooks are signed by the SDK's own `webhooks.generateTestHeaderString`.
+ * webhooks are signed by the SDK's own `webhooks.generateTestHeaderString`. Refunds create of a
+ * succeeded PaymentIntent, up to what is left unrefunded on it, under `Idempotency-Key` as the
+ * creations above; a test may have the next refunds answer `pending` or `failed`, or be refused.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -73,8 +75,27 @@ export interface CreationRefusal {
   readonly error: { readonly type: string; readonly code?: string; readonly message: string };
 }
 
+/** How the next refund creation ends: answered with that status, or refused with that error. */
+export type RefundBehaviour =
+  | { readonly kind: "pending" }
+  | { readonly kind: "failed"; readonly failureReason?: string }
+  | { readonly kind: "refuse"; readonly refusal: CreationRefusal };
+
+/** A refund creation as the stand-in received it, and the refund it answered (none: refused). */
+export interface ReceivedRefund {
+  readonly idempotencyKey: string | undefined;
+  readonly params: Record<string, unknown>;
+  readonly refundId: string | undefined;
+}
+
 export interface StripeStandIn {
   readonly url: string;
+  /** Every refund created (one per idempotency key), in order. */
+  readonly refunds: Record<string, unknown>[];
+  /** Every refund creation request received, replays and refusals included. */
+  readonly refundRequests: ReceivedRefund[];
+  /** The next refund creations (not replays) end as `behaviours` say, one each, in order. */
+  nextRefunds(...behaviours: RefundBehaviour[]): void;
   /** Every customer created (one per idempotency key), in order: its id and what it was created with. */
   readonly createdCustomers: Array<{ readonly id: string; readonly params: Record<string, unknown> }>;
   /** Every customer creation request received, replays included. */
@@ -109,6 +130,96 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const refusals: Array<{ when: (params: Record<string, unknown>) => boolean; refusal: CreationRefusal }> =
     [];
   let sequence = 0;
+  const refunds: Record<string, unknown>[] = [];
+  const refundRequests: ReceivedRefund[] = [];
+  const refundsByKey = new Map<
+    string,
+    { params: Record<string, unknown>; refund: Record<string, unknown> }
+  >();
+  const refundBehaviours: RefundBehaviour[] = [];
+
+  const invalidRequest = (message: string, code?: string, param?: string) => ({
+    status: 400,
+    body: {
+      error: {
+        type: "invalid_request_error",
+        message,
+        ...(code ? { code } : {}),
+        ...(param ? { param } : {}),
+      },
+    },
+  });
+
+  const createRefund = (key: string | undefined, params: Record<string, unknown>) => {
+    const refused = (result: { status: number; body: unknown }) => {
+      refundRequests.push({ idempotencyKey: key, params, refundId: undefined });
+      return result;
+    };
+    const replay = key ? refundsByKey.get(key) : undefined;
+    if (replay) {
+      // Stripe answers a key's first answer only to the same parameters.
+      if (JSON.stringify(replay.params) !== JSON.stringify(params))
+        return refused({
+          status: 400,
+          body: {
+            error: {
+              type: "idempotency_error",
+              message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+            },
+          },
+        });
+      refundRequests.push({ idempotencyKey: key, params, refundId: String(replay.refund.id) });
+      return { status: 200, body: replay.refund };
+    }
+    const behaviour = refundBehaviours.shift();
+    if (behaviour?.kind === "refuse")
+      return refused({ status: behaviour.refusal.status, body: { error: behaviour.refusal.error } });
+    const intentId = String(params.payment_intent ?? "");
+    const intent = intents.find((candidate) => candidate.id === intentId);
+    if (!intent)
+      return refused(
+        invalidRequest(`No such payment_intent: '${intentId}'`, "resource_missing", "payment_intent"),
+      );
+    if (intent.status !== "succeeded")
+      return refused(
+        invalidRequest(`This PaymentIntent (${intentId}) does not have a successful charge to refund.`),
+      );
+    const received = Number(intent.amount_received);
+    const left =
+      received -
+      refunds
+        .filter((refund) => refund.payment_intent === intentId && refund.status !== "failed")
+        .reduce((sum, refund) => sum + Number(refund.amount), 0);
+    const amount = params.amount === undefined ? left : Number(params.amount);
+    if (left <= 0)
+      return refused(
+        invalidRequest(`Charge ch_${intentId} has already been refunded.`, "charge_already_refunded"),
+      );
+    if (amount > left)
+      return refused(
+        invalidRequest(
+          `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`,
+          undefined,
+          "amount",
+        ),
+      );
+    const refund: Record<string, unknown> = {
+      id: `re_stand_in_${refunds.length + 1}`,
+      object: "refund",
+      amount,
+      currency: intent.currency,
+      charge: `ch_${intentId}`,
+      payment_intent: intentId,
+      reason: params.reason ?? null,
+      metadata: params.metadata ?? {},
+      status: behaviour?.kind ?? "succeeded",
+      ...(behaviour?.kind === "failed" ? { failure_reason: behaviour.failureReason ?? "unknown" } : {}),
+    };
+    refunds.push(refund);
+    if (key) refundsByKey.set(key, { params, refund });
+    refundRequests.push({ idempotencyKey: key, params, refundId: String(refund.id) });
+    return { status: 200, body: refund };
+  };
 
   const createCustomer = (key: string | undefined, params: Record<string, unknown>) => {
     const refused = refusals.find((candidate) => candidate.when(params));
@@ -190,7 +301,12 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       const body = await readBody(request);
       const url = new URL(request.url ?? "/", "http://stand-in");
       const answer = (status: number, payload: unknown) => {
-        response.writeHead(status, { "content-type": "application/json", "request-id": `req_${sequence}` });
+        response.writeHead(status, {
+          "content-type": "application/json",
+          "request-id": `req_${sequence}`,
+          // As Stripe: its own errors are not to be retried at once by the SDK.
+          ...(status >= 500 ? { "stripe-should-retry": "false" } : {}),
+        });
         response.end(JSON.stringify(payload));
       };
       if (request.method === "GET" && url.pathname === "/v1/customers") {
@@ -258,6 +374,13 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         });
         return answer(result.status, result.body);
       }
+      if (request.method === "POST" && url.pathname === "/v1/refunds") {
+        const created = createRefund(
+          request.headers["idempotency-key"] as string | undefined,
+          parseForm(body),
+        );
+        return answer(created.status, created.body);
+      }
       answer(404, {
         error: { type: "invalid_request_error", message: `Unrecognized request URL (${url.pathname})` },
       });
@@ -268,6 +391,9 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
 
   return {
     url: `http://127.0.0.1:${port}`,
+    refunds,
+    refundRequests,
+    nextRefunds: (...behaviours) => refundBehaviours.push(...behaviours),
     intents,
     received,
     createdCustomers,

@@ -16,7 +16,7 @@ export interface CollectionDeps {
   readonly payments?: Pick<PaymentStore, "record">;
   readonly collections?: CollectionStore;
   /** The adapter of a customer's provider (`paymentProviderOf` unless a test gives its own). */
-  readonly provider?: (customer: Customer | undefined) => PaymentProvider;
+  readonly provider?: (customer: Customer | undefined) => Pick<PaymentProvider, "collect">;
 }
 
 let defaultPayments: PaymentStore | undefined;

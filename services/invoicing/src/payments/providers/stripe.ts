@@ -7,17 +7,29 @@
  * metadata, under the collection's idempotency key, so a repeated call never charges twice.
  */
 import Stripe from "stripe";
+import type { CreditNoteReason } from "#shared/domain/credit-notes/credit-note.js";
 import { totalDueAmountCents } from "#shared/domain/invoices/manual-payment.js";
 import type { CustomerPaymentProvider } from "#shared/domain/payments/customer-payment-provider.js";
 import { fromStripeAmount, toStripeAmount } from "#shared/domain/payments/stripe-amount.js";
 import { type StripeAccount, stripeAccount } from "#shared/platform/stripe-account.js";
 import type { PaymentFailureRecord } from "../../store/invoice-store.js";
-import type { CollectionOutcome, CollectionRequest, PaymentProvider } from "../payment-provider.js";
+import type { ProviderPaymentDetails } from "../../store/payment-store.js";
+import type {
+  CollectionOutcome,
+  CollectionRequest,
+  PaymentProvider,
+  RefundFailureRecord,
+  RefundOutcome,
+  RefundRequest,
+} from "../payment-provider.js";
 
 /** Lago's redirect after an authentication when the connection has none of its own. */
 const SUCCESS_REDIRECT_URL = "https://stripe.com/";
 /** Lago's Stripe codes for which it keeps the invoice pending and tells nothing. */
 const SILENT_ERROR_CODES = new Set(["amount_too_small"]);
+
+/** Lago's message of a refund Stripe took and then failed (it has no Stripe error to quote). */
+export const REFUND_FAILED_MESSAGE = "Payment refund failed";
 
 /** A PaymentIntent's status as Lago's `StripeProvider` reads it. */
 export function paymentIntentOutcome(status: string): "succeeded" | "failed" | "processing" {
@@ -42,6 +54,45 @@ export function stripeFailure(
 }
 
 /** The payment method Lago charges: the customer's default, else its first payment method. */
+/**
+ * The Stripe refund reason of a credit note's reason, as Lago's `CreditNotes::Refunds::StripeService`
+ * maps it; `other` has none (Lago sends no reason for it).
+ */
+export function stripeRefundReason(reason: CreditNoteReason): Stripe.RefundCreateParams.Reason | undefined {
+  if (reason === "duplicated_charge") return "duplicate";
+  if (reason === "fraudulent_charge") return "fraudulent";
+  if (reason === "other") return undefined;
+  return "requested_by_customer";
+}
+
+/**
+ * A refund's status as the note's refund status: Stripe's `failed` and `canceled` failed; its
+ * `pending` and `requires_action` wait for its refund webhook.
+ */
+export function refundStatusOf(status: string | null): "succeeded" | "failed" | "pending" {
+  if (status === "succeeded") return "succeeded";
+  if (status === "failed" || status === "canceled") return "failed";
+  return "pending";
+}
+
+/**
+ * What Lago's `credit_note.refund_failure` carries of a refused Stripe refund: the customer's
+ * provider and code (the payment's when the customer has none now), the refunded payment's
+ * provider customer, and Stripe's message and code.
+ */
+export function stripeRefundFailure(
+  customerProvider: CustomerPaymentProvider | null | undefined,
+  payment: ProviderPaymentDetails | undefined,
+  error: { readonly message: string | null; readonly code: string | null },
+): RefundFailureRecord {
+  return {
+    paymentProvider: "stripe",
+    paymentProviderCode: customerProvider?.code ?? payment?.code ?? null,
+    providerCustomerId: payment?.providerCustomerId ?? customerProvider?.providerCustomerId ?? null,
+    providerError: { message: error.message, error_code: error.code },
+  };
+}
+
 async function paymentMethodOf(client: Stripe, customerId: string): Promise<string | undefined> {
   const customer = await client.customers.retrieve(customerId);
   if (!customer.deleted) {
@@ -157,6 +208,69 @@ export function stripePaymentProvider(
         // Lago keeps the invoice pending on an idempotency conflict; others (rate limits, the
         // network, Stripe's own errors) are thrown: the collection is tried again with its key.
         if (error instanceof Stripe.errors.StripeIdempotencyError) return { kind: "skipped" };
+        throw error;
+      }
+    },
+    async refund({ creditNote, customer, payment, key }: RefundRequest): Promise<RefundOutcome> {
+      const provider = customer?.paymentProvider;
+      const paid = payment?.provider;
+      // Lago refunds through Stripe only a Stripe customer's note with a Stripe payment to refund,
+      // and never a refund that succeeded already.
+      if (provider?.provider !== "stripe" || paid?.provider !== "stripe") return { kind: "skipped" };
+      if (creditNote.refundAmountCents <= 0 || creditNote.refundStatus === "succeeded")
+        return { kind: "skipped" };
+      const amount = toStripeAmount(creditNote.refundAmountCents, creditNote.currency);
+      // A three-decimal amount Stripe cannot take exactly: refused here rather than rounded.
+      if (amount === undefined)
+        return {
+          kind: "failed",
+          failure: stripeRefundFailure(provider, paid, {
+            message: `Stripe cannot refund ${creditNote.refundAmountCents} minor units of ${creditNote.currency} exactly`,
+            code: null,
+          }),
+        };
+      const reason = stripeRefundReason(creditNote.reason);
+      const { client } = await account();
+      try {
+        const refund = await client.refunds.create(
+          {
+            payment_intent: paid.providerPaymentId,
+            amount,
+            ...(reason ? { reason } : {}),
+            metadata: {
+              lago_customer_id: creditNote.customerId,
+              lago_credit_note_id: creditNote.id,
+              lago_invoice_id: creditNote.invoiceId,
+            },
+          },
+          { idempotencyKey: key },
+        );
+        const status = refundStatusOf(refund.status);
+        if (status === "failed")
+          return {
+            kind: "failed",
+            // Lago's words for a refund Stripe failed after taking it; Stripe's reason as its code.
+            failure: stripeRefundFailure(provider, paid, {
+              message: REFUND_FAILED_MESSAGE,
+              code: refund.failure_reason ?? null,
+            }),
+          };
+        return { kind: status, providerRefundId: refund.id };
+      } catch (error) {
+        // Lago's refusals: the refund is failed and told (a charge not refundable among them).
+        if (
+          error instanceof Stripe.errors.StripeInvalidRequestError ||
+          error instanceof Stripe.errors.StripeCardError
+        )
+          return {
+            kind: "failed",
+            failure: stripeRefundFailure(provider, paid, {
+              message: error.message,
+              code: error.code ?? null,
+            }),
+          };
+        // Stripe's own errors, the network, rate limits, idempotency conflicts: the caller tries
+        // again under the same key, which Stripe answers with the refund it made, if any.
         throw error;
       }
     },
