@@ -16,6 +16,7 @@ import type {
   Tax,
   WebhookEndpoint,
 } from "../domain/catalog.js";
+import type { AppliedCoupon, Coupon } from "../domain/coupons/coupon.js";
 import { documentClient } from "../platform/aws-clients.js";
 import { billingTable, resourceName } from "../platform/resources.js";
 import { dueShard } from "./due-index.js";
@@ -41,7 +42,11 @@ type Kind =
   | "deleted_customer"
   | "subscription_history"
   | "owed_event"
-  | "owed_provider_customer";
+  | "owed_provider_customer"
+  | "coupon"
+  | "deleted_coupon"
+  | "applied_coupon"
+  | "coupon_use";
 
 const sortKey = (kind: Kind, ...naturalKey: string[]) => joinKey(kind, ...naturalKey);
 export class AlreadyExistsError extends Error {
@@ -558,6 +563,157 @@ export class CatalogStore {
   }
   listAddOns(organizationId: string): Promise<AddOn[]> {
     return this.list(organizationId, "add_on");
+  }
+
+  // Coupons, by code; deleted ones by id. Every write of a coupon is conditional on its
+  // `appliedCount` as read, so no change or deletion misses an application made meanwhile.
+  getCoupon(organizationId: string, code: string): Promise<Coupon | undefined> {
+    return this.getItem(organizationId, "coupon", code);
+  }
+  createCoupon(coupon: Coupon): Promise<void> {
+    return this.write([this.insertion(coupon.organizationId, "coupon", coupon.code, coupon)]);
+  }
+  private couponCondition(coupon: Coupon) {
+    return {
+      expression: "id = :id AND appliedCount = :appliedCount",
+      values: { ":id": coupon.id, ":appliedCount": coupon.appliedCount },
+    };
+  }
+  /** Saves a coupon read as `previous`; when its code changed, the old key goes and the new one must be free. */
+  couponSave(coupon: Coupon, previous: Coupon): CatalogWrite[] {
+    const concurrent = () => new ConcurrentChangeError("coupon");
+    const item = this.item(coupon.organizationId, "coupon", [coupon.code], coupon);
+    if (coupon.code === previous.code) return [this.put(item, concurrent, this.couponCondition(previous))];
+    return [
+      this.couponKeyRemoval(previous),
+      this.insertion(coupon.organizationId, "coupon", coupon.code, coupon),
+    ];
+  }
+  private couponKeyRemoval(coupon: Coupon): CatalogWrite {
+    const condition = this.couponCondition(coupon);
+    return {
+      action: {
+        Delete: {
+          TableName: this.table,
+          Key: this.key(coupon.organizationId, "coupon", coupon.code),
+          ConditionExpression: condition.expression,
+          ExpressionAttributeValues: condition.values,
+        },
+      },
+      onConditionFailure: () => new ConcurrentChangeError("coupon"),
+    };
+  }
+  /** A deleted coupon: its code free again, itself kept by id for the applications that name it. */
+  couponRemoval(coupon: Coupon, deletedAt: string): CatalogWrite[] {
+    return [
+      this.couponKeyRemoval(coupon),
+      this.put(
+        this.item(coupon.organizationId, "deleted_coupon", [coupon.id], { ...coupon, deletedAt }),
+        () => new ConcurrentChangeError("deleted_coupon"),
+      ),
+    ];
+  }
+  /** One more application of the coupon, only while it is the live coupon read (not deleted). */
+  couponApplication(coupon: Coupon): CatalogWrite {
+    return {
+      action: {
+        Update: {
+          TableName: this.table,
+          Key: this.key(coupon.organizationId, "coupon", coupon.code),
+          UpdateExpression: "ADD appliedCount :one",
+          ConditionExpression: "id = :id",
+          ExpressionAttributeValues: { ":one": 1, ":id": coupon.id },
+        },
+      },
+      onConditionFailure: () => new ConcurrentChangeError("coupon"),
+    };
+  }
+  listCoupons(organizationId: string): Promise<Coupon[]> {
+    return this.list(organizationId, "coupon");
+  }
+  /** The coupon an application names, even if it was deleted since. */
+  async couponOf(applied: Pick<AppliedCoupon, "organizationId" | "couponCode" | "couponId">) {
+    const live = await this.getCoupon(applied.organizationId, applied.couponCode);
+    if (live?.id === applied.couponId) return live;
+    return this.getItem<Coupon>(applied.organizationId, "deleted_coupon", applied.couponId);
+  }
+  listDeletedCoupons(organizationId: string): Promise<Coupon[]> {
+    return this.list(organizationId, "deleted_coupon");
+  }
+
+  // Applied coupons, by customer id and id; one `coupon_use` per (customer, coupon) given a
+  // coupon that is not reusable, so two concurrent applications of it cannot both be written.
+  getAppliedCoupon(
+    organizationId: string,
+    customerId: string,
+    id: string,
+  ): Promise<AppliedCoupon | undefined> {
+    return this.getItem(organizationId, "applied_coupon", customerId, id);
+  }
+  appliedCouponInsertion(applied: AppliedCoupon): CatalogWrite {
+    return this.put(
+      this.item(applied.organizationId, "applied_coupon", [applied.customerId, applied.id], applied),
+      () => new AlreadyExistsError("applied_coupon"),
+      { expression: "attribute_not_exists(pk)" },
+    );
+  }
+  /** The one application a non-reusable coupon may have per customer: `AlreadyExistsError` if taken. */
+  couponUseInsertion(applied: AppliedCoupon): CatalogWrite {
+    return this.insertion(
+      applied.organizationId,
+      "coupon_use",
+      joinKey(applied.customerId, applied.couponId),
+      { id: applied.id, customerId: applied.customerId, couponId: applied.couponId },
+      () => new AlreadyExistsError("coupon_use"),
+    );
+  }
+  async couponUsed(organizationId: string, customerId: string, couponId: string): Promise<boolean> {
+    return (await this.getItem(organizationId, "coupon_use", joinKey(customerId, couponId))) !== undefined;
+  }
+  /** Terminates an active applied coupon; the rest of its item (what invoicing keeps) is untouched. */
+  appliedCouponTermination(applied: AppliedCoupon, terminatedAt: string): CatalogWrite {
+    return {
+      action: {
+        Update: {
+          TableName: this.table,
+          Key: this.key(applied.organizationId, "applied_coupon", applied.customerId, applied.id),
+          UpdateExpression: "SET #status = :terminated, terminatedAt = :at",
+          ConditionExpression: "id = :id AND #status = :active",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":terminated": "terminated",
+            ":at": terminatedAt,
+            ":id": applied.id,
+            ":active": "active",
+          },
+        },
+      },
+      onConditionFailure: () => new ConcurrentChangeError("applied_coupon"),
+    };
+  }
+  listAppliedCoupons(organizationId: string): Promise<AppliedCoupon[]> {
+    return this.list(organizationId, "applied_coupon");
+  }
+  async customerAppliedCoupons(organizationId: string, customerId: string): Promise<AppliedCoupon[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: {
+        ":pk": organizationId,
+        ":prefix": `${sortKey("applied_coupon", customerId)}#`,
+      },
+    });
+    return items.map((item) => withoutStorageAttributes<AppliedCoupon>(item));
+  }
+  /**
+   * A customer's active applied coupons, oldest first: what invoicing applies at finalization
+   * (with `appliedCouponState` from shared/src/domain/coupons/coupon.ts and each one's coupon).
+   */
+  async appliedCouponsOf(organizationId: string, customerId: string): Promise<AppliedCoupon[]> {
+    const all = await this.customerAppliedCoupons(organizationId, customerId);
+    return all
+      .filter((applied) => applied.status === "active")
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
   // Webhook endpoints, by id.

@@ -7,8 +7,10 @@ import { enqueueMessages } from "#shared/platform/sqs/send-messages.js";
 import { CatalogStore, ConcurrentChangeError, ItemTooLargeError } from "#shared/store/catalog-store.js";
 import { apiKeyResolver, OrganizationStore } from "#shared/store/organization-store.js";
 import * as addOns from "../add-ons/add-on-routes.js";
+import * as appliedCoupons from "../applied-coupons/applied-coupon-routes.js";
 import * as metrics from "../billable-metrics/billable-metric-routes.js";
 import type { CatalogDeps } from "../catalog-deps.js";
+import * as coupons from "../coupons/coupon-routes.js";
 import * as customers from "../customers/customer-routes.js";
 import { catalogEventPublisher } from "../events/catalog-publisher.js";
 import * as organizations from "../organizations/organization-routes.js";
@@ -80,6 +82,17 @@ const routes: Record<CatalogRoute, RouteHandler> = {
   "GET /api/v1/add_ons/{code}": (r) => addOns.getAddOn(r, deps().catalog),
   "PUT /api/v1/add_ons/{code}": (r) => addOns.updateAddOn(r, deps().catalog),
   "DELETE /api/v1/add_ons/{code}": (r) => addOns.deleteAddOn(r, deps().catalog),
+  "POST /api/v1/coupons": (r) => coupons.createCoupon(r, deps().catalog),
+  "GET /api/v1/coupons": (r) => coupons.listCoupons(r, deps().catalog),
+  "GET /api/v1/coupons/{code}": (r) => coupons.getCoupon(r, deps().catalog),
+  "PUT /api/v1/coupons/{code}": (r) => coupons.updateCoupon(r, deps().catalog),
+  "DELETE /api/v1/coupons/{code}": (r) => coupons.deleteCoupon(r, deps().catalog),
+  "POST /api/v1/applied_coupons": (r) => appliedCoupons.applyCoupon(r, deps().catalog),
+  "GET /api/v1/applied_coupons": (r) => appliedCoupons.listAppliedCoupons(r, deps().catalog),
+  "GET /api/v1/customers/{external_customer_id}/applied_coupons": (r) =>
+    appliedCoupons.listCustomerAppliedCoupons(r, deps().catalog),
+  "DELETE /api/v1/customers/{external_customer_id}/applied_coupons/{applied_coupon_id}": (r) =>
+    appliedCoupons.removeAppliedCoupon(r, deps().catalog),
   "POST /api/v1/billable_metrics": (r) => metrics.createBillableMetric(r, deps().catalog),
   "GET /api/v1/billable_metrics": (r) => metrics.listBillableMetrics(r, deps().catalog),
   "GET /api/v1/billable_metrics/{code}": (r) => metrics.getBillableMetric(r, deps().catalog),
