@@ -4,6 +4,7 @@
  * reusable applied once under concurrent requests, what may change once a coupon is applied, and
  * a deleted coupon's applications terminated.
  */
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as catalogApi } from "../../services/catalog/src/handlers/api.js";
 import { CatalogStore } from "../../shared/src/store/catalog-store.js";
@@ -638,5 +639,61 @@ describe("applied coupons", () => {
       (first.applied_coupon as { lago_id: string }).lago_id,
     ]);
     expect(active[0]).toMatchObject({ couponCode: "second", percentageRate: "10", status: "active" });
+  });
+});
+
+describe("arbitrary input", () => {
+  const fields = [
+    "name",
+    "code",
+    "coupon_type",
+    "amount_cents",
+    "amount_currency",
+    "percentage_rate",
+    "frequency",
+    "frequency_duration",
+    "reusable",
+    "expiration",
+    "expiration_at",
+    "applies_to",
+    "external_customer_id",
+    "coupon_code",
+  ];
+  const value = fc.oneof(
+    fc.constant(null),
+    fc.integer(),
+    fc.string(),
+    fc.boolean(),
+    fc.constantFrom(
+      "fixed_amount",
+      "percentage",
+      "recurring",
+      "time_limit",
+      "EUR",
+      "pro",
+      "cus_1",
+      "2027-01-01",
+    ),
+    fc.array(fc.jsonValue()),
+    fc.record({ plan_codes: fc.jsonValue(), billable_metric_codes: fc.jsonValue() }),
+  );
+  const body = fc.dictionary(fc.constantFrom(...fields), value, { maxKeys: 10 });
+
+  it("never yields a 500 on the coupon routes, always Lago's error shape", async () => {
+    await succeeded("POST /api/v1/coupons", fixed("fuzzed"));
+    const routes = [
+      ["POST /api/v1/coupons", "coupon"],
+      ["PUT /api/v1/coupons/{code}", "coupon"],
+      ["POST /api/v1/applied_coupons", "applied_coupon"],
+    ] as const;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), body, async ([routeKey, root], input) => {
+        const answer = await call(routeKey, { [root]: input }, { params: { code: "fuzzed" } });
+        expect(answer.status, `${routeKey} ${JSON.stringify(input)}`).not.toBe(500);
+        if (answer.status >= 400) expect(answer.body.status).toBe(answer.status);
+        return true;
+      }),
+      { numRuns: 150, seed: 20261202 },
+    );
   });
 });
