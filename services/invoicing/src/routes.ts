@@ -17,6 +17,13 @@ export const invoicingRoutes = [
   "POST /api/v1/payments",
   "GET /api/v1/payments",
   "GET /api/v1/payments/{lago_id}",
+  "POST /api/v1/credit_notes",
+  "POST /api/v1/credit_notes/estimate",
+  "GET /api/v1/credit_notes",
+  "GET /api/v1/credit_notes/{lago_id}",
+  "PUT /api/v1/credit_notes/{lago_id}",
+  "PUT /api/v1/credit_notes/{lago_id}/void",
+  "GET /api/v1/customers/{external_customer_id}/credit_notes",
   // Beside the event routes, but served here: it prices with invoicing's pay-in-advance usage.
   "POST /api/v1/events/estimate_fees",
 ] as const;

@@ -2,6 +2,7 @@
 import { ALL_FILTER_VALUES } from "./aggregation/charge-filters.js";
 import type { ChargeFilter, Subscription } from "./catalog.js";
 import { type ChargeFee, lagoDecimal } from "./charge-fees.js";
+import type { EarlierCreditNoteRounding } from "./credit-notes/credit-note-amounts.js";
 import { startOfLocalDay } from "./periods.js";
 
 /** A draft waits for its grace period; a finalized invoice has its number; a voided one is cancelled. */
@@ -27,6 +28,8 @@ export interface InvoiceFee {
   readonly amountCents: number;
   /** Unrounded amount in minor units, decimal string. */
   readonly preciseAmountCents: string;
+  /** Its share of the invoice's coupons, unrounded, decimal string; absent: none. */
+  readonly preciseCouponsAmountCents?: string;
   /** Codes of the taxes applied to this fee, and their sum on its amount. */
   readonly taxCodes: readonly string[];
   readonly taxesAmountCents: number;
@@ -174,6 +177,26 @@ export interface Invoice {
   readonly paymentOverdue?: boolean;
   /** The invoice's metadata as `PUT /invoices/{id}` last set it, in the order given; absent: none. */
   readonly metadata?: readonly InvoiceMetadata[];
+  /**
+   * What credit notes took from it so far; absent: none. Written only with a credit note (in its
+   * transaction, conditional on the count read), never by the invoice's own changes.
+   */
+  readonly creditNotes?: InvoiceCreditNotesRecord;
+  /** What customer credit balances (other invoices' credit notes) took off its total; absent: 0. */
+  readonly creditNotesAmountCents?: number;
+}
+
+/** The sums of an invoice's credit notes, as each new one's limits read them. */
+export interface InvoiceCreditNotesRecord {
+  /** Credit notes made on it: the last one's sequential id. */
+  readonly count: number;
+  readonly creditAmountCents: number;
+  readonly refundAmountCents: number;
+  readonly offsetAmountCents: number;
+  /** Pre-tax amounts taken from each fee, by fee id. */
+  readonly feeCreditedCents: Readonly<Record<string, number>>;
+  /** Each note's rounded and unrounded subtotal and taxes, for the note that takes the rest. */
+  readonly roundings: readonly EarlierCreditNoteRounding[];
 }
 
 /** One key/value pair of an invoice's metadata (Lago keeps an id and a creation time for each). */

@@ -26,3 +26,8 @@ export function advanceInvoiceId(
 export function invoiceItemKey(organizationId: string, invoiceId: string) {
   return { pk: organizationId, sk: joinKey("invoice", invoiceId) };
 }
+
+/** A credit note's key in invoicing's table, beside its invoice's. */
+export function creditNoteItemKey(organizationId: string, creditNoteId: string) {
+  return { pk: organizationId, sk: joinKey("credit_note", creditNoteId) };
+}

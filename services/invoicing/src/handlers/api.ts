@@ -6,6 +6,16 @@ import { apiKeyResolver } from "#shared/store/organization-store.js";
 import { AdvanceFeeStore } from "../advance-charges/advance-fee-store.js";
 import type { AdvanceChargeDeps } from "../advance-charges/bill-pay-in-advance-events.js";
 import { estimateFeesRoute } from "../advance-charges/estimate-fees-routes.js";
+import {
+  type CreditNoteRouteDeps,
+  createCreditNoteRoute,
+  estimateCreditNoteRoute,
+  getCreditNoteRoute,
+  listCreditNotesRoute,
+  listCustomerCreditNotesRoute,
+  updateCreditNoteRoute,
+  voidCreditNoteRoute,
+} from "../credit-notes/credit-note-routes.js";
 import { type DownloadRouteDeps, downloadInvoiceRoute } from "../documents/download-routes.js";
 import { deleteFeeRoute, getFeeRoute, listFeesRoute, updateFeeRoute } from "../fees/fee-routes.js";
 import { listCustomerInvoicesRoute, listInvoicesRoute } from "../invoices/invoice-list-routes.js";
@@ -21,6 +31,7 @@ import type { InvoiceChangeDeps } from "../invoices/refresh-draft.js";
 import { createPayment, getPayment, listPayments } from "../payments/payment-routes.js";
 import type { PaymentDeps } from "../payments/record-payment.js";
 import type { InvoicingRoute } from "../routes.js";
+import { CreditNoteStore } from "../store/credit-note-store.js";
 import { InvoiceQueries } from "../store/invoice-queries.js";
 import { PaymentStore } from "../store/payment-store.js";
 import { invoiceChangeDeps } from "./invoice-change-deps.js";
@@ -71,6 +82,14 @@ function downloadDependencies(): DownloadRouteDeps {
   return downloadDeps;
 }
 
+let creditNoteDeps: CreditNoteRouteDeps | undefined;
+/** Credit notes: the invoice changes' dependencies and the credit notes beside the invoices. */
+function creditNoteDependencies(): CreditNoteRouteDeps {
+  const base = dependencies();
+  creditNoteDeps ??= { ...base, catalog: base.catalog, creditNotes: new CreditNoteStore() };
+  return creditNoteDeps;
+}
+
 export const handler = createApiHandler<InvoicingRoute>({
   service: "invoicing-api",
   resolveApiKey: apiKeyResolver(),
@@ -95,6 +114,17 @@ export const handler = createApiHandler<InvoicingRoute>({
     "POST /api/v1/payments": (request) => createPayment(request, paymentDependencies()),
     "GET /api/v1/payments": (request) => listPayments(request, paymentDependencies().payments),
     "GET /api/v1/payments/{lago_id}": (request) => getPayment(request, paymentDependencies().payments),
+    "POST /api/v1/credit_notes": (request) => createCreditNoteRoute(request, creditNoteDependencies()),
+    "POST /api/v1/credit_notes/estimate": (request) =>
+      estimateCreditNoteRoute(request, creditNoteDependencies()),
+    "GET /api/v1/credit_notes": (request) => listCreditNotesRoute(request, creditNoteDependencies()),
+    "GET /api/v1/credit_notes/{lago_id}": (request) => getCreditNoteRoute(request, creditNoteDependencies()),
+    "PUT /api/v1/credit_notes/{lago_id}": (request) =>
+      updateCreditNoteRoute(request, creditNoteDependencies()),
+    "PUT /api/v1/credit_notes/{lago_id}/void": (request) =>
+      voidCreditNoteRoute(request, creditNoteDependencies()),
+    "GET /api/v1/customers/{external_customer_id}/credit_notes": (request) =>
+      listCustomerCreditNotesRoute(request, creditNoteDependencies()),
     "POST /api/v1/events/estimate_fees": (request) => estimateFeesRoute(request, estimateDependencies()),
   },
 });

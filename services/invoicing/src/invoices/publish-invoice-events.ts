@@ -4,8 +4,13 @@ import { stableUuid } from "#shared/platform/ids.js";
 import type { Corrected, LagoShape } from "#shared/serializers/lago-shape.js";
 import type { OrganizationStore } from "#shared/store/organization-store.js";
 import type { DomainEventPublisher } from "../billing/domain-events.js";
+import { presentCreditNotes } from "../credit-notes/credit-note-embeds.js";
+import { creditNoteEventPayload } from "../credit-notes/credit-note-event-bodies.js";
 import { collectOwedPayment, type OwedCollectionDeps } from "../payments/collect-owed-payment.js";
+import { creditNoteId } from "../store/credit-note-store.js";
 import {
+  type CreditNoteEvent,
+  creditNoteOfEvent,
   type InvoiceStore,
   type OwedEvent,
   owedEvents,
@@ -14,7 +19,7 @@ import {
   type StoredInvoice,
 } from "../store/invoice-store.js";
 import { type EmbedSources, invoiceEmbeds } from "./invoice-embeds.js";
-import { type InvoiceShape, invoiceEventPayload } from "./invoice-event-bodies.js";
+import { type InvoiceObjectEvent, type InvoiceShape, invoiceEventPayload } from "./invoice-event-bodies.js";
 import { serializeInvoice } from "./serialize.js";
 
 export interface EventPublication extends Omit<OwedCollectionDeps, "catalog" | "invoices"> {
@@ -24,7 +29,7 @@ export interface EventPublication extends Omit<OwedCollectionDeps, "catalog" | "
   /** Its payment's collection, owed by a finalization, is carried out once its events are out. */
   readonly invoices: Pick<
     InvoiceStore,
-    "claimPublication" | "markEventPublished" | "releasePublication" | "leaveDraftIndex"
+    "claimPublication" | "markEventPublished" | "releasePublication" | "leaveDraftIndex" | "getCreditNote"
   > &
     OwedCollectionDeps["invoices"];
   readonly publish: DomainEventPublisher;
@@ -52,9 +57,10 @@ function payloadOf(
 ): Record<string, unknown> {
   const name = publishedName(owed);
   if (name === "subscription.advance_fee_unused") return unusedAdvanceFeePayload(invoice);
+  if (name.startsWith("credit_note.")) throw new Error(`${name} is a credit note's event`);
   if (name !== "invoice.payment_failure") {
     if (!shown) throw new Error(`invoice ${invoice.id} owes ${name} but was not serialized`);
-    return invoiceEventPayload(name, invoice.organizationId, shown);
+    return invoiceEventPayload(name as InvoiceObjectEvent, invoice.organizationId, shown);
   }
   const failure = invoice.lastPaymentFailure;
   const body = {
@@ -125,13 +131,17 @@ export async function publishInvoiceEvents(
     const claim = await deps.invoices.claimPublication(organizationId, invoiceId, clock());
     if (!claim) return published;
     const owed = owedEvents(claim.invoice);
-    const payload = owed.length > 0 ? await webhookObject(deps, claim.invoice) : undefined;
+    const payload = owed.some((event) => !event.startsWith("credit_note."))
+      ? await webhookObject(deps, claim.invoice)
+      : undefined;
     for (const [index, event] of owed.entries()) {
       // A publication repeated after a crash (between it and its mark) carries the same key.
       await deps.publish(
         publishedName(event),
         organizationId,
-        payloadOf(event, claim.invoice, payload),
+        event.startsWith("credit_note.")
+          ? await creditNotePayload(deps, claim.invoice, event as `${CreditNoteEvent}#${number}`)
+          : payloadOf(event, claim.invoice, payload),
         stableUuid("invoice-event", invoiceId, event),
       );
       published.push(event);
@@ -166,6 +176,32 @@ export async function publishInvoiceEvents(
       return published;
     }
   }
+}
+
+/** A credit note event's payload: the note as `GET /credit_notes/{id}` shows it now. */
+async function creditNotePayload(
+  deps: EventPublication,
+  invoice: StoredInvoice,
+  owed: `${CreditNoteEvent}#${number}`,
+): Promise<Record<string, unknown>> {
+  const id = creditNoteId(invoice.organizationId, invoice.id, creditNoteOfEvent(owed));
+  const note = await deps.invoices.getCreditNote(invoice.organizationId, id);
+  if (!note) throw new Error(`invoice ${invoice.id} owes ${owed} of a credit note it does not have`);
+  const name = publishedName(owed);
+  if (name === "credit_note.refund_failure")
+    throw new Error("credit_note.refund_failure is not published yet");
+  const organization = await deps.organizations.get(invoice.organizationId);
+  if (!organization) throw new Error(`organization ${invoice.organizationId} is gone`);
+  const [shown] = await presentCreditNotes(
+    { catalog: deps.catalog, organization, invoiceOf: async () => invoice },
+    [note],
+  );
+  if (!shown) throw new Error(`credit note ${id} was not shown`);
+  return creditNoteEventPayload(
+    name as "credit_note.created" | "credit_note.generated",
+    invoice.organizationId,
+    shown,
+  );
 }
 
 /**

@@ -12,9 +12,10 @@ import { awaitsOverdue, overdueFrom } from "#shared/domain/invoices/payment-over
 import { documentClient } from "#shared/platform/aws-clients.js";
 import { invoicingTable, resourceName } from "#shared/platform/resources.js";
 import { cancellationCodes, isConditionFailure } from "#shared/store/errors.js";
-import { invoiceItemKey, periodInvoiceId } from "#shared/store/invoice-keys.js";
+import { creditNoteItemKey, invoiceItemKey, periodInvoiceId } from "#shared/store/invoice-keys.js";
 import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { queryAll } from "#shared/store/query.js";
+import type { StoredCreditNote } from "./credit-note-store.js";
 import { listIndexAttributes } from "./invoice-list-index.js";
 
 /**
@@ -42,13 +43,29 @@ export const REPEATABLE_INVOICE_EVENTS = [
   "invoice.payment_failure",
 ] as const;
 export type RepeatableInvoiceEvent = (typeof REPEATABLE_INVOICE_EVENTS)[number];
+/**
+ * Events of an invoice's credit notes, owed by the invoice under the note's sequential id
+ * (`credit_note.created#2`): a note is written in one transaction with its invoice, so the event
+ * is owed in the same write, and published by the invoice's outbox.
+ */
+export const CREDIT_NOTE_EVENTS = [
+  "credit_note.created",
+  "credit_note.generated",
+  "credit_note.refund_failure",
+] as const;
+export type CreditNoteEvent = (typeof CREDIT_NOTE_EVENTS)[number];
+
 /** An event as an invoice owes it: once-only events by name, repeatable ones numbered. */
-export type OwedEvent = InvoiceEvent | `${RepeatableInvoiceEvent}#${number}`;
+export type OwedEvent = InvoiceEvent | `${RepeatableInvoiceEvent}#${number}` | `${CreditNoteEvent}#${number}`;
+export type PublishedEvent = InvoiceEvent | RepeatableInvoiceEvent | CreditNoteEvent;
 
 /** The event's name as published, without its number. */
-export const publishedName = (owed: OwedEvent): InvoiceEvent | RepeatableInvoiceEvent =>
-  owed.split("#")[0] as InvoiceEvent | RepeatableInvoiceEvent;
+export const publishedName = (owed: OwedEvent): PublishedEvent => owed.split("#")[0] as PublishedEvent;
 const eventNumber = (owed: OwedEvent): number => Number(owed.split("#")[1] ?? 0);
+const isCreditNoteEvent = (owed: OwedEvent): owed is `${CreditNoteEvent}#${number}` =>
+  owed.startsWith("credit_note.");
+/** The sequential id of the credit note a credit note event is about. */
+export const creditNoteOfEvent = (owed: `${CreditNoteEvent}#${number}`): number => eventNumber(owed);
 
 /** Why the last collection of an invoice's payment failed, as its `invoice.payment_failure` shows it. */
 export interface PaymentFailureRecord {
@@ -108,6 +125,8 @@ const STORE_ATTRIBUTES = new Set<string>([
   "paymentCollectionOwed",
   "collectionPaymentId",
   "fileKey",
+  // Written by credit notes' transactions only (see `Invoice.creditNotes`).
+  "creditNotes",
 ]);
 
 /**
@@ -119,8 +138,14 @@ export function owedEvents(invoice: StoredInvoice): OwedEvent[] {
     const owed = [...invoice.pendingEvents];
     const once = (event: InvoiceEvent) => (owed.includes(event) ? [event] : []);
     const numbered = owed
-      .filter((event) => event.includes("#"))
+      .filter((event) => event.includes("#") && !isCreditNoteEvent(event))
       .sort((a, b) => eventNumber(a) - eventNumber(b));
+    // A note's events in the order they happen to it, notes in their order.
+    const kindOrder = (event: OwedEvent) =>
+      CREDIT_NOTE_EVENTS.indexOf(publishedName(event) as CreditNoteEvent);
+    const creditNotes = owed
+      .filter(isCreditNoteEvent)
+      .sort((a, b) => eventNumber(a) - eventNumber(b) || kindOrder(a) - kindOrder(b));
     return [
       ...once("invoice.drafted"),
       ...once("invoice.created"),
@@ -128,6 +153,7 @@ export function owedEvents(invoice: StoredInvoice): OwedEvent[] {
       ...once("subscription.advance_fee_unused"),
       ...once("invoice.generated"),
       ...numbered,
+      ...creditNotes,
       ...once("invoice.voided"),
     ];
   }
@@ -152,7 +178,7 @@ export type ChangeOutcome =
   /** It moved since it was read (finalized, voided, refreshed after a late event): read it again. */
   | { readonly changed: false };
 
-const invoiceSk = (id: string) => invoiceItemKey("", id).sk;
+export const invoiceSk = (id: string) => invoiceItemKey("", id).sk;
 const listPk = (organizationId: string) => joinKey(organizationId, "invoices");
 
 /**
@@ -174,7 +200,8 @@ function shardOf(partition: string, invoiceId: string): string {
   for (const char of invoiceId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return `${partition}#${hash % WAITING_SHARDS}`;
 }
-const waitingShard = (kind: WaitingKind, invoiceId: string) => shardOf(WAITING_PARTITIONS[kind], invoiceId);
+export const waitingShard = (kind: WaitingKind, invoiceId: string) =>
+  shardOf(WAITING_PARTITIONS[kind], invoiceId);
 
 /**
  * A finalized invoice whose payment is not settled, once it owes no event, waits in partitions of
@@ -386,6 +413,18 @@ export class InvoiceStore {
       new GetCommand({ TableName: this.table, Key: this.key(organizationId, id), ConsistentRead: true }),
     );
     return Item ? withoutStorageAttributes<StoredInvoice>(Item) : undefined;
+  }
+
+  /** One of the invoice's credit notes, for the events the invoice owes of it. */
+  async getCreditNote(organizationId: string, id: string): Promise<StoredCreditNote | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: creditNoteItemKey(organizationId, id),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? withoutStorageAttributes<StoredCreditNote>(Item) : undefined;
   }
 
   /** Runs `work` after the numberings of `counter` this process has started before it. */

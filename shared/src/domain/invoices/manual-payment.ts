@@ -10,12 +10,16 @@ import type { Invoice } from "../invoice.js";
 /** Lago's length limit on a manual payment's reference (`Payment` validates at most 40). */
 export const MAX_PAYMENT_REFERENCE_LENGTH = 40;
 
-/** What is still due on an invoice: its total less what was paid, never below 0; nothing once voided. */
+/**
+ * What is still due on an invoice: its total less what was paid and what credit notes offset,
+ * never below 0; nothing once voided.
+ */
 export function totalDueAmountCents(
-  invoice: Pick<Invoice, "status" | "totalAmountCents" | "totalPaidAmountCents">,
+  invoice: Pick<Invoice, "status" | "totalAmountCents" | "totalPaidAmountCents" | "creditNotes">,
 ): number {
   if (invoice.status === "voided") return 0;
-  return Math.max(0, invoice.totalAmountCents - (invoice.totalPaidAmountCents ?? 0));
+  const offset = invoice.creditNotes?.offsetAmountCents ?? 0;
+  return Math.max(0, invoice.totalAmountCents - (invoice.totalPaidAmountCents ?? 0) - offset);
 }
 
 /** Why Lago refuses a manual payment of `amountCents` on the invoice, or null when it takes it. */
@@ -26,7 +30,7 @@ export type PaymentRefusal =
   | { readonly kind: "invalid"; readonly field: "amount_cents"; readonly code: "value_is_out_of_range" };
 
 export function paymentRefusal(
-  invoice: Pick<Invoice, "status" | "totalAmountCents" | "totalPaidAmountCents">,
+  invoice: Pick<Invoice, "status" | "totalAmountCents" | "totalPaidAmountCents" | "creditNotes">,
   amountCents: number,
 ): PaymentRefusal | null {
   if (invoice.status !== "finalized") return { kind: "forbidden" };
