@@ -232,6 +232,17 @@ describe("coupons", () => {
           fixed("x", { expiration: "time_limit", expiration_at: expirationAt }),
         ),
       ).toEqual(validation({ expiration_at: ["invalid_date"] }));
+    // Lago's API reference requires the date of a time limit.
+    expect(await refused("POST /api/v1/coupons", fixed("x", { expiration: "time_limit" }))).toEqual(
+      validation({ expiration_at: ["value_is_mandatory"] }),
+    );
+    expect(
+      await refused(
+        "PUT /api/v1/coupons/{code}",
+        { coupon: { expiration: "time_limit" } },
+        { params: { code: "taken" } },
+      ),
+    ).toEqual(validation({ expiration_at: ["value_is_mandatory"] }));
     expect(
       await refused("POST /api/v1/coupons", fixed("x", { applies_to: { plan_codes: ["pro", "nope"] } })),
     ).toEqual(notFound("plans"));

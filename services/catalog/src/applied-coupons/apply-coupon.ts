@@ -78,12 +78,14 @@ export async function applyCoupon(
   if (!coupon.reusable && (await store.couponUsed(organizationId, customer.id, coupon.id)))
     throw notReusable();
 
+  const amountCents = input.amount_cents ?? coupon.amountCents;
+  const amountCurrency = input.amount_currency ?? coupon.amountCurrency;
+  const fixed = coupon.couponType === "fixed_amount";
+  const customerChange = customerWrite(store, customer, fixed ? amountCurrency : null, now);
   const frequency = input.frequency ?? coupon.frequency;
   const frequencyDuration = input.frequency_duration ?? coupon.frequencyDuration;
   if (frequency === "recurring" && frequencyDuration === null)
     throw invalid("frequency_duration", "value_is_mandatory");
-  const amountCents = input.amount_cents ?? coupon.amountCents;
-  const amountCurrency = input.amount_currency ?? coupon.amountCurrency;
   const applied: AppliedCoupon = {
     id: randomUUID(),
     organizationId,
@@ -102,10 +104,9 @@ export async function applyCoupon(
     terminatedAt: null,
     createdAt: now,
   };
-  const fixed = coupon.couponType === "fixed_amount";
   const writes = [
     store.couponApplication(coupon),
-    customerWrite(store, customer, fixed ? amountCurrency : null, now),
+    customerChange,
     store.appliedCouponInsertion(applied),
     ...(coupon.reusable ? [] : [store.couponUseInsertion(applied)]),
   ];

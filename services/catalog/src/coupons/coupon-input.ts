@@ -70,6 +70,15 @@ export function requireFutureExpiration(expirationAt: string | null | undefined,
 }
 
 /**
+ * A time limit needs its date. Lago's API reference requires it; Lago's model does not check it and
+ * keeps such a coupon forever, which we refuse rather than store a limit that never ends.
+ */
+export function requireExpirationDate(coupon: Pick<Coupon, "expiration" | "expirationAt">): void {
+  if (coupon.expiration === "time_limit" && coupon.expirationAt === null)
+    throw validationFailed({ expiration_at: ["value_is_mandatory"] });
+}
+
+/**
  * Lago's coupon validations across fields: a fixed amount needs its amount and currency, a
  * percentage its rate, a recurring coupon its number of invoices. Checked on the coupon as it
  * would be saved, so an update that switches its type must send what the new type needs.

@@ -1,12 +1,12 @@
 import type { Coupon } from "#shared/domain/coupons/coupon.js";
 import { invalid } from "#shared/platform/http/errors.js";
 import { AlreadyExistsError, type CatalogStore } from "#shared/store/catalog-store.js";
-import { requireCouponTerms, requireFutureExpiration } from "./coupon-input.js";
+import { requireCouponTerms, requireExpirationDate, requireFutureExpiration } from "./coupon-input.js";
 import { type CouponLimitCodes, resolveCouponLimits } from "./resolve-coupon-limits.js";
 
 /**
  * Stores a new coupon, in Lago's order of checks: its expiration date in the future (422
- * `invalid_date`), its plans or metrics known and not both (404, 405), its terms complete, its
+ * `invalid_date`), its plans or metrics known and not both (404, 405), its terms and time limit complete, its
  * code free (422 `value_already_exist`). Nothing is written on a refusal.
  */
 export async function createCoupon(
@@ -18,6 +18,7 @@ export async function createCoupon(
   requireFutureExpiration(coupon.expirationAt, now);
   const { planIds, billableMetricIds } = await resolveCouponLimits(store, coupon.organizationId, limits);
   requireCouponTerms(coupon);
+  requireExpirationDate(coupon);
   const created: Coupon = {
     ...coupon,
     limitedPlanIds: planIds ?? [],

@@ -2,7 +2,12 @@ import type { Coupon } from "#shared/domain/coupons/coupon.js";
 import { invalid } from "#shared/platform/http/errors.js";
 import { AlreadyExistsError, type CatalogStore } from "#shared/store/catalog-store.js";
 import { patch } from "../shared-schemas.js";
-import { type CouponUpdateInput, requireCouponTerms, requireFutureExpiration } from "./coupon-input.js";
+import {
+  type CouponUpdateInput,
+  requireCouponTerms,
+  requireExpirationDate,
+  requireFutureExpiration,
+} from "./coupon-input.js";
 import { resolveCouponLimits } from "./resolve-coupon-limits.js";
 
 /** The limits after an update: a new kind of limit sent alone replaces the other kind, as in Lago. */
@@ -59,6 +64,7 @@ export async function updateCoupon(
     };
     requireCouponTerms(updated);
   }
+  requireExpirationDate(updated);
   try {
     await store.write(store.couponSave(updated, coupon));
   } catch (error) {
