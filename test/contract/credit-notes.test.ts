@@ -8,6 +8,8 @@ import type { CreditNoteObject, InvoiceObject } from "lago-javascript-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalRuntime } from "../../infra/local/runtime.js";
 import {
+  control,
+  daysFrom,
   type Lago,
   lagoError,
   notFoundError,
@@ -240,5 +242,67 @@ describe("credit notes through Lago's client", () => {
       ),
     ).toEqual(notFoundError("invoice"));
     expect((await stranger.creditNotes.findAllCreditNotes()).data.credit_notes).toEqual([]);
+  });
+});
+
+describe("credit balances through Lago's client", () => {
+  it("a credit note's balance is taken off the customer's next invoice after taxes, and consumed at zero", async () => {
+    const { invoice, feeId } = await finalizedInvoice("balanced");
+    const note = (
+      await lago.creditNotes.createCreditNote({
+        credit_note: {
+          invoice_id: invoice.lago_id,
+          reason: "product_unsatisfactory",
+          items: [{ fee_id: feeId, amount_cents: 400 }],
+          credit_amount_cents: 400,
+        } as never,
+      })
+    ).data.credit_note;
+    expect(note).toMatchObject({ credit_status: "available", balance_amount_cents: 400 });
+    // The credited invoice itself keeps its total: a balance goes to later invoices only.
+    expect((await lago.invoices.findInvoice(invoice.lago_id)).data.invoice).toMatchObject({
+      total_amount_cents: 1000,
+      credit_notes_amount_cents: 0,
+    });
+
+    // The next period: 3 seats, 6.00 EUR, of which the 4.00 balance is taken.
+    await lago.events.createEvent({
+      event: {
+        transaction_id: "balanced-2",
+        external_subscription_id: "balanced-sub",
+        code: "seats",
+        properties: { count: 3 },
+      },
+    });
+    await control(runtime, "/_local/drain");
+    const subscription = (await lago.subscriptions.findSubscription("balanced-sub")).data.subscription;
+    const closesAt = new Date(Date.parse(subscription.current_billing_period_ending_at as string) + 1000);
+    await control(runtime, "/_local/tick", { now: daysFrom(closesAt.toISOString(), 1 / 24) });
+    const invoices = (await lago.invoices.findAllInvoices({ external_customer_id: "balanced" })).data
+      .invoices;
+    const next = invoices.find((candidate) => candidate.lago_id !== invoice.lago_id);
+    expect(next).toMatchObject({
+      status: "finalized",
+      fees_amount_cents: 600,
+      sub_total_including_taxes_amount_cents: 600,
+      credit_notes_amount_cents: 400,
+      total_amount_cents: 200,
+      total_due_amount_cents: 200,
+      payment_status: "pending",
+    });
+    expect((await lago.invoices.findInvoice(next?.lago_id as string)).data.invoice.credits).toEqual([
+      {
+        lago_id: expect.any(String),
+        amount_cents: 400,
+        amount_currency: "EUR",
+        before_taxes: false,
+        item: { lago_item_id: note.lago_id, type: "credit_note", code: note.number, name: invoice.number },
+        invoice: { lago_id: next?.lago_id, payment_status: "pending" },
+      },
+    ]);
+    expect((await lago.creditNotes.findCreditNote(note.lago_id)).data.credit_note).toMatchObject({
+      credit_status: "consumed",
+      balance_amount_cents: 0,
+    });
   });
 });

@@ -184,6 +184,17 @@ export interface Invoice {
   readonly creditNotes?: InvoiceCreditNotesRecord;
   /** What customer credit balances (other invoices' credit notes) took off its total; absent: 0. */
   readonly creditNotesAmountCents?: number;
+  /** The credit notes whose balances it took, and how much of each (Lago's credits); absent: none. */
+  readonly creditNoteUses?: readonly CreditNoteUse[];
+}
+
+/** A credit note's balance taken by an invoice at its finalization. */
+export interface CreditNoteUse {
+  readonly creditNoteId: string;
+  readonly amountCents: number;
+  /** The note's number, and the number of the invoice it credits. */
+  readonly number: string;
+  readonly invoiceNumber: string;
 }
 
 /** The sums of an invoice's credit notes, as each new one's limits read them. */
@@ -197,6 +208,11 @@ export interface InvoiceCreditNotesRecord {
   readonly feeCreditedCents: Readonly<Record<string, number>>;
   /** Each note's rounded and unrounded subtotal and taxes, for the note that takes the rest. */
   readonly roundings: readonly EarlierCreditNoteRounding[];
+  /**
+   * The keys of notes made once whoever asks again (a termination's), written with the note so a
+   * run made again finds its note made; absent: none.
+   */
+  readonly keys?: readonly string[];
 }
 
 /** One key/value pair of an invoice's metadata (Lago keeps an id and a creation time for each). */

@@ -31,3 +31,21 @@ export function invoiceItemKey(organizationId: string, invoiceId: string) {
 export function creditNoteItemKey(organizationId: string, creditNoteId: string) {
   return { pk: organizationId, sk: joinKey("credit_note", creditNoteId) };
 }
+
+/**
+ * A credit note's balance kept under its customer, oldest first (see the credit note store): one
+ * query reads a customer's balances at a finalization.
+ */
+export function creditBalanceKey(
+  organizationId: string,
+  note: { readonly customerId: string; readonly issuedAt: string; readonly creditNoteId: string },
+) {
+  return {
+    pk: organizationId,
+    sk: joinKey("credit_balance", note.customerId, note.issuedAt, note.creditNoteId),
+  };
+}
+
+/** The prefix of a customer's credit balances' keys. */
+export const creditBalancesPrefix = (customerId: string): string =>
+  `${joinKey("credit_balance", customerId)}#`;

@@ -325,9 +325,21 @@ export function serializeInvoice(invoice: Invoice, embeds?: InvoiceEmbeds): Invo
           ],
     billing_periods: billingPeriods.map(serializeBillingPeriod),
     fees: invoice.fees.map((fee) => serializeFee(fee, invoice, subscription)),
-    // Coupons, credit notes, prepaid credits, progressive billing and invoice custom sections
-    // are not part of this product yet.
-    credits: [],
+    // Coupons, prepaid credits, progressive billing and invoice custom sections are not part of
+    // this product yet.
+    credits: (invoice.creditNoteUses ?? []).map((use) => ({
+      lago_id: stableUuid(invoice.id, "credit", use.creditNoteId),
+      amount_cents: use.amountCents,
+      amount_currency: lagoCurrency(invoice.currency),
+      before_taxes: false,
+      item: {
+        lago_item_id: use.creditNoteId,
+        type: "credit_note",
+        code: use.number,
+        name: use.invoiceNumber,
+      },
+      invoice: { lago_id: invoice.id, payment_status: invoice.paymentStatus },
+    })),
     metadata: (invoice.metadata ?? []).map((entry) => ({
       lago_id: entry.id,
       key: entry.key,

@@ -11,9 +11,11 @@ import { documentClient } from "#shared/platform/aws-clients.js";
 import { stableUuid } from "#shared/platform/ids.js";
 import { invoicingTable, resourceName } from "#shared/platform/resources.js";
 import { cancellationCodes, isConditionFailure } from "#shared/store/errors.js";
-import { creditNoteItemKey } from "#shared/store/invoice-keys.js";
+import { creditBalanceKey, creditBalancesPrefix, creditNoteItemKey } from "#shared/store/invoice-keys.js";
 import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { queryAll } from "#shared/store/query.js";
+import type { RefundFailureRecord } from "../payments/payment-provider.js";
+import { readCreditBalances } from "./credit-balance-writes.js";
 import { type CreditNoteEvent, invoiceSk, type StoredInvoice, waitingShard } from "./invoice-store.js";
 
 /** A credit note as stored: its data and what the store keeps beside it. */
@@ -22,7 +24,20 @@ export interface StoredCreditNote extends CreditNote {
   readonly fileKey?: string;
   /** Steps at each change: every change is conditional on the version read. */
   readonly version?: number;
+  /**
+   * Its refund is owed to the payment provider (made on an invoice whose payment succeeded):
+   * written with the note, removed with the refund's outcome (`credit-notes/refund-credit-note.ts`).
+   */
+  readonly refundOwed?: boolean;
+  /** Why the provider refused or failed its refund, as its `credit_note.refund_failure` shows it. */
+  readonly refundFailure?: RefundFailureRecord;
 }
+
+/** What a refund's end writes on its note: its outcome, or the status left as it stands. */
+export type RefundEnd =
+  | { readonly kind: "succeeded" }
+  | { readonly kind: "failed"; readonly failure: RefundFailureRecord }
+  | { readonly kind: "kept" };
 
 /** The id of an invoice's `sequentialId`-th credit note: one per place, whoever makes it. */
 export const creditNoteId = (organizationId: string, invoiceId: string, sequentialId: number): string =>
@@ -35,7 +50,7 @@ const creditNoteSk = (id: string) => creditNoteItemKey("", id).sk;
  * transaction as the note's.
  */
 const balanceSk = (note: Pick<CreditNote, "customerId" | "createdAt" | "id">) =>
-  joinKey("credit_balance", note.customerId, note.createdAt, note.id);
+  creditBalanceKey("", { customerId: note.customerId, issuedAt: note.createdAt, creditNoteId: note.id }).sk;
 
 /** What became of a credit note written conditionally on the invoice (or the note) as read. */
 export type CreditNoteWrite =
@@ -76,23 +91,8 @@ export class CreditNoteStore {
   }
 
   /** The customer's credit notes with a balance left, oldest first. */
-  async balancesOf(organizationId: string, customerId: string): Promise<CreditBalance[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.table,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: {
-        ":pk": organizationId,
-        ":prefix": `${joinKey("credit_balance", customerId)}#`,
-      },
-      ConsistentRead: true,
-    });
-    return items.map((item) => ({
-      creditNoteId: String(item.creditNoteId),
-      invoiceId: String(item.invoiceId),
-      currency: String(item.currency),
-      balanceAmountCents: Number(item.balanceAmountCents),
-      issuedAt: String(item.issuedAt),
-    }));
+  balancesOf(organizationId: string, customerId: string): Promise<CreditBalance[]> {
+    return readCreditBalances(this.client, this.table, organizationId, customerId);
   }
 
   /** The conditions that the invoice is as read, for everything a credit note's limits read of it. */
@@ -131,6 +131,7 @@ export class CreditNoteStore {
     read: StoredInvoice,
     note: CreditNote,
     record: InvoiceCreditNotesRecord,
+    options: { readonly refundOwed?: boolean } = {},
   ): Promise<CreditNoteWrite> {
     const asRead = CreditNoteStore.invoiceAsRead(read);
     const event: `${CreditNoteEvent}#${number}` = `credit_note.created#${note.sequentialId}`;
@@ -147,6 +148,7 @@ export class CreditNoteStore {
                   sk: creditNoteSk(note.id),
                   kind: "credit_note",
                   version: 1,
+                  ...(options.refundOwed ? { refundOwed: true } : {}),
                 },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
@@ -183,6 +185,8 @@ export class CreditNoteStore {
                         currency: note.currency,
                         balanceAmountCents: note.balanceAmountCents,
                         issuedAt: note.createdAt,
+                        number: note.number,
+                        invoiceNumber: note.invoiceNumber,
                       },
                     },
                   },
@@ -271,6 +275,147 @@ export class CreditNoteStore {
       return { written: true };
     } catch (error) {
       if (isConditionFailure(error)) return { written: false };
+      throw error;
+    }
+  }
+  /** The invoice's update owing `event` of one of its notes: it waits in the drafts index until published. */
+  private owing(note: StoredCreditNote, event: `${CreditNoteEvent}#${number}`, at: string) {
+    return {
+      TableName: this.table,
+      Key: { pk: note.organizationId, sk: invoiceSk(note.invoiceId) },
+      UpdateExpression: "SET duePk = :shard, dueAt = :at ADD pendingEvents :event",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: {
+        ":shard": waitingShard("owing", note.invoiceId),
+        ":at": at,
+        ":event": new Set([event]),
+      },
+    };
+  }
+
+  /**
+   * Records the note's stored PDF under `fileKey`, and `credit_note.generated` owed by its invoice,
+   * in one transaction conditional on the note having no file yet: only the first render recorded
+   * owes the event (false for a second one, or a note gone).
+   */
+  async recordFile(note: StoredCreditNote, fileKey: string, at: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: this.key(note.organizationId, note.id),
+                UpdateExpression: "SET fileKey = :key",
+                ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(fileKey)",
+                ExpressionAttributeValues: { ":key": fileKey },
+              },
+            },
+            { Update: this.owing(note, `credit_note.generated#${note.sequentialId}`, at) },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)?.includes("ConditionalCheckFailed")) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Ends the refund the note owes with the provider's answer at `at`, removing its mark: succeeded
+   * (refunded at `at`), failed (the failure kept, and `credit_note.refund_failure` owed by its
+   * invoice in the same transaction), or kept as it stands (taken, to be answered by the provider's
+   * webhook; nothing to refund through). Only a note still pending is changed: a webhook or
+   * `PUT /credit_notes/{id}` that moved it meanwhile is later than the answer, so then only the
+   * mark goes. A refund already ended (a repeat after a crash) changes nothing.
+   */
+  async endRefund(note: StoredCreditNote, end: RefundEnd, at: string): Promise<void> {
+    if (end.kind !== "kept") {
+      const update = {
+        TableName: this.table,
+        Key: this.key(note.organizationId, note.id),
+        UpdateExpression: `SET refundStatus = :status, updatedAt = :at, ${end.kind === "succeeded" ? "refundedAt = :at" : "refundFailure = :failure"} REMOVE refundOwed ADD version :one`,
+        ConditionExpression: "attribute_exists(refundOwed) AND refundStatus = :pending",
+        ExpressionAttributeValues: {
+          ":status": end.kind,
+          ":at": at,
+          ":one": 1,
+          ":pending": "pending",
+          ...(end.kind === "failed" ? { ":failure": end.failure } : {}),
+        },
+      };
+      try {
+        if (end.kind === "succeeded") await this.client.send(new UpdateCommand(update));
+        else
+          await this.client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Update: update },
+                { Update: this.owing(note, `credit_note.refund_failure#${note.sequentialId}`, at) },
+              ],
+            }),
+          );
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error) && !cancellationCodes(error)?.includes("ConditionalCheckFailed"))
+          throw error;
+      }
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(note.organizationId, note.id),
+          UpdateExpression: "REMOVE refundOwed",
+          ConditionExpression: "attribute_exists(refundOwed)",
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Sets the refund status the provider reports later (its refund webhook) on the note `read`,
+   * conditional on its version: `succeeded` refunded at `at`; `failed` with its failure kept and
+   * `credit_note.refund_failure` owed by its invoice in the same transaction.
+   */
+  async setRefundStatus(
+    read: StoredCreditNote,
+    status: RefundStatus,
+    failure: RefundFailureRecord | null,
+    at: string,
+  ): Promise<CreditNoteWrite> {
+    const update = {
+      TableName: this.table,
+      Key: this.key(read.organizationId, read.id),
+      UpdateExpression: `SET refundStatus = :status, updatedAt = :at, version = :next${status === "succeeded" ? ", refundedAt = :at" : ""}${failure ? ", refundFailure = :failure" : ""}`,
+      ConditionExpression: "version = :version",
+      ExpressionAttributeValues: {
+        ":status": status,
+        ":at": at,
+        ":version": read.version ?? 1,
+        ":next": (read.version ?? 1) + 1,
+        ...(failure ? { ":failure": failure } : {}),
+      },
+    };
+    try {
+      if (status !== "failed") await this.client.send(new UpdateCommand(update));
+      else
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: update },
+              { Update: this.owing(read, `credit_note.refund_failure#${read.sequentialId}`, at) },
+            ],
+          }),
+        );
+      return { written: true };
+    } catch (error) {
+      if (isConditionFailure(error) || cancellationCodes(error)?.includes("ConditionalCheckFailed"))
+        return { written: false };
       throw error;
     }
   }

@@ -6,6 +6,11 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import {
+  balancesAfter,
+  invoiceWithCreditBalances,
+} from "#shared/domain/credit-notes/apply-credit-balances.js";
+import type { CreditBalance, CreditBalanceUse } from "#shared/domain/credit-notes/consume-credit-balances.js";
 import type { Invoice } from "#shared/domain/invoice.js";
 import { owesCollectionOnceFinalized } from "#shared/domain/invoices/payment-collection.js";
 import { awaitsOverdue, overdueFrom } from "#shared/domain/invoices/payment-overdue.js";
@@ -15,6 +20,7 @@ import { cancellationCodes, isConditionFailure } from "#shared/store/errors.js";
 import { creditNoteItemKey, invoiceItemKey, periodInvoiceId } from "#shared/store/invoice-keys.js";
 import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { queryAll } from "#shared/store/query.js";
+import { creditBalanceUseWrites, readCreditBalances } from "./credit-balance-writes.js";
 import type { StoredCreditNote } from "./credit-note-store.js";
 import { listIndexAttributes } from "./invoice-list-index.js";
 
@@ -483,9 +489,12 @@ export class InvoiceStore {
         if (existing) return { created: false, invoice: existing };
         const counterKey = numbering ? this.counterKey(invoice.organizationId, numbering.counter) : null;
         const current = counterKey ? await this.readCounter(counterKey) : 0;
-        const toSave: Invoice = numbering
+        const numbered: Invoice = numbering
           ? { ...invoice, sequentialId: current + 1, number: numbering.format(current + 1) }
           : invoice;
+        // A finalized invoice takes the customer's credit balances in its own transaction.
+        const credited = await this.withCreditBalances([numbered], invoice.createdAt);
+        const toSave = credited.invoices[0] as Invoice;
         const event: InvoiceEvent =
           toSave.status === "draft"
             ? "invoice.drafted"
@@ -500,7 +509,7 @@ export class InvoiceStore {
           else
             await this.client.send(
               new TransactWriteCommand({
-                TransactItems: [{ Put: put }, this.counterStep(counterKey, current)],
+                TransactItems: [{ Put: put }, this.counterStep(counterKey, current), ...credited.writes],
               }),
             );
           return { created: true, invoice: withoutStorageAttributes<StoredInvoice>(item) };
@@ -511,6 +520,7 @@ export class InvoiceStore {
           if (!codes) throw error;
           // [0] failed: the invoice exists now (a concurrent run): the next loop returns it.
           // [1] failed: another invoice took this number first: read the counter again.
+          // [2…] failed: a credit balance was spent meanwhile: read the balances again.
           if (codes[0] !== "ConditionalCheckFailed") await backoff(attempt);
         }
       }
@@ -565,7 +575,10 @@ export class InvoiceStore {
       let finalized: Invoice[];
       try {
         const current = await this.readCounter(counterKey);
-        finalized = members.map((member, index) => member.numbered(current + 1 + index));
+        const numbered = members.map((member, index) => member.numbered(current + 1 + index));
+        // Each takes the customer's credit balances, in the same transaction (see saveOnce).
+        const credited = await this.withCreditBalances(numbered, numbered[0]?.updatedAt ?? "");
+        finalized = credited.invoices;
         await this.client.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -573,6 +586,7 @@ export class InvoiceStore {
               ...members.map((member, index) => ({
                 Update: this.finalization(member.read, finalized[index] as Invoice),
               })),
+              ...credited.writes,
             ],
           }),
         );
@@ -582,7 +596,8 @@ export class InvoiceStore {
           for (const member of members) member.reject(error);
           return;
         }
-        // A draft that moved is its caller's to read again; the others try again together.
+        // A draft that moved is its caller's to read again; the others try again together (a
+        // credit balance spent meanwhile is read again with the counter).
         const moved = new Set(members.filter((_, index) => codes[index + 1] === "ConditionalCheckFailed"));
         for (const member of moved) member.resolve({ changed: false });
         members = members.filter((member) => !moved.has(member));
@@ -597,6 +612,58 @@ export class InvoiceStore {
       }
       return;
     }
+  }
+
+  /**
+   * The finalized ones of `invoices` with the credit balances of their customers applied
+   * (`invoiceWithCreditBalances`), invoices of one customer one after the other on what the
+   * earlier ones left, and the writes spending them, each conditional on the balance read.
+   */
+  private async withCreditBalances(
+    invoices: readonly Invoice[],
+    now: string,
+  ): Promise<{ invoices: Invoice[]; writes: ReturnType<typeof creditBalanceUseWrites> }> {
+    const read = new Map<string, CreditBalance[]>();
+    const left = new Map<string, CreditBalance[]>();
+    const uses = new Map<string, Map<string, CreditBalanceUse>>();
+    const credited: Invoice[] = [];
+    for (const invoice of invoices) {
+      if (invoice.status !== "finalized" || invoice.totalAmountCents <= 0) {
+        credited.push(invoice);
+        continue;
+      }
+      const customer = invoice.customerId;
+      if (!read.has(customer)) {
+        const balances = await readCreditBalances(this.client, this.table, invoice.organizationId, customer);
+        read.set(customer, balances);
+        left.set(customer, balances);
+      }
+      const applied = invoiceWithCreditBalances(invoice, left.get(customer) ?? []);
+      credited.push(applied.invoice);
+      left.set(customer, balancesAfter(left.get(customer) ?? [], applied.uses));
+      const customerUses = uses.get(customer) ?? new Map<string, CreditBalanceUse>();
+      for (const use of applied.uses) {
+        // One write per note: from the balance first read to what the last invoice left.
+        const first = customerUses.get(use.creditNoteId);
+        customerUses.set(
+          use.creditNoteId,
+          first ? { ...use, balanceBeforeCents: first.balanceBeforeCents } : use,
+        );
+      }
+      uses.set(customer, customerUses);
+    }
+    const organizationId = invoices[0]?.organizationId ?? "";
+    const writes = [...uses].flatMap(([customer, byNote]) =>
+      creditBalanceUseWrites(
+        this.table,
+        organizationId,
+        customer,
+        read.get(customer) ?? [],
+        [...byNote.values()],
+        now,
+      ),
+    );
+    return { invoices: credited, writes };
   }
 
   /** The update finalizing the draft `read` as `finalized`, conditional on it being the draft read. */

@@ -7,6 +7,9 @@ export interface CreditBalance {
   readonly balanceAmountCents: number;
   /** When the note was issued: the oldest balances are used first. */
   readonly issuedAt: string;
+  /** The note's number and its invoice's, as the invoice taking it shows its credit. */
+  readonly number?: string;
+  readonly invoiceNumber?: string;
 }
 
 /** What one credit note gives an invoice, and what it has left. */
