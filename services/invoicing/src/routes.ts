@@ -23,6 +23,7 @@ export const invoicingRoutes = [
   "GET /api/v1/credit_notes/{lago_id}",
   "PUT /api/v1/credit_notes/{lago_id}",
   "PUT /api/v1/credit_notes/{lago_id}/void",
+  "POST /api/v1/credit_notes/{lago_id}/download",
   "GET /api/v1/customers/{external_customer_id}/credit_notes",
   // Beside the event routes, but served here: it prices with invoicing's pay-in-advance usage.
   "POST /api/v1/events/estimate_fees",

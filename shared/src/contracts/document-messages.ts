@@ -13,5 +13,16 @@ export const renderInvoiceDocument = z.object({
   requestedAt: z.string().min(1),
 });
 
-export const documentMessage = z.discriminatedUnion("kind", [renderInvoiceDocument]);
+/** A credit note's PDF to render and store, as `renderInvoiceDocument`. */
+export const renderCreditNoteDocument = z.object({
+  kind: z.literal("render_credit_note"),
+  organizationId: z.string().min(1),
+  creditNoteId: z.string().min(1),
+  requestedAt: z.string().min(1),
+});
+
+export const documentMessage = z.discriminatedUnion("kind", [
+  renderInvoiceDocument,
+  renderCreditNoteDocument,
+]);
 export type DocumentMessage = z.infer<typeof documentMessage>;

@@ -16,6 +16,10 @@ import {
   updateCreditNoteRoute,
   voidCreditNoteRoute,
 } from "../credit-notes/credit-note-routes.js";
+import {
+  type CreditNoteDownloadRouteDeps,
+  downloadCreditNoteRoute,
+} from "../credit-notes/download-credit-note-routes.js";
 import { type DownloadRouteDeps, downloadInvoiceRoute } from "../documents/download-routes.js";
 import { deleteFeeRoute, getFeeRoute, listFeesRoute, updateFeeRoute } from "../fees/fee-routes.js";
 import { listCustomerInvoicesRoute, listInvoicesRoute } from "../invoices/invoice-list-routes.js";
@@ -90,6 +94,16 @@ function creditNoteDependencies(): CreditNoteRouteDeps {
   return creditNoteDeps;
 }
 
+let creditNoteDownloadDeps: CreditNoteDownloadRouteDeps | undefined;
+/** Credit note downloads read the note and ask the documents renderer for a PDF not stored yet. */
+function creditNoteDownloadDependencies(): CreditNoteDownloadRouteDeps {
+  creditNoteDownloadDeps ??= {
+    ...creditNoteDependencies(),
+    requestRender: downloadDependencies().requestRender,
+  };
+  return creditNoteDownloadDeps;
+}
+
 export const handler = createApiHandler<InvoicingRoute>({
   service: "invoicing-api",
   resolveApiKey: apiKeyResolver(),
@@ -123,6 +137,8 @@ export const handler = createApiHandler<InvoicingRoute>({
       updateCreditNoteRoute(request, creditNoteDependencies()),
     "PUT /api/v1/credit_notes/{lago_id}/void": (request) =>
       voidCreditNoteRoute(request, creditNoteDependencies()),
+    "POST /api/v1/credit_notes/{lago_id}/download": (request) =>
+      downloadCreditNoteRoute(request, creditNoteDownloadDependencies()),
     "GET /api/v1/customers/{external_customer_id}/credit_notes": (request) =>
       listCustomerCreditNotesRoute(request, creditNoteDependencies()),
     "POST /api/v1/events/estimate_fees": (request) => estimateFeesRoute(request, estimateDependencies()),

@@ -6,16 +6,22 @@ import { CatalogStore } from "#shared/store/catalog-store.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
 import { eventBridgePublisher } from "../billing/domain-events.js";
 import { DocumentFiles } from "../documents/document-files.js";
+import {
+  type GenerateCreditNotePdfDeps,
+  generateCreditNotePdf,
+} from "../documents/generate-credit-note-pdf.js";
 import { type GeneratePdfDeps, generateInvoicePdf } from "../documents/generate-invoice-pdf.js";
+import { CreditNoteStore } from "../store/credit-note-store.js";
 import { InvoiceStore } from "../store/invoice-store.js";
 
-let deps: GeneratePdfDeps | undefined;
+let deps: (GeneratePdfDeps & GenerateCreditNotePdfDeps) | undefined;
 /** The catalog read only, invoicing's own table, the documents bucket, the bus. */
-const dependencies = (): GeneratePdfDeps => {
+const dependencies = (): GeneratePdfDeps & GenerateCreditNotePdfDeps => {
   deps ??= {
     catalog: new CatalogStore(),
     organizations: new OrganizationStore(),
     invoices: new InvoiceStore(),
+    creditNotes: new CreditNoteStore(),
     files: new DocumentFiles(),
     publish: eventBridgePublisher(eventBridgeClient(), resourceName(eventBus)),
   };
@@ -27,6 +33,19 @@ export const handler = createQueueConsumer({
   service: "documents-renderer",
   message: documentMessage,
   handleMessage: async (message) => {
-    await generateInvoicePdf(dependencies(), message.organizationId, message.invoiceId, message.requestedAt);
+    if (message.kind === "render_credit_note")
+      await generateCreditNotePdf(
+        dependencies(),
+        message.organizationId,
+        message.creditNoteId,
+        message.requestedAt,
+      );
+    else
+      await generateInvoicePdf(
+        dependencies(),
+        message.organizationId,
+        message.invoiceId,
+        message.requestedAt,
+      );
   },
 });
