@@ -3,6 +3,7 @@
  * and to whom (customers, subscriptions). Amounts in `*Cents` fields are integer minor units; unit
  * prices inside charge properties stay decimal strings, as Lago's API carries them.
  */
+import type { OnTerminationCreditNote } from "./credit-notes/termination-credit-split.js";
 import type { CustomerPaymentProvider } from "./payments/customer-payment-provider.js";
 import type { BillingTime, PlanInterval } from "./periods.js";
 
@@ -287,6 +288,11 @@ export interface Subscription {
    * moved to the past. Periods closed before then are never billed.
    */
   readonly activatedAt?: string | null;
+  /**
+   * What its termination (`DELETE /subscriptions/{id}`) asked of the unused days of a base fee
+   * paid in advance; absent: `credit`, as Lago defaults it. Kept for plans paid in advance only.
+   */
+  readonly onTerminationCreditNote?: OnTerminationCreditNote | null;
 }
 
 /** customer.timezone, else the organization's, else UTC, as Lago applies it. */

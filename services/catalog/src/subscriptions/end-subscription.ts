@@ -1,7 +1,9 @@
 import type { SubscriptionChanged } from "#shared/contracts/invoicing-messages.js";
 import type { Customer, Plan, Subscription } from "#shared/domain/catalog.js";
+import { isOnTerminationCreditNote } from "#shared/domain/credit-notes/termination-credit-note.js";
+import type { OnTerminationCreditNote } from "#shared/domain/credit-notes/termination-credit-split.js";
 import { canceled, terminated } from "#shared/domain/subscriptions/lifecycle.js";
-import { methodNotAllowed, notFound } from "#shared/platform/http/errors.js";
+import { invalid, methodNotAllowed, notFound } from "#shared/platform/http/errors.js";
 import type { CatalogStore, CatalogWrite, SubscriptionRecord } from "#shared/store/catalog-store.js";
 import { type CatalogDeps, changeNotice } from "../catalog-deps.js";
 import { type SubscriptionEventType, subscriptionEvent } from "../events/catalog-events.js";
@@ -23,13 +25,15 @@ export interface SubscriptionEnding {
 
 /**
  * Ends a subscription now: an active one is terminated and its final partial period billed; a
- * pending one (or, with `onlyPending`, an active one's pending downgrade) is canceled.
+ * pending one (or, with `onlyPending`, an active one's pending downgrade) is canceled. A terminated
+ * one keeps `onTerminationCreditNote`, for invoicing's credit note of its unused days.
  */
 export function subscriptionEnding(
   catalog: CatalogStore,
   record: SubscriptionRecord,
   now: string,
   onlyPending = false,
+  onTerminationCreditNote?: OnTerminationCreditNote,
 ): SubscriptionEnding {
   const { subscription } = record;
   if (subscription.status === "pending") {
@@ -52,7 +56,10 @@ export function subscriptionEnding(
       event: "subscription.updated",
     };
   }
-  const ended = terminated(subscription, now, "terminated");
+  const ended = {
+    ...terminated(subscription, now, "terminated"),
+    ...(onTerminationCreditNote ? { onTerminationCreditNote } : {}),
+  };
   return {
     ended,
     write: catalog.subscriptionSave(record, ended, now),
@@ -61,14 +68,39 @@ export function subscriptionEnding(
   };
 }
 
-/** Ends one subscription now (see `subscriptionEnding`). */
+/**
+ * What terminating an active subscription records of `on_termination_credit_note`, as Lago keeps
+ * it for plans paid in advance only: the value asked, else the one recorded, else `credit`. An
+ * unknown value is refused (Lago's 422) for those plans and ignored for the others, as Lago does.
+ */
+async function creditNoteChoice(
+  deps: CatalogDeps,
+  subscription: Subscription,
+  asked: string | undefined,
+): Promise<OnTerminationCreditNote | undefined> {
+  if (subscription.status !== "active") return undefined;
+  const plan = await deps.catalog.planOf(subscription);
+  if (!plan?.payInAdvance) return undefined;
+  if (!asked) return subscription.onTerminationCreditNote ?? "credit";
+  if (!isOnTerminationCreditNote(asked)) throw invalid("on_termination_credit_note", "invalid_value");
+  return asked;
+}
+
+/**
+ * Ends one subscription now (see `subscriptionEnding`); a termination records what
+ * `onTerminationCreditNote` asks of its unused days (see `creditNoteChoice`).
+ */
 export async function endSubscription(
   deps: CatalogDeps,
   record: SubscriptionRecord,
   now: string,
   onlyPending = false,
+  onTerminationCreditNote?: string,
 ): Promise<Subscription> {
-  const ending = subscriptionEnding(deps.catalog, record, now, onlyPending);
+  const choice = onlyPending
+    ? undefined
+    : await creditNoteChoice(deps, record.subscription, onTerminationCreditNote);
+  const ending = subscriptionEnding(deps.catalog, record, now, onlyPending, choice);
   const owed = [await subscriptionEvent(deps, ending.event, ending.ended, now)];
   await deps.catalog.write([ending.write, ...owed.map((event) => deps.catalog.owedEventInsertion(event))]);
   await publishAfterChange(deps, owed);

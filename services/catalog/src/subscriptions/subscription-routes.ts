@@ -88,14 +88,16 @@ export async function updateSubscription(request: ApiRequest, deps: CatalogDeps)
   return ok({ subscription: await presentSubscription(deps, updated, request.receivedAt) });
 }
 
-/** DELETE /subscriptions/{external_id}[?status=pending]. */
+/** DELETE /subscriptions/{external_id}[?status=pending][&on_termination_credit_note=…]. */
 export async function terminateSubscription(request: ApiRequest, deps: CatalogDeps): Promise<HttpResponse> {
   const record = await currentRecord(request, deps);
   const onlyPending = request.query.get("status") === "pending";
   if (onlyPending && record.subscription.status !== "pending" && !record.subscription.nextPlanCode) {
     throw notFound("subscription");
   }
-  const ended = await endSubscription(deps, record, request.receivedAt, onlyPending);
+  // Blank is Lago's default; the value is checked against the plan (see `endSubscription`).
+  const creditNote = request.query.get("on_termination_credit_note") || undefined;
+  const ended = await endSubscription(deps, record, request.receivedAt, onlyPending, creditNote);
   return ok({ subscription: await presentSubscription(deps, ended, request.receivedAt) });
 }
 

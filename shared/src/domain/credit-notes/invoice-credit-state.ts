@@ -66,6 +66,7 @@ export function withCreditNote(
   for (const item of amounts.items)
     feeCreditedCents[item.fee.id] = (feeCreditedCents[item.fee.id] ?? 0) + item.amountCents;
   return {
+    ...(notes.keys ? { keys: notes.keys } : {}),
     count: notes.count + 1,
     creditAmountCents: notes.creditAmountCents + split.creditAmountCents,
     refundAmountCents: notes.refundAmountCents + split.refundAmountCents,
@@ -82,3 +83,16 @@ export function withCreditNote(
     ],
   };
 }
+
+/** Whether a note made under `key` (see `withCreditNoteKey`) is among the invoice's already. */
+export const hasCreditNoteKey = (invoice: Pick<Invoice, "creditNotes">, key: string): boolean =>
+  creditNotesOf(invoice).keys?.includes(key) ?? false;
+
+/**
+ * The invoice's credit note sums with `key` among them: written in the note's own transaction, so
+ * the note and its mark are made together or not at all.
+ */
+export const withCreditNoteKey = (
+  record: InvoiceCreditNotesRecord,
+  key: string,
+): InvoiceCreditNotesRecord => ({ ...record, keys: [...(record.keys ?? []), key] });
