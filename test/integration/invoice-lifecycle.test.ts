@@ -428,11 +428,18 @@ describe("refresh, finalize and void through the invoices API", () => {
     ]);
     const final = await onlyInvoice(seeded.organizationId);
 
-    // A credit note on void is not part of this product yet; a wrong parameter is a 422.
-    expect(await voidIt("2026-04-04T00:00:00Z", { generate_credit_note: true })).toEqual({
-      status: 403,
-      body: { status: 403, error: "Forbidden", code: "feature_unavailable" },
-    });
+    // Credit notes past what the invoice can credit, or a wrong parameter, are a 422.
+    expect(await voidIt("2026-04-04T00:00:00Z", { generate_credit_note: true, credit_amount: 1026 })).toEqual(
+      {
+        status: 422,
+        body: {
+          status: 422,
+          error: "Unprocessable Entity",
+          code: "validation_errors",
+          error_details: { credit_refund_amount: ["total_amount_exceeds_invoice_amount"] },
+        },
+      },
+    );
     expect(await voidIt("2026-04-04T00:00:00Z", { generate_credit_note: "maybe" })).toMatchObject({
       status: 422,
       body: { code: "validation_errors", error_details: { generate_credit_note: ["value_is_invalid"] } },

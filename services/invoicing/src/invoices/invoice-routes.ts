@@ -1,16 +1,18 @@
 import { z } from "zod";
 import type { ApiRequest } from "#shared/platform/http/api-handler.js";
-import { forbidden, LagoHttpError, methodNotAllowed, notFound } from "#shared/platform/http/errors.js";
+import { invalid, LagoHttpError, methodNotAllowed, notFound } from "#shared/platform/http/errors.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
 import { OrganizationStore } from "#shared/store/organization-store.js";
+import type { CreditNoteStore } from "../store/credit-note-store.js";
 import { InvoiceContendedError, type InvoiceStore, type StoredInvoice } from "../store/invoice-store.js";
 import { finalizeInvoice } from "./finalize-invoice.js";
 import { type EmbedSources, invoiceEmbeds } from "./invoice-embeds.js";
 import { type InvoiceChangeDeps, refreshDraft } from "./refresh-draft.js";
 import { serializeInvoice } from "./serialize.js";
-import { voidInvoice } from "./void-invoice.js";
+import { defaultCreditNoteStore, voidInvoice } from "./void-invoice.js";
+import { voidInvoiceWithCreditNotes } from "./void-invoice-with-credit-notes.js";
 
 /** What invoices embed is read from the catalog (read only) and the organization's settings. */
 export interface CatalogReads {
@@ -115,13 +117,14 @@ const voidParams = z.object({
 });
 
 /**
- * POST /invoices/{lago_id}/void: a finalized, unpaid invoice is voided; any other is 405
- * `not_voidable`. A credit note for it (`generate_credit_note`) is Lago's premium feature, and
- * not part of this product yet: 403 `feature_unavailable`, as Lago answers without it.
+ * POST /invoices/{lago_id}/void: a finalized, unpaid invoice no credit note credits is voided; any
+ * other is 405 `not_voidable`. With `generate_credit_note` any finalized invoice is voided, paid
+ * or not, with a credit note for `credit_amount` and `refund_amount` (422 on
+ * `credit_refund_amount` past what it can credit or refund) and one for the rest, voided at once.
  */
 export function voidFinalizedInvoice(
   request: ApiRequest,
-  deps: InvoiceChangeDeps,
+  deps: InvoiceChangeDeps & { readonly creditNotes?: CreditNoteStore },
   reads: CatalogReads = defaultCatalogReads(),
 ): Promise<HttpResponse> {
   return answeringConflicts(async () => {
@@ -133,12 +136,18 @@ export function voidFinalizedInvoice(
     const organizationId = request.organization.id;
     const invoiceId = request.params.lago_id ?? "";
     const creditNote = params.generate_credit_note === true || params.generate_credit_note === "true";
-    if (creditNote) {
-      if (!(await deps.invoices.get(organizationId, invoiceId))) throw notFound("invoice");
-      throw forbidden("feature_unavailable");
-    }
-    const outcome = await voidInvoice(deps, organizationId, invoiceId, request.receivedAt);
+    const creditNotes = deps.creditNotes ?? defaultCreditNoteStore();
+    const outcome = creditNote
+      ? await voidInvoiceWithCreditNotes(
+          { ...deps, creditNotes },
+          organizationId,
+          invoiceId,
+          { creditAmountCents: params.credit_amount ?? 0, refundAmountCents: params.refund_amount ?? 0 },
+          request.receivedAt,
+        )
+      : await voidInvoice({ ...deps, creditNotes }, organizationId, invoiceId, request.receivedAt);
     if (outcome.kind === "not_found") throw notFound("invoice");
+    if (outcome.kind === "invalid") throw invalid("credit_refund_amount", outcome.code);
     if (outcome.kind === "refused") throw methodNotAllowed(outcome.code);
     return shown(request, reads, outcome.invoice);
   });
