@@ -42,7 +42,8 @@ let defaultCreditNotes: CreditNoteStore | undefined;
  * the termination as Lago makes it then. It is made once per termination invoice whoever runs it
  * again: its key is written with the note and the invoice's credit note sums, in the one
  * transaction conditional on the invoice as read, and a run finding it makes nothing. It owes
- * `credit_note.created` on its invoice, for that invoice's publication.
+ * `credit_note.created` on its invoice, for that invoice's publication, and on a paid invoice its
+ * refund, made by whoever publishes that.
  */
 export async function creditUnusedAdvanceFee(
   deps: UnusedAdvanceFeeCreditDeps,
@@ -86,10 +87,13 @@ export async function creditUnusedAdvanceFee(
       unused.terminatedAt,
     );
     if (!issued.ok) return { kind: "refused", refusal: issued.refusal };
+    // Its refund is made through the invoice's provider as a requested note's: on a paid invoice.
+    const refundOwed = issued.creditNote.refundAmountCents > 0 && invoice.paymentStatus === "succeeded";
     const outcome = await creditNotes.create(
       invoice,
       issued.creditNote,
       withCreditNoteKey(issued.invoiceCreditNotes, key),
+      { refundOwed },
     );
     // Not written: the invoice changed (another note, a payment, this very note by a concurrent
     // run), read again.
