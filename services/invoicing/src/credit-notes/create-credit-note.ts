@@ -27,7 +27,8 @@ export type CreateCreditNoteOutcome =
  * numbered after the invoice's notes. It is written with the invoice's credit note sums in one
  * transaction conditional on the invoice as read, so a concurrent note, payment or void makes this
  * one read the invoice again and be checked against it: two notes can never take the invoice's
- * creditable amount twice. It owes `credit_note.created`, published once.
+ * creditable amount twice. It owes `credit_note.created`, published once, and, on a paid invoice,
+ * its refund through the invoice's payment provider, made once that is published.
  */
 export async function createCreditNote(
   deps: CreditNoteDeps,
@@ -64,7 +65,11 @@ export async function createCreditNote(
       now,
     );
     if (!issued.ok) return { kind: "refused", refusal: issued.refusal };
-    const outcome = await deps.creditNotes.create(invoice, issued.creditNote, issued.invoiceCreditNotes);
+    // Lago refunds through the provider only a paid invoice's note (its payment is found then).
+    const refundOwed = issued.creditNote.refundAmountCents > 0 && invoice.paymentStatus === "succeeded";
+    const outcome = await deps.creditNotes.create(invoice, issued.creditNote, issued.invoiceCreditNotes, {
+      refundOwed,
+    });
     if (outcome.written) {
       await publishInvoiceEvents(deps, organizationId, invoiceId);
       return {

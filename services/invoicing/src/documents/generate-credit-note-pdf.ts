@@ -10,7 +10,7 @@ import { renderDocumentPdf } from "./render-document-pdf.js";
 export interface GenerateCreditNotePdfDeps extends EventPublication {
   readonly catalog: EventPublication["catalog"] & Pick<CatalogStore, "customerOf">;
   readonly invoices: EventPublication["invoices"] & Pick<InvoiceStore, "get">;
-  readonly creditNotes: Pick<CreditNoteStore, "get" | "recordFile" | "create">;
+  readonly creditNotes: Pick<CreditNoteStore, "get" | "recordFile">;
   readonly files: Pick<DocumentFiles, "put">;
 }
 

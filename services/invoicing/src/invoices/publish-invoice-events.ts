@@ -6,8 +6,11 @@ import type { OrganizationStore } from "#shared/store/organization-store.js";
 import type { DomainEventPublisher } from "../billing/domain-events.js";
 import { presentCreditNotes } from "../credit-notes/credit-note-embeds.js";
 import { creditNoteEventPayload } from "../credit-notes/credit-note-event-bodies.js";
+import { creditUnusedAdvanceFee } from "../credit-notes/credit-unused-advance-fee.js";
+import { type RefundDeps, refundOwedCreditNote } from "../credit-notes/refund-credit-note.js";
 import { collectOwedPayment, type OwedCollectionDeps } from "../payments/collect-owed-payment.js";
-import { creditNoteId } from "../store/credit-note-store.js";
+import { refundFailurePayload } from "../payments/refund-failure-payload.js";
+import { type CreditNoteStore, creditNoteId } from "../store/credit-note-store.js";
 import {
   type CreditNoteEvent,
   creditNoteOfEvent,
@@ -22,7 +25,9 @@ import { type EmbedSources, invoiceEmbeds } from "./invoice-embeds.js";
 import { type InvoiceObjectEvent, type InvoiceShape, invoiceEventPayload } from "./invoice-event-bodies.js";
 import { serializeInvoice } from "./serialize.js";
 
-export interface EventPublication extends Omit<OwedCollectionDeps, "catalog" | "invoices"> {
+export interface EventPublication
+  extends Omit<OwedCollectionDeps, "catalog" | "invoices">,
+    Omit<RefundDeps, "catalog" | "invoices"> {
   /** Read only: what the payload embeds (customer, subscriptions), as the API shows them. */
   readonly catalog: EmbedSources["catalog"] & OwedCollectionDeps["catalog"];
   readonly organizations: Pick<OrganizationStore, "get">;
@@ -33,6 +38,8 @@ export interface EventPublication extends Omit<OwedCollectionDeps, "catalog" | "
   > &
     OwedCollectionDeps["invoices"];
   readonly publish: DomainEventPublisher;
+  /** Where a termination's credit note is written; absent: the invoices' table. */
+  readonly creditNoteWrites?: Pick<CreditNoteStore, "create">;
   /** Wall clock for publication leases only. */
   readonly clock?: () => number;
 }
@@ -134,7 +141,15 @@ export async function publishInvoiceEvents(
     const payload = owed.some((event) => !event.startsWith("credit_note."))
       ? await webhookObject(deps, claim.invoice)
       : undefined;
+    // Events left owed by this run: a note's creation whose refund the provider could not answer.
+    const unsettled = new Set<OwedEvent>();
     for (const [index, event] of owed.entries()) {
+      // The credit note giving the unused days back is made (once) before the event telling of them.
+      if (publishedName(event) === "subscription.advance_fee_unused") {
+        const credited = await creditUnusedAdvanceFee(deps, claim.invoice);
+        if (credited.kind === "created")
+          await publishInvoiceEvents(deps, organizationId, credited.creditNote.invoiceId);
+      }
       // A publication repeated after a crash (between it and its mark) carries the same key.
       await deps.publish(
         publishedName(event),
@@ -145,6 +160,21 @@ export async function publishInvoiceEvents(
         stableUuid("invoice-event", invoiceId, event),
       );
       published.push(event);
+      // A note's owed refund is made once its creation is told, before that is marked: a crash in
+      // between leaves the event owed, and whoever publishes it again makes the refund (the same
+      // one at the provider, under the note's key). One the provider cannot answer now stays so.
+      if (
+        publishedName(event) === "credit_note.created" &&
+        !(await refundOwedCreditNote(
+          deps,
+          claim.invoice,
+          creditNoteOfEvent(event as `${CreditNoteEvent}#${number}`),
+          clock(),
+        ))
+      ) {
+        unsettled.add(event);
+        continue;
+      }
       // The last one is marked with the lease's release, in one write.
       if (index < owed.length - 1) await deps.invoices.markEventPublished(organizationId, invoiceId, event);
     }
@@ -152,10 +182,11 @@ export async function publishInvoiceEvents(
       organizationId,
       invoiceId,
       claim.leaseUntil,
-      owed.at(-1),
+      owed.at(-1) && unsettled.has(owed.at(-1) as OwedEvent) ? undefined : owed.at(-1),
     );
-    // A lease that ran out is someone else's now, and so is what is left to publish.
-    if (!released) return published;
+    // A lease that ran out is someone else's now, and so is what is left to publish; what the
+    // provider could not answer waits for the billing clock's next run.
+    if (!released || unsettled.size > 0) return published;
     if (owedEvents(released.invoice).length === 0) {
       if (released.invoice.paymentCollectionOwed) {
         // Its finalization owes its payment's collection; what that owes is published next. A
@@ -188,8 +219,10 @@ async function creditNotePayload(
   const note = await deps.invoices.getCreditNote(invoice.organizationId, id);
   if (!note) throw new Error(`invoice ${invoice.id} owes ${owed} of a credit note it does not have`);
   const name = publishedName(owed);
-  if (name === "credit_note.refund_failure")
-    throw new Error("credit_note.refund_failure is not published yet");
+  if (name === "credit_note.refund_failure") {
+    if (!note.refundFailure) throw new Error(`credit note ${id} owes ${owed} but keeps no failure`);
+    return refundFailurePayload(invoice.organizationId, note, note.refundFailure);
+  }
   const organization = await deps.organizations.get(invoice.organizationId);
   if (!organization) throw new Error(`organization ${invoice.organizationId} is gone`);
   const [shown] = await presentCreditNotes(

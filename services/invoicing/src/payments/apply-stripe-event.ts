@@ -1,10 +1,12 @@
 import type Stripe from "stripe";
 import { fromStripeAmount } from "#shared/domain/payments/stripe-amount.js";
+import { applyRefundUpdate } from "../credit-notes/apply-refund-update.js";
 import { publishInvoiceEvents } from "../invoices/publish-invoice-events.js";
 import { InvoiceContendedError, type StoredInvoice } from "../store/invoice-store.js";
 import { collectionStores, invoiceCustomer, recordProviderPayment } from "./collect-invoice-payment.js";
 import { stripeFailure } from "./providers/stripe.js";
 import type { PaymentDeps } from "./record-payment.js";
+import { stripeRefundUpdate } from "./stripe-refund-event.js";
 
 export type StripeEventOutcome =
   /** The invoice's payment changed (and what it owes is published). */
@@ -33,7 +35,7 @@ function paymentIntentOf(event: Stripe.Event): Stripe.PaymentIntent | undefined 
  * collection the invoice waits for makes it `failed`, with `invoice.payment_failure` carrying
  * Stripe's message and code. An invoice already paid, voided, unknown or of another organization,
  * or a failure of a collection the invoice no longer waits for, changes nothing: a redelivered or
- * late event is applied once at most.
+ * late event is applied once at most. A refund's update is its credit note's (`applyRefundUpdate`).
  */
 export async function applyStripeEvent(
   deps: PaymentDeps,
@@ -41,6 +43,9 @@ export async function applyStripeEvent(
   event: Stripe.Event,
   now: string,
 ): Promise<StripeEventOutcome> {
+  // A refund's later outcome (`charge.refund.updated`, `refund.updated`) is its credit note's.
+  const refund = stripeRefundUpdate(event);
+  if (refund) return { kind: await applyRefundUpdate(deps, organizationId, refund, now) };
   const intent = paymentIntentOf(event);
   const invoiceId = intent?.metadata?.lago_invoice_id;
   if (!intent || !invoiceId) return { kind: "ignored" };
