@@ -24,6 +24,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["shared/src/**/*.test.ts", "services/*/src/**/*.test.ts", "infra/**/*.test.ts"],
+          // Property tests run thousands of cases: on a loaded 2-core machine beside the
+          // integration projects, vitest's 5 s default would fail them for the load alone.
+          testTimeout: 30_000,
         },
       },
       {

@@ -184,8 +184,20 @@ export interface Invoice {
   readonly creditNotes?: InvoiceCreditNotesRecord;
   /** What customer credit balances (other invoices' credit notes) took off its total; absent: 0. */
   readonly creditNotesAmountCents?: number;
+  /** What the customer's coupons took off its fees, before taxes; absent: 0. */
+  readonly couponsAmountCents?: number;
+  /** Each coupon's credit on it (Lago's credits before taxes); absent: none taken. */
+  readonly couponCredits?: readonly InvoiceCouponCredit[];
   /** The credit notes whose balances it took, and how much of each (Lago's credits); absent: none. */
   readonly creditNoteUses?: readonly CreditNoteUse[];
+}
+
+/** An applied coupon's credit on an invoice, at its finalization. */
+export interface InvoiceCouponCredit {
+  readonly appliedCouponId: string;
+  readonly amountCents: number;
+  readonly couponCode: string;
+  readonly couponName: string;
 }
 
 /** A credit note's balance taken by an invoice at its finalization. */

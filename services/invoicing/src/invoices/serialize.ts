@@ -195,8 +195,7 @@ export function serializeFee(fee: InvoiceFee, invoice: Invoice, context: FeeCont
     units: fee.units,
     description: fee.description ?? null,
     precise_unit_amount: fee.preciseUnitAmount,
-    // Coupons are not part of this product yet.
-    precise_coupons_amount_cents: "0.0",
+    precise_coupons_amount_cents: lagoDecimal(decimal(fee.preciseCouponsAmountCents ?? 0)),
     sub_total_excluding_taxes_amount_cents: fee.amountCents,
     sub_total_excluding_taxes_precise_amount_cents: lagoDecimal(decimal(fee.preciseAmountCents)),
     events_count: fee.eventsCount,
@@ -288,7 +287,7 @@ export function serializeInvoice(invoice: Invoice, embeds?: InvoiceEmbeds): Invo
     fees_amount_cents: invoice.feesAmountCents,
     taxes_amount_cents: invoice.taxesAmountCents,
     progressive_billing_credit_amount_cents: 0,
-    coupons_amount_cents: 0,
+    coupons_amount_cents: invoice.couponsAmountCents ?? 0,
     credit_notes_amount_cents: invoice.creditNotesAmountCents ?? 0,
     sub_total_excluding_taxes_amount_cents: invoice.subTotalExcludingTaxesAmountCents,
     sub_total_including_taxes_amount_cents: invoice.subTotalIncludingTaxesAmountCents,
@@ -325,21 +324,36 @@ export function serializeInvoice(invoice: Invoice, embeds?: InvoiceEmbeds): Invo
           ],
     billing_periods: billingPeriods.map(serializeBillingPeriod),
     fees: invoice.fees.map((fee) => serializeFee(fee, invoice, subscription)),
-    // Coupons, prepaid credits, progressive billing and invoice custom sections are not part of
-    // this product yet.
-    credits: (invoice.creditNoteUses ?? []).map((use) => ({
-      lago_id: stableUuid(invoice.id, "credit", use.creditNoteId),
-      amount_cents: use.amountCents,
-      amount_currency: lagoCurrency(invoice.currency),
-      before_taxes: false,
-      item: {
-        lago_item_id: use.creditNoteId,
-        type: "credit_note",
-        code: use.number,
-        name: use.invoiceNumber,
-      },
-      invoice: { lago_id: invoice.id, payment_status: invoice.paymentStatus },
-    })),
+    // Coupons before taxes, then credit notes after them. Prepaid credits, progressive billing and
+    // invoice custom sections are not part of this product yet.
+    credits: [
+      ...(invoice.couponCredits ?? []).map((credit) => ({
+        lago_id: stableUuid(invoice.id, "credit", credit.appliedCouponId),
+        amount_cents: credit.amountCents,
+        amount_currency: lagoCurrency(invoice.currency),
+        before_taxes: true,
+        item: {
+          lago_item_id: credit.appliedCouponId,
+          type: "coupon" as const,
+          code: credit.couponCode,
+          name: credit.couponName,
+        },
+        invoice: { lago_id: invoice.id, payment_status: invoice.paymentStatus },
+      })),
+      ...(invoice.creditNoteUses ?? []).map((use) => ({
+        lago_id: stableUuid(invoice.id, "credit", use.creditNoteId),
+        amount_cents: use.amountCents,
+        amount_currency: lagoCurrency(invoice.currency),
+        before_taxes: false,
+        item: {
+          lago_item_id: use.creditNoteId,
+          type: "credit_note" as const,
+          code: use.number,
+          name: use.invoiceNumber,
+        },
+        invoice: { lago_id: invoice.id, payment_status: invoice.paymentStatus },
+      })),
+    ],
     metadata: (invoice.metadata ?? []).map((entry) => ({
       lago_id: entry.id,
       key: entry.key,

@@ -6,6 +6,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { AppliedCouponAfter, AppliedCouponState } from "#shared/domain/coupons/apply-coupons.js";
+import { invoiceWithCoupons } from "#shared/domain/coupons/invoice-with-coupons.js";
 import {
   balancesAfter,
   invoiceWithCreditBalances,
@@ -20,6 +22,16 @@ import { cancellationCodes, isConditionFailure } from "#shared/store/errors.js";
 import { creditNoteItemKey, invoiceItemKey, periodInvoiceId } from "#shared/store/invoice-keys.js";
 import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { queryAll } from "#shared/store/query.js";
+import {
+  type CouponSource,
+  type CouponUsage,
+  catalogCoupons,
+  couponRecreditWrites,
+  couponsLeft,
+  couponUsageWrites,
+  processCatalog,
+  readCouponUsage,
+} from "./coupon-usage.js";
 import { creditBalanceUseWrites, readCreditBalances } from "./credit-balance-writes.js";
 import type { StoredCreditNote } from "./credit-note-store.js";
 import { listIndexAttributes } from "./invoice-list-index.js";
@@ -335,6 +347,8 @@ export class InvoiceStore {
   constructor(
     private readonly client: DynamoDBDocumentClient = documentClient(),
     private readonly table: string = resourceName(invoicingTable),
+    /** The customers' applied coupons a finalization takes (the catalog's, read only). */
+    private readonly coupons: CouponSource = catalogCoupons(processCatalog),
   ) {}
 
   private key(organizationId: string, id: string) {
@@ -492,8 +506,8 @@ export class InvoiceStore {
         const numbered: Invoice = numbering
           ? { ...invoice, sequentialId: current + 1, number: numbering.format(current + 1) }
           : invoice;
-        // A finalized invoice takes the customer's credit balances in its own transaction.
-        const credited = await this.withCreditBalances([numbered], invoice.createdAt);
+        // A finalized invoice takes the customer's coupons and credit balances in its own transaction.
+        const credited = await this.withFinalizationCredits([numbered], invoice.createdAt);
         const toSave = credited.invoices[0] as Invoice;
         const event: InvoiceEvent =
           toSave.status === "draft"
@@ -576,8 +590,8 @@ export class InvoiceStore {
       try {
         const current = await this.readCounter(counterKey);
         const numbered = members.map((member, index) => member.numbered(current + 1 + index));
-        // Each takes the customer's credit balances, in the same transaction (see saveOnce).
-        const credited = await this.withCreditBalances(numbered, numbered[0]?.updatedAt ?? "");
+        // Each takes the customer's coupons and credit balances, in the same transaction (see saveOnce).
+        const credited = await this.withFinalizationCredits(numbered, numbered[0]?.updatedAt ?? "");
         finalized = credited.invoices;
         await this.client.send(
           new TransactWriteCommand({
@@ -615,33 +629,81 @@ export class InvoiceStore {
   }
 
   /**
-   * The finalized ones of `invoices` with the credit balances of their customers applied
-   * (`invoiceWithCreditBalances`), invoices of one customer one after the other on what the
-   * earlier ones left, and the writes spending them, each conditional on the balance read.
+   * The finalized ones of `invoices` as they finalize, and the writes that spend what they take,
+   * each conditional on what was read, in the finalization's own transaction: first the
+   * customer's coupons, before taxes (`invoiceWithCoupons`), then its credit note balances, after
+   * them (`invoiceWithCreditBalances`). Invoices of one customer finalized together take one after
+   * the other from what the earlier ones left, with one write per coupon and per note.
    */
-  private async withCreditBalances(
+  private async withFinalizationCredits(
     invoices: readonly Invoice[],
     now: string,
-  ): Promise<{ invoices: Invoice[]; writes: ReturnType<typeof creditBalanceUseWrites> }> {
-    const read = new Map<string, CreditBalance[]>();
-    const left = new Map<string, CreditBalance[]>();
-    const uses = new Map<string, Map<string, CreditBalanceUse>>();
+  ): Promise<{ invoices: Invoice[]; writes: Record<string, unknown>[] }> {
+    const readBalances = new Map<string, CreditBalance[]>();
+    const balancesLeft = new Map<string, CreditBalance[]>();
+    const balanceUses = new Map<string, Map<string, CreditBalanceUse>>();
+    const readUsage = new Map<string, Map<string, CouponUsage>>();
+    const couponsOf = new Map<string, Awaited<ReturnType<CouponSource>>>();
+    const couponsLeftOf = new Map<string, AppliedCouponState[]>();
+    const couponsAfter = new Map<string, Map<string, AppliedCouponAfter>>();
     const credited: Invoice[] = [];
-    for (const invoice of invoices) {
-      if (invoice.status !== "finalized" || invoice.totalAmountCents <= 0) {
+    for (const original of invoices) {
+      if (original.status !== "finalized" || original.totalAmountCents <= 0) {
+        credited.push(original);
+        continue;
+      }
+      const { organizationId, customerId: customer } = original;
+      if (!couponsOf.has(customer)) {
+        const source = await this.coupons(organizationId, customer);
+        couponsOf.set(customer, source);
+        const usage =
+          source.coupons.length > 0
+            ? await readCouponUsage(this.client, this.table, organizationId, customer)
+            : new Map<string, CouponUsage>();
+        readUsage.set(customer, usage);
+        couponsLeftOf.set(customer, couponsLeft(source.coupons, usage));
+      }
+      const withCoupons = invoiceWithCoupons(
+        original,
+        couponsLeftOf.get(customer) ?? [],
+        couponsOf.get(customer)?.names ?? new Map(),
+      );
+      const invoice = withCoupons.invoice;
+      if (withCoupons.applied) {
+        const after = couponsAfter.get(customer) ?? new Map<string, AppliedCouponAfter>();
+        for (const coupon of withCoupons.applied.appliedCoupons) after.set(coupon.id, coupon);
+        couponsAfter.set(customer, after);
+        // The next invoice of the customer takes what this one left.
+        couponsLeftOf.set(
+          customer,
+          (couponsLeftOf.get(customer) ?? []).flatMap((coupon) => {
+            const left = after.get(coupon.id);
+            if (!left) return [coupon];
+            return left.terminated
+              ? []
+              : [
+                  {
+                    ...coupon,
+                    remainingAmountCents: left.remainingAmountCents,
+                    frequencyDurationRemaining: left.frequencyDurationRemaining,
+                  },
+                ];
+          }),
+        );
+      }
+      if (invoice.totalAmountCents <= 0) {
         credited.push(invoice);
         continue;
       }
-      const customer = invoice.customerId;
-      if (!read.has(customer)) {
-        const balances = await readCreditBalances(this.client, this.table, invoice.organizationId, customer);
-        read.set(customer, balances);
-        left.set(customer, balances);
+      if (!readBalances.has(customer)) {
+        const balances = await readCreditBalances(this.client, this.table, organizationId, customer);
+        readBalances.set(customer, balances);
+        balancesLeft.set(customer, balances);
       }
-      const applied = invoiceWithCreditBalances(invoice, left.get(customer) ?? []);
+      const applied = invoiceWithCreditBalances(invoice, balancesLeft.get(customer) ?? []);
       credited.push(applied.invoice);
-      left.set(customer, balancesAfter(left.get(customer) ?? [], applied.uses));
-      const customerUses = uses.get(customer) ?? new Map<string, CreditBalanceUse>();
+      balancesLeft.set(customer, balancesAfter(balancesLeft.get(customer) ?? [], applied.uses));
+      const customerUses = balanceUses.get(customer) ?? new Map<string, CreditBalanceUse>();
       for (const use of applied.uses) {
         // One write per note: from the balance first read to what the last invoice left.
         const first = customerUses.get(use.creditNoteId);
@@ -650,19 +712,35 @@ export class InvoiceStore {
           first ? { ...use, balanceBeforeCents: first.balanceBeforeCents } : use,
         );
       }
-      uses.set(customer, customerUses);
+      balanceUses.set(customer, customerUses);
     }
     const organizationId = invoices[0]?.organizationId ?? "";
-    const writes = [...uses].flatMap(([customer, byNote]) =>
-      creditBalanceUseWrites(
-        this.table,
-        organizationId,
-        customer,
-        read.get(customer) ?? [],
-        [...byNote.values()],
-        now,
+    const writes = [
+      ...[...couponsAfter].flatMap(([customer, after]) =>
+        couponUsageWrites(
+          this.table,
+          organizationId,
+          customer,
+          readUsage.get(customer) ?? new Map(),
+          [...after.values()].map((coupon) => ({
+            ...coupon,
+            frequency:
+              couponsOf.get(customer)?.coupons.find((state) => state.id === coupon.id)?.frequency ?? "once",
+          })),
+          now,
+        ),
       ),
-    );
+      ...[...balanceUses].flatMap(([customer, byNote]) =>
+        creditBalanceUseWrites(
+          this.table,
+          organizationId,
+          customer,
+          readBalances.get(customer) ?? [],
+          [...byNote.values()],
+          now,
+        ),
+      ),
+    ];
     return { invoices: credited, writes };
   }
 
@@ -724,31 +802,54 @@ export class InvoiceStore {
     // It moves to the voided list partitions (every list attribute is set: one made before them
     // gets them all).
     const listed = Object.entries(listIndexAttributes({ ...read, ...voided }));
+    const notes = read.creditNotes?.count;
+    const update = {
+      TableName: this.table,
+      Key: this.key(read.organizationId, read.id),
+      UpdateExpression: `SET #status = :voided, voidedAt = :at, updatedAt = :at, duePk = :shard, dueAt = :at, ${listed.map(([name]) => `${name} = :${name}`).join(", ")} ADD pendingEvents :event`,
+      // No credit note made on it since it was read.
+      ConditionExpression: `#status = :finalized AND paymentStatus = :paymentStatus AND ${notes === undefined ? "attribute_not_exists(creditNotes)" : "creditNotes.#count = :notes"}`,
+      ExpressionAttributeNames: {
+        "#status": "status",
+        ...(notes === undefined ? {} : { "#count": "count" }),
+      },
+      ExpressionAttributeValues: {
+        ":voided": "voided",
+        ":at": voided.voidedAt,
+        ":shard": waitingShard("owing", read.id),
+        ":event": new Set(["invoice.voided"]),
+        ":finalized": "finalized",
+        ":paymentStatus": read.paymentStatus,
+        ...(notes === undefined ? {} : { ":notes": notes }),
+        ...Object.fromEntries(listed.map(([name, value]) => [`:${name}`, value])),
+      },
+    };
+    // What its coupons gave is given back to them, in the same transaction.
+    const credits = read.couponCredits ?? [];
+    const recredits =
+      credits.length === 0
+        ? []
+        : couponRecreditWrites(
+            this.table,
+            read.organizationId,
+            read.customerId,
+            await readCouponUsage(this.client, this.table, read.organizationId, read.customerId),
+            credits,
+            voided.voidedAt ?? voided.updatedAt,
+          );
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: this.key(read.organizationId, read.id),
-          UpdateExpression: `SET #status = :voided, voidedAt = :at, updatedAt = :at, duePk = :shard, dueAt = :at, ${listed.map(([name]) => `${name} = :${name}`).join(", ")} ADD pendingEvents :event`,
-          ConditionExpression: "#status = :finalized AND paymentStatus = :paymentStatus",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":voided": "voided",
-            ":at": voided.voidedAt,
-            ":shard": waitingShard("owing", read.id),
-            ":event": new Set(["invoice.voided"]),
-            ":finalized": "finalized",
-            ":paymentStatus": read.paymentStatus,
-            ...Object.fromEntries(listed.map(([name, value]) => [`:${name}`, value])),
-          },
-        }),
-      );
+      if (recredits.length === 0) await this.client.send(new UpdateCommand(update));
+      else
+        await this.client.send(
+          new TransactWriteCommand({ TransactItems: [{ Update: update }, ...recredits] }),
+        );
       return {
         changed: true,
         invoice: { ...read, ...voided, pendingEvents: this.owedAfter(read, "invoice.voided") },
       };
     } catch (error) {
-      if (isConditionFailure(error)) return { changed: false };
+      if (isConditionFailure(error) || cancellationCodes(error)?.includes("ConditionalCheckFailed"))
+        return { changed: false };
       throw error;
     }
   }
