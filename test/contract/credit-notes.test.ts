@@ -17,16 +17,32 @@ import {
   validationError,
 } from "../support/lago.js";
 import { billFiveSeats, createSeatsPlan } from "../support/seats-billing.js";
+import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
 
 let runtime: LocalRuntime;
 let lago: Lago;
 let stranger: Lago;
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
+  receiver = await startWebhookReceiver();
   ({ runtime, lago, stranger } = await startContractRuntime());
   await createSeatsPlan(lago);
+  await lago.webhookEndpoints.createWebhookEndpoint({
+    webhook_endpoint: { webhook_url: `${receiver.url}/hooks`, signature_algo: "hmac" },
+  });
 });
-afterAll(() => runtime?.stop());
+afterAll(async () => {
+  await runtime?.stop();
+  await receiver?.stop();
+});
+
+/** The bodies of the `type` webhooks the endpoint received so far. */
+const received = (type: string) =>
+  receiver
+    .received("/hooks")
+    .map((request) => JSON.parse(request.body) as Record<string, unknown>)
+    .filter((body) => body.webhook_type === type);
 
 /** A customer billed for 5 seats (10.00 EUR on the seats fee) at its period's close, finalized at once. */
 async function finalizedInvoice(id: string): Promise<{ invoice: InvoiceObject; feeId: string }> {
@@ -141,6 +157,19 @@ describe("credit notes through Lago's client", () => {
         fee: expect.objectContaining({ lago_id: feeId, amount_cents: 1000 }),
       },
     ]);
+
+    // credit_note.created, once, with the note as the API shows it.
+    await control(runtime, "/_local/drain");
+    const createdHooks = received("credit_note.created").filter(
+      (body) => (body.credit_note as { lago_id: string }).lago_id === first.lago_id,
+    );
+    expect(createdHooks).toHaveLength(1);
+    expect(createdHooks[0]).toMatchObject({
+      webhook_type: "credit_note.created",
+      object_type: "credit_note",
+      organization_id: runtime.organizationId,
+      credit_note: { number: first.number, total_amount_cents: 400, credit_amount_cents: 250 },
+    });
 
     // The offset comes off what is due.
     const credited = (await lago.invoices.findInvoice(invoice.lago_id)).data.invoice;
