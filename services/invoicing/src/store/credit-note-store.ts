@@ -11,7 +11,7 @@ import { documentClient } from "#shared/platform/aws-clients.js";
 import { stableUuid } from "#shared/platform/ids.js";
 import { invoicingTable, resourceName } from "#shared/platform/resources.js";
 import { cancellationCodes, isConditionFailure } from "#shared/store/errors.js";
-import { creditBalanceKey, creditBalancesPrefix, creditNoteItemKey } from "#shared/store/invoice-keys.js";
+import { creditBalanceKey, creditNoteItemKey } from "#shared/store/invoice-keys.js";
 import { joinKey, withoutStorageAttributes } from "#shared/store/keys.js";
 import { queryAll } from "#shared/store/query.js";
 import type { RefundFailureRecord } from "../payments/payment-provider.js";
