@@ -303,6 +303,13 @@ interface NumberingLane {
 
 /** Drafts numbered in one transaction at most; with the counter, well within its 100 items. */
 const MAX_NUMBERED_TOGETHER = 25;
+/**
+ * Credit notes (two writes each) and coupons (one each) a finalization's transaction spends at
+ * most, so that with 25 drafts and the counter it stays within DynamoDB's 100 items; a customer
+ * with more has the rest taken by its next invoices, oldest first.
+ */
+const MAX_CREDIT_NOTES_SPENT = 30;
+const MAX_COUPONS_SPENT = 10;
 /** And their items' size, within a transaction's 4 MB (an item holds at most 400 KB). */
 const MAX_NUMBERED_BYTES = 3_000_000;
 
@@ -654,7 +661,8 @@ export class InvoiceStore {
       }
       const { organizationId, customerId: customer } = original;
       if (!couponsOf.has(customer)) {
-        const source = await this.coupons(organizationId, customer);
+        const all = await this.coupons(organizationId, customer);
+        const source = { ...all, coupons: all.coupons.slice(0, MAX_COUPONS_SPENT) };
         couponsOf.set(customer, source);
         const usage =
           source.coupons.length > 0
@@ -696,7 +704,11 @@ export class InvoiceStore {
         continue;
       }
       if (!readBalances.has(customer)) {
-        const balances = await readCreditBalances(this.client, this.table, organizationId, customer);
+        // The oldest ones first; a transaction takes only so many (see MAX_CREDIT_NOTES_SPENT).
+        const balances = (await readCreditBalances(this.client, this.table, organizationId, customer)).slice(
+          0,
+          MAX_CREDIT_NOTES_SPENT,
+        );
         readBalances.set(customer, balances);
         balancesLeft.set(customer, balances);
       }
