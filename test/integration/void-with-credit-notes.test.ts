@@ -7,6 +7,7 @@
  * is refused while a credit note still credits the invoice.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { voidInvoice } from "../../services/invoicing/src/invoices/void-invoice.js";
 import { voidInvoiceWithCreditNotes } from "../../services/invoicing/src/invoices/void-invoice-with-credit-notes.js";
 import {
   CreditNoteStore,
@@ -211,6 +212,45 @@ describe("a void with credit notes", () => {
       status: 200,
       body: { invoice: { status: "voided" } },
     });
+  });
+});
+
+describe("a plain void and a credit note made at the same time", () => {
+  it("a note made after the void read the invoice makes the void read it again, and refuse it", async () => {
+    const { apiKey, organizationId, invoice } = await invoiceOf("Void Raced", { paid: false });
+    const fee = invoice.fees.find((candidate) => candidate.amountCents === 1000);
+    let raced = false;
+    class RacedInvoices extends InvoiceStore {
+      override async get(...args: Parameters<InvoiceStore["get"]>) {
+        const read = await super.get(...args);
+        if (!raced) {
+          raced = true;
+          const created = await invoicing("POST /api/v1/credit_notes", {
+            apiKey,
+            at: AT,
+            body: {
+              credit_note: {
+                invoice_id: invoice.id,
+                reason: "other",
+                items: [{ fee_id: fee?.id, amount_cents: 100 }],
+                credit_amount_cents: 100,
+              },
+            },
+          });
+          expect(created.status, JSON.stringify(created.body)).toBe(200);
+        }
+        return read;
+      }
+    }
+    const outcome = await voidInvoice(
+      { ...billingDeps(), invoices: new RacedInvoices() },
+      organizationId,
+      invoice.id,
+      AT,
+    );
+    expect(raced).toBe(true);
+    expect(outcome).toEqual({ kind: "refused", code: "not_voidable" });
+    expect((await new InvoiceStore().get(organizationId, invoice.id))?.status).toBe("finalized");
   });
 });
 

@@ -42,10 +42,9 @@ export async function creditNotesOfInvoice(
 /**
  * Voids a finalized, unpaid invoice at `now` (`POST /invoices/{id}/void`) that no credit note
  * still credits: it keeps its number and amounts, nothing is due on it any more, and it owes
- * `invoice.voided`, published once. The write is conditional on the status and payment status
- * read, so a payment or another void meanwhile is seen on a fresh read. It is not conditional on
- * the invoice's credit notes: the invoice is read again after its notes, and the void made only
- * if none was made meanwhile, which leaves the time of one write for a note to slip in.
+ * `invoice.voided`, published once. The write is conditional on the status, payment status and
+ * number of credit notes read, so a payment, another void or a note made meanwhile (even between
+ * the invoice's read and its notes') is seen on a fresh read.
  */
 export async function voidInvoice(
   deps: VoidDeps,
@@ -57,16 +56,9 @@ export async function voidInvoice(
   for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt++) {
     const stored = await deps.invoices.get(organizationId, invoiceId);
     if (!stored) return { kind: "not_found" };
-    const notes = await creditNotesOfInvoice(creditNotes, stored);
-    const refusal = voidRefusal(stored, notes);
+    const refusal = voidRefusal(stored, await creditNotesOfInvoice(creditNotes, stored));
     if (refusal) return { kind: "refused", code: refusal };
-    // A note made between the invoice's read and its notes' is seen on this read.
-    const fresh = await deps.invoices.get(organizationId, invoiceId);
-    if (!fresh) return { kind: "not_found" };
-    if ((fresh.creditNotes?.count ?? 0) !== (stored.creditNotes?.count ?? 0)) continue;
-    const freshRefusal = voidRefusal(fresh, notes);
-    if (freshRefusal) return { kind: "refused", code: freshRefusal };
-    const outcome = await deps.invoices.voidFinalized(fresh, voidedInvoice(fresh, now));
+    const outcome = await deps.invoices.voidFinalized(stored, voidedInvoice(stored, now));
     if (outcome.changed) {
       await publishInvoiceEvents(deps, organizationId, invoiceId);
       return { kind: "voided", invoice: outcome.invoice };
