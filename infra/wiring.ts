@@ -184,7 +184,11 @@ export const functions: readonly FunctionSpec[] = [
     memoryMiB: 512,
     timeoutSeconds: 10,
     routes: [...catalogRoutes, DEFAULT_ROUTE],
-    tables: [[billingTable, "readWrite"]],
+    tables: [
+      [billingTable, "readWrite"],
+      // Applied coupons show what invoicing has spent of them (its coupon usage), read only.
+      [invoicingTable, "read"],
+    ],
     // Subscription changes are told to invoicing (a termination's final invoice is made at once);
     // a customer synced with Stripe with no id there is asked for at Stripe.
     sendsTo: [billingJobsQueue, providerCustomersQueue],

@@ -49,3 +49,14 @@ export function creditBalanceKey(
 /** The prefix of a customer's credit balances' keys. */
 export const creditBalancesPrefix = (customerId: string): string =>
   `${joinKey("credit_balance", customerId)}#`;
+
+/**
+ * What invoicing keeps of an applied coupon (what it has left), under its customer: invoicing
+ * writes it, the catalog reads it to show the coupon as invoicing left it.
+ */
+export const couponUsageSk = (customerId: string, appliedCouponId: string): string =>
+  joinKey("coupon_usage", customerId, appliedCouponId);
+
+/** The prefix of a customer's coupon usage keys, or of the whole organization's without one. */
+export const couponUsagePrefix = (customerId?: string): string =>
+  `${customerId === undefined ? joinKey("coupon_usage") : joinKey("coupon_usage", customerId)}#`;

@@ -6,8 +6,10 @@ import { pageOf, paginate } from "#shared/platform/http/pagination.js";
 import { type HttpResponse, ok } from "#shared/platform/http/responses.js";
 import { parseOrReject } from "#shared/platform/http/validation.js";
 import type { CatalogStore } from "#shared/store/catalog-store.js";
+import { type CouponUsageReader, processCouponUsage } from "#shared/store/coupon-usage-reader.js";
 import { appliedCouponCreate, appliedCouponFilters } from "./applied-coupon-input.js";
 import { applyCoupon as apply } from "./apply-coupon.js";
+import { asSpent } from "./as-spent.js";
 import { removeAppliedCoupon as remove } from "./remove-applied-coupon.js";
 import { serializeAppliedCoupon, serializeListedAppliedCoupon } from "./serialize.js";
 
@@ -27,10 +29,18 @@ async function couponOrFail(store: CatalogStore, applied: AppliedCoupon): Promis
   return coupon;
 }
 
-export async function applyCoupon(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
+/** What invoicing has spent of applied coupons: its table, read only. */
+type UsageReader = Pick<CouponUsageReader, "spentCoupons">;
+
+export async function applyCoupon(
+  request: ApiRequest,
+  store: CatalogStore,
+  usage: UsageReader = processCouponUsage(),
+): Promise<HttpResponse> {
   const input = parseOrReject(appliedCouponCreate, rootParam(request.body, "applied_coupon"));
   const { applied, coupon, customer } = await apply(
     store,
+    usage,
     request.organization.id,
     input,
     request.receivedAt,
@@ -38,7 +48,11 @@ export async function applyCoupon(request: ApiRequest, store: CatalogStore): Pro
   return ok({ applied_coupon: serializeAppliedCoupon(applied, coupon, customer, request.receivedAt) });
 }
 
-export async function removeAppliedCoupon(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
+export async function removeAppliedCoupon(
+  request: ApiRequest,
+  store: CatalogStore,
+  usage: UsageReader = processCouponUsage(),
+): Promise<HttpResponse> {
   const customer = await customerOf(request, store);
   const applied = await store.getAppliedCoupon(
     request.organization.id,
@@ -46,18 +60,27 @@ export async function removeAppliedCoupon(request: ApiRequest, store: CatalogSto
     request.params.applied_coupon_id ?? "",
   );
   if (!applied) throw notFound("applied_coupon");
-  const [removed, coupon] = await Promise.all([
+  const [removed, coupon, spent] = await Promise.all([
     remove(store, applied, request.receivedAt),
     couponOrFail(store, applied),
+    usage.spentCoupons(request.organization.id, customer.id),
   ]);
-  return ok({ applied_coupon: serializeAppliedCoupon(removed, coupon, customer, request.receivedAt) });
+  return ok({
+    applied_coupon: serializeAppliedCoupon(asSpent(removed, spent), coupon, customer, request.receivedAt),
+  });
 }
 
 /**
- * Lago's applied coupons index: live customers' applications only, filtered by customer, status
- * (`active` or `terminated`; any other value is ignored) and coupon codes, newest first.
+ * Lago's applied coupons index: live customers' applications only, as invoicing has left them,
+ * filtered by customer, status (`active` or `terminated`, a used-up coupon being terminated; any
+ * other value is ignored) and coupon codes, newest first.
  */
-async function listed(request: ApiRequest, store: CatalogStore, customer?: Customer): Promise<HttpResponse> {
+async function listed(
+  request: ApiRequest,
+  store: CatalogStore,
+  usage: UsageReader,
+  customer?: Customer,
+): Promise<HttpResponse> {
   const organizationId = request.organization.id;
   const filters = parseOrReject(appliedCouponFilters, {
     external_customer_id: request.query.get("external_customer_id") ?? undefined,
@@ -65,19 +88,21 @@ async function listed(request: ApiRequest, store: CatalogStore, customer?: Custo
     coupon_code: [...request.query.getAll("coupon_code[]"), ...request.query.getAll("coupon_code")],
   });
   const page = pageOf(request.query);
-  const [customers, applications, coupons, deletedCoupons] = await Promise.all([
+  const [customers, applications, coupons, deletedCoupons, spent] = await Promise.all([
     customer ? [customer] : store.listCustomers(organizationId),
     customer
       ? store.customerAppliedCoupons(organizationId, customer.id)
       : store.listAppliedCoupons(organizationId),
     store.listCoupons(organizationId),
     store.listDeletedCoupons(organizationId),
+    usage.spentCoupons(organizationId, customer?.id),
   ]);
   const customersById = new Map(customers.map((c) => [c.id, c]));
   const couponsById = new Map([...deletedCoupons, ...coupons].map((c) => [c.id, c]));
   const externalId = customer?.externalId ?? filters.external_customer_id;
   const status = filters.status === "active" || filters.status === "terminated" ? filters.status : undefined;
   const matching = applications
+    .map((applied) => asSpent(applied, spent))
     .filter((applied) => customersById.has(applied.customerId) && couponsById.has(applied.couponId))
     .filter((applied) => externalId === undefined || applied.externalCustomerId === externalId)
     .filter((applied) => status === undefined || applied.status === status)
@@ -97,13 +122,18 @@ async function listed(request: ApiRequest, store: CatalogStore, customer?: Custo
   });
 }
 
-export function listAppliedCoupons(request: ApiRequest, store: CatalogStore): Promise<HttpResponse> {
-  return listed(request, store);
+export function listAppliedCoupons(
+  request: ApiRequest,
+  store: CatalogStore,
+  usage: UsageReader = processCouponUsage(),
+): Promise<HttpResponse> {
+  return listed(request, store, usage);
 }
 
 export async function listCustomerAppliedCoupons(
   request: ApiRequest,
   store: CatalogStore,
+  usage: UsageReader = processCouponUsage(),
 ): Promise<HttpResponse> {
-  return listed(request, store, await customerOf(request, store));
+  return listed(request, store, usage, await customerOf(request, store));
 }

@@ -8,7 +8,9 @@ import {
 } from "#shared/domain/coupons/coupon.js";
 import { invalid, methodNotAllowed, notFound } from "#shared/platform/http/errors.js";
 import { AlreadyExistsError, type CatalogStore, type CatalogWrite } from "#shared/store/catalog-store.js";
+import type { CouponUsageReader } from "#shared/store/coupon-usage-reader.js";
 import type { AppliedCouponCreateInput } from "./applied-coupon-input.js";
+import { asSpent } from "./as-spent.js";
 
 const notReusable = () => invalid("coupon", "coupon_is_not_reusable");
 
@@ -17,14 +19,21 @@ const reach = (coupon: Coupon) => ({
   billableMetricIds: coupon.limitedBillableMetricIds,
 });
 
-/** Lago's `plan_overlapping`: a limited coupon may not reach what an active one of the customer's does. */
+/**
+ * Lago's `plan_overlapping`: a limited coupon may not reach what an active one of the customer's
+ * does; one invoicing has used up is terminated, as in Lago, and no longer counts.
+ */
 async function overlapsActiveCoupon(
   store: CatalogStore,
+  usage: Pick<CouponUsageReader, "spentCoupons">,
   customer: Customer,
   coupon: Coupon,
 ): Promise<boolean> {
   if (coupon.limitedPlanIds.length === 0 && coupon.limitedBillableMetricIds.length === 0) return false;
-  const active = await store.appliedCouponsOf(customer.organizationId, customer.id);
+  const applied = await store.appliedCouponsOf(customer.organizationId, customer.id);
+  if (applied.length === 0) return false;
+  const spent = await usage.spentCoupons(customer.organizationId, customer.id);
+  const active = applied.filter((application) => asSpent(application, spent).status === "active");
   if (active.length === 0) return false;
   const [others, plans] = await Promise.all([
     Promise.all(active.map((applied) => store.couponOf(applied))),
@@ -57,13 +66,15 @@ function customerWrite(
  * POST /applied_coupons, with Lago's checks in Lago's order (`AppliedCoupons::CreateService`):
  * the customer (404 `customer_not_found`), the coupon live and neither terminated nor expired (404
  * `coupon_not_found`), its limits not overlapping an active coupon's (405 `plan_overlapping`), a
- * coupon that is not reusable never applied to the customer before (422 `coupon_is_not_reusable`),
+ * coupon that is not reusable never applied to the customer before, even if since terminated or
+ * used up (422 `coupon_is_not_reusable`),
  * then the currency. The application, the coupon's count of them, the customer and, for a coupon
  * that is not reusable, its one use by the customer are written together: of two concurrent
  * applications of such a coupon, one is written and the other refused.
  */
 export async function applyCoupon(
   store: CatalogStore,
+  usage: Pick<CouponUsageReader, "spentCoupons">,
   organizationId: string,
   input: AppliedCouponCreateInput,
   now: string,
@@ -74,7 +85,7 @@ export async function applyCoupon(
   if (!customer) throw notFound("customer");
   const coupon = input.coupon_code ? await store.getCoupon(organizationId, input.coupon_code) : undefined;
   if (!coupon || couponStatus(coupon, now).status !== "active") throw notFound("coupon");
-  if (await overlapsActiveCoupon(store, customer, coupon)) throw methodNotAllowed("plan_overlapping");
+  if (await overlapsActiveCoupon(store, usage, customer, coupon)) throw methodNotAllowed("plan_overlapping");
   if (!coupon.reusable && (await store.couponUsed(organizationId, customer.id, coupon.id)))
     throw notReusable();
 

@@ -46,8 +46,10 @@ export function serializeAppliedCoupon(
 }
 
 /**
- * An applied coupon as Lago lists it, with its credits. Credits are made by invoicing when it
- * applies a coupon to an invoice; the catalog lists none.
+ * An applied coupon as Lago lists it, with its credits. Lago's credits name each invoice the
+ * coupon credited and its payment status, which only invoicing's invoices carry, and invoicing
+ * keeps no list of them by coupon: finding them would read every invoice of the customers listed,
+ * so none are listed (docs/limits.md). What they add up to shows in `amount_cents_remaining`.
  */
 export function serializeListedAppliedCoupon(
   applied: AppliedCoupon,

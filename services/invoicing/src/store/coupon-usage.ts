@@ -16,7 +16,7 @@ import {
 import { appliedCouponState } from "#shared/domain/coupons/coupon.js";
 import type { CouponNames } from "#shared/domain/coupons/invoice-with-coupons.js";
 import { CatalogStore } from "#shared/store/catalog-store.js";
-import { joinKey } from "#shared/store/keys.js";
+import { couponUsagePrefix, couponUsageSk } from "#shared/store/invoice-keys.js";
 import { queryAll } from "#shared/store/query.js";
 
 export interface CouponUsage {
@@ -27,9 +27,6 @@ export interface CouponUsage {
   readonly terminated: boolean;
   readonly version: number;
 }
-
-const usageSk = (customerId: string, appliedCouponId: string) =>
-  joinKey("coupon_usage", customerId, appliedCouponId);
 
 /** A customer's coupons as applied in the catalog, with their names, for a finalization. */
 export type CouponSource = (
@@ -81,7 +78,7 @@ export async function readCouponUsage(
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
     ExpressionAttributeValues: {
       ":pk": organizationId,
-      ":prefix": `${joinKey("coupon_usage", customerId)}#`,
+      ":prefix": couponUsagePrefix(customerId),
     },
     ConsistentRead: true,
   });
@@ -138,7 +135,7 @@ export function couponUsageWrites(
         TableName: table,
         Item: {
           pk: organizationId,
-          sk: usageSk(customerId, coupon.id),
+          sk: couponUsageSk(customerId, coupon.id),
           kind: "coupon_usage",
           appliedCouponId: coupon.id,
           customerId,
