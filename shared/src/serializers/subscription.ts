@@ -65,7 +65,7 @@ export function serializeSubscription(view: SubscriptionView): SubscriptionShape
     downgrade_plan_date: subscription.nextPlanCode && currentPeriod ? billingDate(currentPeriod) : null,
     current_billing_period_started_at: currentPeriod?.startsAt ?? null,
     current_billing_period_ending_at: currentPeriod ? inclusiveEnd(currentPeriod) : null,
-    on_termination_credit_note: null,
+    on_termination_credit_note: subscription.onTerminationCreditNote ?? null,
     on_termination_invoice: "generate",
     progressive_billing_disabled: false,
     consolidate_invoice: true,

@@ -1,3 +1,4 @@
+import { hasCreditNoteKey, withCreditNoteKey } from "#shared/domain/credit-notes/invoice-credit-state.js";
 import {
   type CreditNoteRefusal,
   type CreditNoteRequest,
@@ -19,6 +20,8 @@ export interface CreditNoteDeps
 export type CreateCreditNoteOutcome =
   | { readonly kind: "created"; readonly creditNote: StoredCreditNote; readonly invoice: StoredInvoice }
   | { readonly kind: "invoice_not_found" }
+  /** A note under the same key is on the invoice already (a repeated run): nothing made. */
+  | { readonly kind: "already_made"; readonly invoice: StoredInvoice }
   | { readonly kind: "refused"; readonly refusal: CreditNoteRefusal };
 
 /**
@@ -36,10 +39,13 @@ export async function createCreditNote(
   invoiceId: string,
   request: CreditNoteRequest,
   now: string,
+  /** Made once under this key: written with the note, in its transaction (see `withCreditNoteKey`). */
+  key?: string,
 ): Promise<CreateCreditNoteOutcome> {
   for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS * 4; attempt++) {
     const invoice = await deps.invoices.get(organizationId, invoiceId);
     if (!invoice) return { kind: "invoice_not_found" };
+    if (key !== undefined && hasCreditNoteKey(invoice, key)) return { kind: "already_made", invoice };
     const issued = issueCreditNote(
       invoice,
       request,
@@ -67,7 +73,9 @@ export async function createCreditNote(
     if (!issued.ok) return { kind: "refused", refusal: issued.refusal };
     // Lago refunds through the provider only a paid invoice's note (its payment is found then).
     const refundOwed = issued.creditNote.refundAmountCents > 0 && invoice.paymentStatus === "succeeded";
-    const outcome = await deps.creditNotes.create(invoice, issued.creditNote, issued.invoiceCreditNotes, {
+    const record =
+      key === undefined ? issued.invoiceCreditNotes : withCreditNoteKey(issued.invoiceCreditNotes, key);
+    const outcome = await deps.creditNotes.create(invoice, issued.creditNote, record, {
       refundOwed,
     });
     if (outcome.written) {
@@ -75,7 +83,7 @@ export async function createCreditNote(
       return {
         kind: "created",
         creditNote: { ...issued.creditNote, version: 1 },
-        invoice: { ...invoice, creditNotes: issued.invoiceCreditNotes },
+        invoice: { ...invoice, creditNotes: record },
       };
     }
   }

@@ -72,6 +72,8 @@ export async function createCreditNoteRoute(
     );
     if (outcome.kind === "invoice_not_found") throw notFound("invoice");
     if (outcome.kind === "refused") throw refusalError(outcome.refusal);
+    // A request makes its note without a key: never one already made.
+    if (outcome.kind === "already_made") throw concurrentChange();
     return one(request, deps, outcome.creditNote);
   } catch (error) {
     if (error instanceof InvoiceContendedError) throw concurrentChange();

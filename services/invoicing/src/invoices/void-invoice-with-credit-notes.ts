@@ -58,7 +58,7 @@ export async function voidInvoiceWithCreditNotes(
           ? { kind: "invalid", code: "total_amount_exceeds_invoice_amount" }
           : { kind: "refused", code: "not_voidable" };
       case "create_note": {
-        const created = await createCreditNote(deps, organizationId, invoiceId, step.request, now);
+        const created = await createCreditNote(deps, organizationId, invoiceId, step.request, now, step.key);
         if (created.kind === "invoice_not_found") return { kind: "not_found" };
         // Refused: the invoice changed since it was read (another note, a payment); read again.
         if (created.kind === "created") acted = true;

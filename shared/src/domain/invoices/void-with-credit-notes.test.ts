@@ -191,6 +191,7 @@ describe("voiding an invoice with credit notes", () => {
       { invoice: finalized, notes: [] },
       {
         kind: "create_note",
+        key: "manual",
         request: {
           origin: "manual",
           reason: "order_change",

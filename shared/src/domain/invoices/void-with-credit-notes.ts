@@ -29,11 +29,16 @@ export type VoidWithCreditNotesStep =
   | { readonly kind: "invalid"; readonly code: "total_amount_exceeds_invoice_amount" }
   /** Lago's 405: a draft, or an invoice voided already. */
   | { readonly kind: "refused"; readonly code: "not_voidable" }
-  | { readonly kind: "create_note"; readonly request: CreditNoteRequest }
+  /** `key`: the note is made once under it, however many runs ask for it at once. */
+  | { readonly kind: "create_note"; readonly request: CreditNoteRequest; readonly key: string }
   | { readonly kind: "void_invoice" }
   | { readonly kind: "void_note"; readonly creditNoteId: string }
   /** Nothing is left to do: the invoice is voided with its notes. */
   | { readonly kind: "done" };
+
+/** The keys of a void's notes: the first (made while the invoice is still finalized), the rest. */
+const VOID_FIRST_NOTE_KEY = "void#first";
+const VOID_REST_NOTE_KEY = "void#rest";
 
 /** The description of the note taking what voiding `invoice` left to credit, which marks it. */
 export const voidRemainderDescription = (invoice: Pick<Invoice, "number">): string =>
@@ -88,11 +93,16 @@ export function nextVoidWithCreditNotesStep(
     if (!plan.ok) return { kind: "invalid", code: plan.code };
     if (forcedVoidRefusal(invoice)) return { kind: "refused", code: "not_voidable" };
     if (plan.requested)
-      return { kind: "create_note", request: noteRequest(plan.requested, requestedDescription(invoice)) };
+      return {
+        kind: "create_note",
+        request: noteRequest(plan.requested, requestedDescription(invoice)),
+        key: VOID_FIRST_NOTE_KEY,
+      };
     if (plan.remainder)
       return {
         kind: "create_note",
         request: noteRequest(plan.remainder, voidRemainderDescription(invoice)),
+        key: VOID_FIRST_NOTE_KEY,
       };
     return { kind: "void_invoice" };
   }
@@ -103,7 +113,11 @@ export function nextVoidWithCreditNotesStep(
     // A run makes two notes at most: the one asked for, then the remainder.
     const rest = voidInvoiceCreditNotes(forVoid(invoice), { creditAmountCents: 0, refundAmountCents: 0 });
     if (voidNotes.length < 2 && rest.ok && rest.remainder)
-      return { kind: "create_note", request: noteRequest(rest.remainder, description) };
+      return {
+        kind: "create_note",
+        request: noteRequest(rest.remainder, description),
+        key: VOID_REST_NOTE_KEY,
+      };
     return { kind: "done" };
   }
   // A remainder whose balance a finalization took meanwhile has nothing left to void.
