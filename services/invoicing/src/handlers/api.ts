@@ -119,7 +119,8 @@ export const handler = createApiHandler<InvoicingRoute>({
     "GET /api/v1/invoices/{lago_id}": (request) => getInvoice(request, dependencies().invoices),
     "PUT /api/v1/invoices/{lago_id}/refresh": (request) => refreshInvoice(request, dependencies()),
     "PUT /api/v1/invoices/{lago_id}/finalize": (request) => finalizeDraftInvoice(request, dependencies()),
-    "POST /api/v1/invoices/{lago_id}/void": (request) => voidFinalizedInvoice(request, dependencies()),
+    "POST /api/v1/invoices/{lago_id}/void": (request) =>
+      voidFinalizedInvoice(request, creditNoteDependencies()),
     "PUT /api/v1/invoices/{lago_id}": (request) => updateInvoiceRoute(request, paymentDependencies()),
     "POST /api/v1/invoices/{lago_id}/retry_payment": (request) =>
       retryPaymentRoute(request, paymentDependencies()),
