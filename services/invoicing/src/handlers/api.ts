@@ -120,7 +120,10 @@ export const handler = createApiHandler<InvoicingRoute>({
     "PUT /api/v1/invoices/{lago_id}/refresh": (request) => refreshInvoice(request, dependencies()),
     "PUT /api/v1/invoices/{lago_id}/finalize": (request) => finalizeDraftInvoice(request, dependencies()),
     "POST /api/v1/invoices/{lago_id}/void": (request) =>
-      voidFinalizedInvoice(request, creditNoteDependencies()),
+      voidFinalizedInvoice(request, {
+        ...dependencies(),
+        creditNotes: creditNoteDependencies().creditNotes,
+      }),
     "PUT /api/v1/invoices/{lago_id}": (request) => updateInvoiceRoute(request, paymentDependencies()),
     "POST /api/v1/invoices/{lago_id}/retry_payment": (request) =>
       retryPaymentRoute(request, paymentDependencies()),
