@@ -303,15 +303,17 @@ interface NumberingLane {
 
 /** Drafts numbered in one transaction at most; with the counter, well within its 100 items. */
 const MAX_NUMBERED_TOGETHER = 25;
+/** And their items' size, within a transaction's 4 MB (an item holds at most 400 KB). */
+const MAX_NUMBERED_BYTES = 3_000_000;
+/** DynamoDB's limit of items in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
 /**
- * Credit notes (two writes each) and coupons (one each) a finalization's transaction spends at
- * most, so that with 25 drafts and the counter it stays within DynamoDB's 100 items; a customer
- * with more has the rest taken by its next invoices, oldest first.
+ * Credit notes (two writes each) and coupons (one each) one invoice's finalization spends at most,
+ * so that it fits one transaction (drafts numbered together whose customers spend more are split
+ * into smaller transactions); a customer with more has the rest taken by its next invoices.
  */
 const MAX_CREDIT_NOTES_SPENT = 30;
 const MAX_COUPONS_SPENT = 10;
-/** And their items' size, within a transaction's 4 MB (an item holds at most 400 KB). */
-const MAX_NUMBERED_BYTES = 3_000_000;
 
 /** The next drafts of a lane to number together: distinct invoices, within a transaction's limits. */
 function takeGroup(lane: NumberingLane): NumberingRequest[] {
@@ -599,6 +601,13 @@ export class InvoiceStore {
         const numbered = members.map((member, index) => member.numbered(current + 1 + index));
         // Each takes the customer's coupons and credit balances, in the same transaction (see saveOnce).
         const credited = await this.withFinalizationCredits(numbered, numbered[0]?.updatedAt ?? "");
+        // Too many coupons and balances for one transaction: each half of the group on its own.
+        if (members.length > 1 && 1 + members.length + credited.writes.length > MAX_TRANSACTION_ITEMS) {
+          const half = Math.ceil(members.length / 2);
+          await this.numberTogether(counterKey, members.slice(0, half));
+          await this.numberTogether(counterKey, members.slice(half));
+          return;
+        }
         finalized = credited.invoices;
         await this.client.send(
           new TransactWriteCommand({
