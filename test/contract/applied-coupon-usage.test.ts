@@ -7,8 +7,8 @@
 import type { AppliedCouponObjectExtended } from "lago-javascript-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalRuntime } from "../../infra/local/runtime.js";
-import { control, daysFrom, type Lago, startContractRuntime } from "../support/lago.js";
-import { billFiveSeats, createSeatsPlan } from "../support/seats-billing.js";
+import { type Lago, startContractRuntime } from "../support/lago.js";
+import { billFiveSeats, billNextSeatsPeriod, createSeatsPlan } from "../support/seats-billing.js";
 
 let runtime: LocalRuntime;
 let lago: Lago;
@@ -21,18 +21,7 @@ afterAll(() => runtime?.stop());
 
 /** Bills the customer's next period with `seats` seats. */
 async function billNextPeriod(customer: string, seats: number, transaction: string): Promise<void> {
-  await lago.events.createEvent({
-    event: {
-      transaction_id: transaction,
-      external_subscription_id: `${customer}-sub`,
-      code: "seats",
-      properties: { count: seats },
-    },
-  });
-  await control(runtime, "/_local/drain");
-  const subscription = (await lago.subscriptions.findSubscription(`${customer}-sub`)).data.subscription;
-  const closesAt = new Date(Date.parse(subscription.current_billing_period_ending_at as string) + 1000);
-  await control(runtime, "/_local/tick", { now: daysFrom(closesAt.toISOString(), 1 / 24) });
+  await billNextSeatsPeriod(runtime, lago, customer, seats, transaction);
 }
 
 async function customerCoupons(customer: string, status?: "active" | "terminated") {

@@ -7,8 +7,8 @@
 import type { InvoiceObject } from "lago-javascript-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalRuntime } from "../../infra/local/runtime.js";
-import { control, daysFrom, type Lago, startContractRuntime } from "../support/lago.js";
-import { billFiveSeats, createSeatsPlan } from "../support/seats-billing.js";
+import { type Lago, startContractRuntime } from "../support/lago.js";
+import { billFiveSeats, billNextSeatsPeriod, createSeatsPlan } from "../support/seats-billing.js";
 
 let runtime: LocalRuntime;
 let lago: Lago;
@@ -20,25 +20,8 @@ beforeAll(async () => {
 afterAll(() => runtime?.stop());
 
 /** Bills the customer's next period with `seats` seats; its invoices, newest first. */
-async function billNextPeriod(
-  customer: string,
-  seats: number,
-  transaction: string,
-): Promise<InvoiceObject[]> {
-  await lago.events.createEvent({
-    event: {
-      transaction_id: transaction,
-      external_subscription_id: `${customer}-sub`,
-      code: "seats",
-      properties: { count: seats },
-    },
-  });
-  await control(runtime, "/_local/drain");
-  const subscription = (await lago.subscriptions.findSubscription(`${customer}-sub`)).data.subscription;
-  const closesAt = new Date(Date.parse(subscription.current_billing_period_ending_at as string) + 1000);
-  await control(runtime, "/_local/tick", { now: daysFrom(closesAt.toISOString(), 1 / 24) });
-  return (await lago.invoices.findAllInvoices({ external_customer_id: customer })).data.invoices;
-}
+const billNextPeriod = (customer: string, seats: number, transaction: string): Promise<InvoiceObject[]> =>
+  billNextSeatsPeriod(runtime, lago, customer, seats, transaction);
 
 describe("coupons on invoices", () => {
   it("a once fixed coupon is taken before taxes until used up; a void gives it back", async () => {

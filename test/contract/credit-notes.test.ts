@@ -9,14 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalRuntime } from "../../infra/local/runtime.js";
 import {
   control,
-  daysFrom,
   type Lago,
   lagoError,
   notFoundError,
   startContractRuntime,
   validationError,
 } from "../support/lago.js";
-import { billFiveSeats, createSeatsPlan } from "../support/seats-billing.js";
+import { billFiveSeats, billNextSeatsPeriod, createSeatsPlan } from "../support/seats-billing.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
 
 let runtime: LocalRuntime;
@@ -295,20 +294,7 @@ describe("credit balances through Lago's client", () => {
     });
 
     // The next period: 3 seats, 6.00 EUR, of which the 4.00 balance is taken.
-    await lago.events.createEvent({
-      event: {
-        transaction_id: "balanced-2",
-        external_subscription_id: "balanced-sub",
-        code: "seats",
-        properties: { count: 3 },
-      },
-    });
-    await control(runtime, "/_local/drain");
-    const subscription = (await lago.subscriptions.findSubscription("balanced-sub")).data.subscription;
-    const closesAt = new Date(Date.parse(subscription.current_billing_period_ending_at as string) + 1000);
-    await control(runtime, "/_local/tick", { now: daysFrom(closesAt.toISOString(), 1 / 24) });
-    const invoices = (await lago.invoices.findAllInvoices({ external_customer_id: "balanced" })).data
-      .invoices;
+    const invoices = await billNextSeatsPeriod(runtime, lago, "balanced", 3, "balanced-2");
     const next = invoices.find((candidate) => candidate.lago_id !== invoice.lago_id);
     expect(next).toMatchObject({
       status: "finalized",

@@ -14,27 +14,15 @@ import { handler as clock } from "../../services/invoicing/src/handlers/clock.js
 import { finalizeInvoice } from "../../services/invoicing/src/invoices/finalize-invoice.js";
 import { CreditNoteStore } from "../../services/invoicing/src/store/credit-note-store.js";
 import { InvoiceStore } from "../../services/invoicing/src/store/invoice-store.js";
-import { documentClient } from "../../shared/src/platform/aws-clients.js";
 import { invoke, testContext } from "../support/api-events.js";
 import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import { type SeededCatalog, seedCatalog } from "../support/catalog-fixture.js";
 import { billingDeps, deliverClockScans, deliverInvoicingInbox } from "../support/invoicing.js";
+import { oneRequestAtATime } from "../support/one-request-at-a-time.js";
 
 const DRAFTS = 6;
 let aws: AwsHarness;
 let seeded: SeededCatalog;
-
-function oneRequestAtATime(): void {
-  let tail: Promise<unknown> = Promise.resolve();
-  documentClient().middlewareStack.add(
-    (next) => (args) => {
-      const turn = tail.then(() => next(args));
-      tail = turn.catch(() => undefined);
-      return turn;
-    },
-    { step: "finalizeRequest", priority: "low", name: "oneRequestAtATimeForCreditNotes" },
-  );
-}
 
 beforeAll(async () => {
   aws = await startAwsHarness();
@@ -63,7 +51,7 @@ beforeAll(async () => {
   await clock({ now: "2026-04-01T00:00:00.000Z" }, testContext());
   await deliverClockScans();
   await deliverInvoicingInbox();
-  oneRequestAtATime();
+  oneRequestAtATime("oneRequestAtATimeForCreditNotes");
 }, 600_000);
 afterAll(() => aws?.stop());
 

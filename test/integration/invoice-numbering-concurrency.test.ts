@@ -32,6 +32,7 @@ import { type AwsHarness, startAwsHarness } from "../support/aws-harness.js";
 import { type BusObserver, observeInvoicingEvents } from "../support/bus-observer.js";
 import { type SeededCatalog, seedCatalog } from "../support/catalog-fixture.js";
 import { billingDeps, deliverClockScans, deliverInvoicingInbox } from "../support/invoicing.js";
+import { oneRequestAtATime } from "../support/one-request-at-a-time.js";
 import { sqsEvent } from "../support/sqs-events.js";
 
 const DRAFTS = 200;
@@ -41,22 +42,6 @@ const LONE_CONTAINERS = 5;
 let aws: AwsHarness;
 let bus: BusObserver;
 let seeded: SeededCatalog;
-
-/**
- * From now on, one DynamoDB request at a time to moto (see above); the requests of any number of
- * callers still interleave. The setup before the burst needs none: it changes one item at a time.
- */
-function oneRequestAtATime(): void {
-  let tail: Promise<unknown> = Promise.resolve();
-  documentClient().middlewareStack.add(
-    (next) => (args) => {
-      const turn = tail.then(() => next(args));
-      tail = turn.catch(() => undefined);
-      return turn;
-    },
-    { step: "finalizeRequest", priority: "low", name: "oneRequestAtATimeForMoto" },
-  );
-}
 
 beforeAll(async () => {
   aws = await startAwsHarness();
@@ -170,7 +155,7 @@ it("finalizes 200 drafts of one sequence at once, by hand and by the clock: numb
       const outcome = await finalizeInvoice(billingDeps(), seeded.organizationId, draft.id, now);
       return { kind: outcome.kind };
     });
-  oneRequestAtATime();
+  oneRequestAtATime("oneRequestAtATimeForMoto");
   const outcomes = await Promise.all(
     shuffled([...scheduled, ...manual, ...lone]).map((attempt) => attempt()),
   );

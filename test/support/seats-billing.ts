@@ -57,3 +57,31 @@ export async function billFiveSeats(
   await control(runtime, "/_local/tick", { now: daysFrom(closesAt.toISOString(), 1 / 24) });
   return (await lago.invoices.findAllInvoices({ external_customer_id: externalCustomerId })).data.invoices;
 }
+
+/**
+ * Sends `seats` seats (transaction `transaction`) to the customer's `<id>-sub` subscription and
+ * moves the clock an hour past its current period's end: that period is billed and finalized.
+ * Returns the customer's invoices, newest first.
+ */
+export async function billNextSeatsPeriod(
+  runtime: LocalRuntime,
+  lago: Lago,
+  externalCustomerId: string,
+  seats: number,
+  transaction: string,
+): Promise<InvoiceObject[]> {
+  await lago.events.createEvent({
+    event: {
+      transaction_id: transaction,
+      external_subscription_id: `${externalCustomerId}-sub`,
+      code: "seats",
+      properties: { count: seats },
+    },
+  });
+  await control(runtime, "/_local/drain");
+  const subscription = (await lago.subscriptions.findSubscription(`${externalCustomerId}-sub`)).data
+    .subscription;
+  const closesAt = new Date(Date.parse(subscription.current_billing_period_ending_at as string) + 1000);
+  await control(runtime, "/_local/tick", { now: daysFrom(closesAt.toISOString(), 1 / 24) });
+  return (await lago.invoices.findAllInvoices({ external_customer_id: externalCustomerId })).data.invoices;
+}
