@@ -15,6 +15,7 @@ import type { EventStore, StoredEvent } from "../shared/src/store/event-store.js
 import { apiEvent, testContext } from "../test/support/api-events.js";
 import { startAwsHarness } from "../test/support/aws-harness.js";
 import { seedCatalog } from "../test/support/catalog-fixture.js";
+import { creditNoteFigures } from "./credit-notes.js";
 import { invoicingFigures } from "./invoicing.js";
 import { meterCalls, meterDynamo, newMeter, stubNetwork } from "./meter.js";
 import { payInAdvanceFigures } from "./pay-in-advance.js";
@@ -288,15 +289,24 @@ if (process.argv[2] === "pdfs") {
 
 // `npm run bench -- ingest` measures the ingest handler only (seconds, not minutes);
 // `npm run bench -- invoicing` the invoicing figures only; `-- pay-in-advance` the instant charges';
-// `-- webhooks` webhook delivery's.
+// `-- webhooks` webhook delivery's; `-- credit-notes` a credit note's and a finalization's.
 const part = process.argv[2];
 const ingestFigures =
-  part === "invoicing" || part === "pay-in-advance" || part === "webhooks" ? undefined : await ingest();
+  part === "invoicing" || part === "pay-in-advance" || part === "webhooks" || part === "credit-notes"
+    ? undefined
+    : await ingest();
 if (part === "webhooks") {
   // On an emulator of its own, so its clock run bills its invoices only.
   const aws = await startAwsHarness({ webhooks: true });
   try {
     await webhookFigures(report);
+  } finally {
+    await aws.stop();
+  }
+} else if (part === "credit-notes") {
+  const aws = await startAwsHarness();
+  try {
+    await creditNoteFigures(report);
   } finally {
     await aws.stop();
   }
@@ -316,6 +326,7 @@ if (part === "webhooks") {
     await invoicingFigures(report);
     // Then the instant charges: their subscriptions' schedules are never due in the runs above.
     await payInAdvanceFigures(report);
+    await creditNoteFigures(report);
     await pdfFigures(report);
     if (ingestFigures) {
       const consumerFigures = await aggregation();
