@@ -664,7 +664,12 @@ export class InvoiceStore {
     const couponsAfter = new Map<string, Map<string, AppliedCouponAfter>>();
     const credited: Invoice[] = [];
     for (const original of invoices) {
-      if (original.status !== "finalized" || original.totalAmountCents <= 0) {
+      // Only subscription invoices take coupons and balances (see the two rules): nothing to read.
+      if (
+        original.status !== "finalized" ||
+        original.invoiceType !== "subscription" ||
+        original.totalAmountCents <= 0
+      ) {
         credited.push(original);
         continue;
       }

@@ -25,6 +25,7 @@ const invoice = (status: Invoice["status"] = "finalized"): Invoice =>
   ({
     id: "inv",
     status,
+    invoiceType: "subscription",
     currency: "EUR",
     subscriptionId: "sub",
     fees: [fee("f1", 17_900, "m1", ["vat"], "10"), fee("f2", 39_900, "m2", ["vat", "extra"], "20")],
@@ -113,6 +114,8 @@ describe("invoiceWithCoupons", () => {
       paymentStatus: "succeeded",
     });
     expect(invoiceWithCoupons(invoice("draft"), [coupon()], names).applied).toBeNull();
+    const oneOff = { ...invoice(), invoiceType: "one_off" } as Invoice;
+    expect(invoiceWithCoupons(oneOff, [coupon()], names).applied).toBeNull();
     expect(invoiceWithCoupons(credited, [coupon()], names).applied).toBeNull();
   });
 });

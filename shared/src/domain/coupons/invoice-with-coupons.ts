@@ -20,7 +20,14 @@ export function invoiceWithCoupons(
   coupons: readonly AppliedCouponState[],
   names: ReadonlyMap<string, CouponNames>,
 ): { readonly invoice: Invoice; readonly applied: CouponsOnInvoice | null } {
-  if (invoice.status !== "finalized" || invoice.couponCredits !== undefined || coupons.length === 0)
+  // Lago takes coupons on subscription invoices only: a one-off invoice or a regrouping of fees
+  // already paid takes none.
+  if (
+    invoice.status !== "finalized" ||
+    invoice.invoiceType !== "subscription" ||
+    invoice.couponCredits !== undefined ||
+    coupons.length === 0
+  )
     return { invoice, applied: null };
   const planId =
     invoice.billingPeriods?.find((period) => period.subscriptionId === invoice.subscriptionId)?.planId ??

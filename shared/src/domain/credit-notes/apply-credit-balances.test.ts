@@ -8,6 +8,7 @@ const invoice = (totalAmountCents: number, overrides: Partial<Invoice> = {}): In
   ({
     id: "inv-2",
     status: "finalized",
+    invoiceType: "subscription",
     currency: "EUR",
     paymentStatus: totalAmountCents === 0 ? "succeeded" : "pending",
     totalAmountCents,
@@ -63,6 +64,11 @@ describe("invoiceWithCreditBalances", () => {
       [],
     );
     expect(invoiceWithCreditBalances(invoice(600, { status: "draft" }), balances).uses).toEqual([]);
+    const fresh = [balance("4", 100, "2026-02-01T00:00:00Z")];
+    expect(invoiceWithCreditBalances(invoice(600, { invoiceType: "one_off" }), fresh).uses).toEqual([]);
+    expect(invoiceWithCreditBalances(invoice(600, { invoiceType: "advance_charges" }), fresh).uses).toEqual(
+      [],
+    );
   });
 
   it("property: invoices of one customer finalized one after the other never take more than the balances, nor go below zero", () => {

@@ -15,8 +15,14 @@ export function invoiceWithCreditBalances(
   invoice: Invoice,
   balances: readonly CreditBalance[],
 ): { readonly invoice: Invoice; readonly uses: readonly CreditBalanceUse[] } {
-  // Once applied, never again (a finalization retried on the invoice it made).
-  if (invoice.status !== "finalized" || invoice.creditNoteUses !== undefined) return { invoice, uses: [] };
+  // Once applied, never again (a finalization retried on the invoice it made). As Lago, only
+  // subscription invoices take balances: not a one-off invoice, nor a regrouping of paid fees.
+  if (
+    invoice.status !== "finalized" ||
+    invoice.invoiceType !== "subscription" ||
+    invoice.creditNoteUses !== undefined
+  )
+    return { invoice, uses: [] };
   const { uses, creditNotesAmountCents } = consumeCreditBalances(
     { id: invoice.id, currency: invoice.currency, totalAfterTaxesCents: invoice.totalAmountCents },
     balances,
